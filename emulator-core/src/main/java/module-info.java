@@ -1,0 +1,7 @@
+/** A pure-Java x86 PC. Everything above it (host agent, RFB server) sees only the exported API. */
+module org.atrium.emulator {
+    exports org.atrium.emulator.bus;
+    exports org.atrium.emulator.cpu;
+    exports org.atrium.emulator.display;
+    exports org.atrium.emulator.input;
+}
