@@ -861,6 +861,16 @@ public final class Cpu {
         }
     }
 
+    private int readSystem16(int lin) {
+        int saved = cpl;
+        cpl = 0;
+        try {
+            return readLinear16(lin);
+        } finally {
+            cpl = saved;
+        }
+    }
+
     private int fetch8() {
         int v = readLinear8(linear(CS, eip, 1));
         eip++;
@@ -1958,22 +1968,22 @@ public final class Cpu {
             }
             case 0xE4 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, 1);
                 setReg(B, EAX, io.in(port, 1));
             }
             case 0xE5 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, BYTES[osz]);
                 setReg(osz, EAX, io.in(port, BYTES[osz]));
             }
             case 0xE6 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, 1);
                 io.out(port, 1, regs[EAX] & 0xFF);
             }
             case 0xE7 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, BYTES[osz]);
                 io.out(port, BYTES[osz], getReg(osz, EAX));
             }
             case 0xE8 -> {
@@ -1989,19 +1999,19 @@ public final class Cpu {
             }
             case 0xEB -> jumpRelative((byte) fetch8());
             case 0xEC -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, 1);
                 setReg(B, EAX, io.in(regs[EDX] & 0xFFFF, 1));
             }
             case 0xED -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, BYTES[osz]);
                 setReg(osz, EAX, io.in(regs[EDX] & 0xFFFF, BYTES[osz]));
             }
             case 0xEE -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, 1);
                 io.out(regs[EDX] & 0xFFFF, 1, regs[EAX] & 0xFF);
             }
             case 0xEF -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, BYTES[osz]);
                 io.out(regs[EDX] & 0xFFFF, BYTES[osz], getReg(osz, EAX));
             }
             case 0xF1 -> softwareInterruptTrap(1);
@@ -2107,8 +2117,28 @@ public final class Cpu {
         }
     }
 
-    private void checkIo() {
-        checkIopl();
+    /**
+     * IN/OUT/INS/OUTS permission: allowed when CPL <= IOPL outside virtual-8086 mode, otherwise
+     * only if the 32-bit TSS's I/O permission bitmap clears every bit of the accessed ports (SDM
+     * vol. 1, 19.5.2).
+     */
+    private void checkIo(int port, int size) {
+        if (realMode() || (!v86() && cpl <= ((eflags >> 12) & 3))) {
+            return;
+        }
+        if ((trAttr & 0x800) == 0 || (trLimit & 0xFFFFFFFFL) < 0x67) {
+            throw gp(0);
+        }
+        int mapBase = readSystem32(trBase + 0x64) >>> 16;
+        long byteOffset = mapBase + (port >>> 3);
+        if (byteOffset + 1 > (trLimit & 0xFFFFFFFFL)) {
+            throw gp(0);
+        }
+        int bits = readSystem16(trBase + (int) byteOffset);
+        int mask = ((1 << size) - 1) << (port & 7);
+        if ((bits & mask) != 0) {
+            throw gp(0);
+        }
     }
 
     private void pushf(int size) {
@@ -2468,7 +2498,7 @@ public final class Cpu {
     /** MOVS(0) CMPS(1) STOS(2) LODS(3) SCAS(4) INS(6) OUTS(7), with REP/REPE/REPNE. */
     private void stringOp(int kind, int size) {
         if (kind >= 6) {
-            checkIo();
+            checkIo(regs[EDX] & 0xFFFF, BYTES[size]);
         }
         int n = BYTES[size];
         int delta = (eflags & DF) != 0 ? -n : n;

@@ -59,4 +59,38 @@ class PrivilegeAndPagingTest {
         assertEquals(0x33, m.read32(0x9000 - 4), "ring-3 SS saved by the #GP");
         assertEquals(0xA000, m.read32(0x9000 - 8), "ring-3 ESP saved by the #GP");
     }
+
+    /*
+     * Linked at 0x1000. Real mode -> PM as above, ltr $0x28, IRET to ring 3 (IOPL 0):
+     * ring3: mov $0x42,%al; out %al,$0x80 (bitmap allows); out %al,$0x81 (bitmap denies: #GP(0))
+     * gp_handler: pop %edx; mov $0xd0,%eax; mov %esp,%esi; int $0x41; hlt
+     *   (gate 0x41 not present: #NP; the #NP gate is not present either: #NP again = #DF)
+     * df_handler: pop %ecx; mov $0xdf,%ebx; hlt
+     * TSS: esp0=0x9000, ss0=0x10, I/O map at 0x68: 16 x 0xff, 0xfe (port 0x80 clear), 0xff.
+     */
+    private static final String IO_BITMAP_AND_DOUBLE_FAULT =
+            "fa 31 c0 8e d8 8e d0 bc 00 70 66 0f 01 16 a8 10 66 0f 01 1e ae 10 0f 20 c0 66 83 c8 01"
+                + " 0f 22 c0 66 ea 28 10 00 00 08 00 66 b8 10 00 8e d8 8e c0 8e d0 bc 00 90 00 00"
+                + " 66 b8 28 00 0f 00 d8 6a 33 68 00 a0 00 00 9c 6a 3b 68 4e 10 00 00 cf b0 42 e6"
+                + " 80 e6 81 f4 5a b8 d0 00 00 00 89 e6 cd 41 f4 59 bb df 00 00 00 f4 90 00*8 ff ff"
+                + " 00 00 00 9a cf 00 ff ff 00 00 00 92 cf 00*17 79 00 b8 10 00 89 00 00 ff ff 00"
+                + " 00 00 f2 cf 00 ff ff 00 00 00 fa cf 00 3f 00 68 10 00 00 0f 02 38 11 00 00 8d"
+                + " 74 26 00 00 00 00 00 00 90 00 00 10 00*93 68 00 ff*16 fe ff 8d b6 00*68 60 10"
+                + " 08 00 00 8e 00*18 60 10 08 00 00 0e 00*10 55 10 08 00 00 8e 00*410 60 10 08 00"
+                + " 00 0e 00 00";
+
+    @Test
+    void ioPermissionBitmapAndDoubleFault() {
+        TestMachine m = new TestMachine();
+        Cpu cpu = m.cpu;
+        m.startRealAt(0x1000, IO_BITMAP_AND_DOUBLE_FAULT);
+        m.runToHalt();
+        assertEquals(1, m.outs.size(), "only the permitted OUT reached the bus");
+        assertEquals(0x80, m.outs.get(0)[0]);
+        assertEquals(0x42, m.outs.get(0)[2]);
+        assertEquals(0xD0, cpu.eax(), "the denied OUT raised #GP");
+        assertEquals(0, cpu.edx());
+        assertEquals(0xDF, cpu.ebx(), "#NP while delivering #NP became #DF");
+        assertEquals(0, cpu.ecx(), "#DF pushes error code 0");
+    }
 }
