@@ -93,4 +93,64 @@ class PrivilegeAndPagingTest {
         assertEquals(0xDF, cpu.ebx(), "#NP while delivering #NP became #DF");
         assertEquals(0, cpu.ecx(), "#DF pushes error code 0");
     }
+
+    @Test
+    void tlbKeepsAStaleTranslationUntilInvlpgAndWritesSetTheDirtyBit() {
+        TestMachine m = new TestMachine();
+        Cpu cpu = m.cpu;
+        // Page directory at 0x20000 -> page table at 0x21000 identity-mapping 4 MiB (user,
+        // writable).
+        for (int i = 0; i < 1024; i++) {
+            m.write32(0x21000 + i * 4, (i << 12) | 7);
+        }
+        m.write32(0x20000, 0x21007);
+        m.write32(0x1F0000, 0xAAAA);
+        m.write32(0x1E0000, 0xBBBB);
+        /*
+         * mov 0x1f0000,%eax; movl $0x1e0007,PTE(0x1f0000)   (remap without telling the TLB)
+         * mov 0x1f0000,%ebx; invlpg 0x1f0000; mov 0x1f0000,%ecx; movl $5,0x1f0000; hlt
+         */
+        m.startFlat32(
+                "a1 00 00 1f 00 c7 05 c0 17 02 00 07 00 1e 00 8b 1d 00 00 1f 00 0f 01 3d 00 00 1f"
+                        + " 00 8b 0d 00 00 1f 00 c7 05 00 00 1f 00 05 00 00 00 f4");
+        CpuState s = cpu.state();
+        cpu.restore(
+                new CpuState(
+                        s.registers(),
+                        s.eip(),
+                        s.eflags(),
+                        s.segments(),
+                        s.ldtr(),
+                        s.tr(),
+                        s.gdtBase(),
+                        s.gdtLimit(),
+                        s.idtBase(),
+                        s.idtLimit(),
+                        0x80000011,
+                        0,
+                        0x20000,
+                        0,
+                        s.debugRegisters(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        s.fpuControl(),
+                        s.fpuStatus(),
+                        s.fpuTag(),
+                        false,
+                        false,
+                        false,
+                        false,
+                        false));
+        m.runToHalt();
+        assertEquals(0xAAAA, cpu.eax());
+        assertEquals(0xAAAA, cpu.ebx(), "the cached translation is used until INVLPG");
+        assertEquals(0xBBBB, cpu.ecx(), "after INVLPG the new mapping is walked");
+        assertEquals(5, m.read32(0x1E0000));
+        assertEquals(0x60, m.read32(0x21000 + 0x1F0 * 4) & 0x60, "write set accessed and dirty");
+        assertEquals(0x20, m.read32(0x21000 + 1 * 4) & 0x60, "fetching code sets only A");
+        assertEquals(0x20, m.read32(0x20000) & 0x20, "PDE accessed");
+    }
 }
