@@ -14,9 +14,8 @@ import org.atrium.emulator.bus.PhysicalMemory;
  * #eflags()} materialises them).
  *
  * <p>Left out for now: virtual-8086 mode, task switches (LTR only loads TR), call/task gates on far
- * CALL/JMP, the I/O permission bitmap (only IOPL is checked), expand-down segments (treated as
- * expand-up), segment read/write-permission checks on data access, debug registers beyond storage,
- * the x87 beyond FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
+ * CALL/JMP, debug-register breakpoints (TF single-step is modelled), the x87 beyond
+ * FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
  */
 public final class Cpu {
     // Register numbers as encoded in ModRM.
@@ -725,11 +724,40 @@ public final class Cpu {
 
     /** Checks an access against a segment's cache and returns its linear address. */
     private int linear(int seg, int off, int len) {
+        return checkedLinear(seg, off, len, ACCESS_READ);
+    }
+
+    private static final int ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2;
+
+    /**
+     * Checks an access against a segment's cache (presence, type in protected mode, limit with
+     * expand-down data segments) and returns its linear address.
+     */
+    private int checkedLinear(int seg, int off, int len, int access) {
         int attr = segAttr[seg];
-        if ((attr & ATTR_P) == 0 && (cr0 & CR0_PE) != 0) {
-            throw seg == SS ? exc(12, 0) : gp(0);
+        if ((cr0 & CR0_PE) != 0 && (eflags & VM) == 0) {
+            if ((attr & ATTR_P) == 0) {
+                throw seg == SS ? exc(12, 0) : gp(0);
+            }
+            boolean code = (attr & ATTR_CODE) != 0;
+            if (access == ACCESS_WRITE
+                    ? code || (attr & ATTR_WRITE_READ) == 0
+                    : access == ACCESS_READ && code && (attr & ATTR_WRITE_READ) == 0) {
+                throw seg == SS ? exc(12, 0) : gp(0);
+            }
         }
-        if ((off & 0xFFFFFFFFL) + (len - 1) > (segLimit[seg] & 0xFFFFFFFFL)) {
+        long first = off & 0xFFFFFFFFL;
+        long last = first + (len - 1);
+        long limit = segLimit[seg] & 0xFFFFFFFFL;
+        boolean outside;
+        if ((attr & (ATTR_S | ATTR_CODE | ATTR_CONFORMING)) == (ATTR_S | ATTR_CONFORMING)) {
+            // Expand-down data segment: valid offsets lie above the limit.
+            long upper = (attr & ATTR_DB) != 0 ? 0xFFFFFFFFL : 0xFFFFL;
+            outside = first <= limit || last > upper;
+        } else {
+            outside = last > limit;
+        }
+        if (outside) {
             throw seg == SS ? exc(12, 0) : gp(0);
         }
         return segBase[seg] + off;
@@ -894,15 +922,15 @@ public final class Cpu {
     }
 
     private void write8(int seg, int off, int v) {
-        writeLinear8(linear(seg, off, 1), v);
+        writeLinear8(checkedLinear(seg, off, 1, ACCESS_WRITE), v);
     }
 
     private void write16(int seg, int off, int v) {
-        writeLinear16(linear(seg, off, 2), v);
+        writeLinear16(checkedLinear(seg, off, 2, ACCESS_WRITE), v);
     }
 
     private void write32(int seg, int off, int v) {
-        writeLinear32(linear(seg, off, 4), v);
+        writeLinear32(checkedLinear(seg, off, 4, ACCESS_WRITE), v);
     }
 
     private int readMem(int size, int seg, int off) {
@@ -943,19 +971,19 @@ public final class Cpu {
     }
 
     private int fetch8() {
-        int v = readLinear8(linear(CS, eip, 1));
+        int v = readLinear8(checkedLinear(CS, eip, 1, ACCESS_FETCH));
         eip++;
         return v;
     }
 
     private int fetch16() {
-        int v = readLinear16(linear(CS, eip, 2));
+        int v = readLinear16(checkedLinear(CS, eip, 2, ACCESS_FETCH));
         eip += 2;
         return v;
     }
 
     private int fetch32() {
-        int v = readLinear32(linear(CS, eip, 4));
+        int v = readLinear32(checkedLinear(CS, eip, 4, ACCESS_FETCH));
         eip += 4;
         return v;
     }
@@ -2607,7 +2635,7 @@ public final class Cpu {
                     advance(EDI, delta, amask);
                 }
                 case 6 -> {
-                    linear(ES, di, n);
+                    checkedLinear(ES, di, n, ACCESS_WRITE);
                     writeMem(size, ES, di, io.in(regs[EDX] & 0xFFFF, n));
                     advance(EDI, delta, amask);
                 }

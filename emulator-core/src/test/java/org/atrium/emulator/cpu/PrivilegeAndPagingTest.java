@@ -153,4 +153,39 @@ class PrivilegeAndPagingTest {
         assertEquals(0x20, m.read32(0x21000 + 1 * 4) & 0x60, "fetching code sets only A");
         assertEquals(0x20, m.read32(0x20000) & 0x20, "PDE accessed");
     }
+
+    /*
+     * Linked at 0x1000. Real mode -> 32-bit PM; ds=ss=0x10; movl $0x1234,0x5000
+     * fs=0x18 (read-only data): mov %fs:0x5000,%eax (fine); movl $1,%fs:0x5000 (#GP)
+     * mov $0x20,%dx; mov %dx,%gs (16-bit expand-down, limit 0xfff):
+     *   mov %gs:0x2000,%ebx (fine); mov %gs:0x800,%ecx (#GP)
+     * movl $7,%cs:0x5000 (#GP: code segments are not writable); hlt
+     * gp_handler: pop %edx; inc %esi; add %edi,(%esp); iret      (EDI = length of the faulting insn)
+     */
+    private static final String SEGMENT_TYPES =
+            "fa 31 c0 8e d8 8e d0 bc 00 70 66 0f 01 16 b8 10 66 0f 01 1e be 10 0f 20 c0 66 83 c8 01"
+                + " 0f 22 c0 66 ea 28 10 00 00 08 00 66 b8 10 00 8e d8 8e d0 bc 00 90 00 00 31 f6"
+                + " c7 05 00 50 00 00 34 12 00 00 66 b8 18 00 8e e0 64 a1 00 50 00 00 bf 0b 00 00"
+                + " 00 64 c7 05 00 50 00 00 01 00 00 00 66 ba 20 00 8e ea 65 8b 1d 00 20 00 00 bf"
+                + " 07 00 00 00 65 8b 0d 00 08 00 00 bf 0b 00 00 00 2e c7 05 00 50 00 00 07 00 00"
+                + " 00 f4 5a 46 01 3c 24 cf 8d 76 00*9 ff ff 00 00 00 9a cf 00 ff ff 00 00 00 92 cf"
+                + " 00 ff ff 00 00 00 90 cf 00 ff 0f 00 00 00 96 00 00 27 00 90 10 00 00 6f 00 c8"
+                + " 10 00 00 8d 74 26 00*105 87 10 08 00 00 8e 00 00";
+
+    @Test
+    void segmentTypesAndExpandDownLimitsAreEnforced() {
+        TestMachine m = new TestMachine();
+        Cpu cpu = m.cpu;
+        m.write32(0x2000, 0x5678);
+        m.startRealAt(0x1000, SEGMENT_TYPES);
+        m.runToHalt();
+        assertEquals(0x1234, cpu.eax(), "read through a read-only segment");
+        assertEquals(
+                0x1234, m.read32(0x5000), "writes through read-only and code segments faulted");
+        assertEquals(0x5678, cpu.ebx(), "expand-down: offsets above the limit are valid");
+        assertEquals(
+                3, cpu.esi(), "three #GPs: read-only write, below expand-down limit, code write");
+        assertEquals(0, cpu.ecx());
+        assertEquals(0, cpu.edx(), "#GP(0)");
+    }
 }
