@@ -13,9 +13,9 @@ import org.atrium.emulator.bus.PhysicalMemory;
  * switch-based interpreter; arithmetic flags are computed lazily from the last operation ({@link
  * #eflags()} materialises them).
  *
- * <p>Left out for now: virtual-8086 mode, task switches (LTR only loads TR), call/task gates on far
- * CALL/JMP, debug-register breakpoints (TF single-step is modelled), the x87 beyond
- * FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
+ * <p>Left out for now: virtual-8086 mode extensions (CR4.VME/PVI), task switches (LTR only loads
+ * TR), call/task gates on far CALL/JMP, debug-register breakpoints (TF single-step is modelled),
+ * the x87 beyond FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
  */
 public final class Cpu {
     // Register numbers as encoded in ModRM.
@@ -1632,6 +1632,11 @@ public final class Cpu {
         }
         int clo = descLo, chi = descHi;
         int size = gate32 ? D : W;
+        boolean fromV86 = (eflags & VM) != 0;
+        if (fromV86 && (dpl != 0 || (cattr & ATTR_CONFORMING) != 0)) {
+            // Virtual-8086 mode interrupts only to ring 0 (SDM vol. 3, 20.3.1.1).
+            throw gp((sel & 0xFFFC) + ext);
+        }
         if ((cattr & ATTR_CONFORMING) == 0 && dpl < cpl) {
             // Inner-privilege interrupt: switch to the stack the TSS names for the new ring.
             int newSs, newEsp;
@@ -1645,13 +1650,21 @@ public final class Cpu {
             int oldSs = segSel[SS], oldEsp = regs[ESP];
             int oldCpl = cpl;
             cpl = dpl;
+            eflags &= ~VM;
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                eflags |= fromV86 ? VM : 0;
                 throw exc(10, newSs & 0xFFFC);
             }
             regs[ESP] = newEsp;
+            if (fromV86) {
+                push(size, segSel[GS]);
+                push(size, segSel[FS]);
+                push(size, segSel[DS]);
+                push(size, segSel[ES]);
+            }
             push(size, oldSs);
             push(size, oldEsp);
         }
@@ -1668,6 +1681,14 @@ public final class Cpu {
         cpl = newCpl;
         loadCache(CS, (sel & 0xFFFC) | newCpl);
         eip = off;
+        if (fromV86) {
+            for (int s : DATA_SEGMENTS) {
+                segSel[s] = 0;
+                segBase[s] = 0;
+                segLimit[s] = 0;
+                segAttr[s] = 0;
+            }
+        }
         eflags &= ~(TF | NT | RF | VM);
         if (!trap) {
             eflags &= ~IF;
@@ -1696,18 +1717,71 @@ public final class Cpu {
             nmiBlocked = false;
             return;
         }
-        if (v86() || (eflags & NT) != 0) {
-            // Virtual-8086 IRET and nested-task returns are not modelled yet.
-            throw gp(0);
+        if (v86()) {
+            // IRET inside virtual-8086 mode works like real mode's when IOPL is 3, IOPL itself
+            // kept.
+            if (((eflags >> 12) & 3) < 3) {
+                throw gp(0);
+            }
+            int newEip = pop(size);
+            int newCs = pop(size) & 0xFFFF;
+            int newFlags = pop(size);
+            segSel[CS] = newCs;
+            segBase[CS] = newCs << 4;
+            eip = newEip & 0xFFFF;
+            int mask = (size == W ? 0xFFFF : -1) & EFLAGS_WRITABLE & ~IOPL;
+            materializedFlags();
+            eflags = (eflags & ~mask) | (newFlags & mask) | 2;
+            nmiBlocked = false;
+            return;
+        }
+        if ((eflags & NT) != 0) {
+            throw gp(0); // nested-task returns (hardware task switches) are not modelled yet
         }
         int newEip = peek(size, 0);
         int newCs = peek(size, BYTES[size]) & 0xFFFF;
         int newFlags = peek(size, 2 * BYTES[size]);
         if (size == D && (newFlags & VM) != 0 && cpl == 0) {
-            throw gp(0); // return to virtual-8086 mode is not modelled yet
+            returnToV86(newEip, newCs, newFlags);
+            nmiBlocked = false;
+            return;
         }
         farReturnTo(newCs, newEip, size, 0, true, newFlags);
         nmiBlocked = false;
+    }
+
+    /** IRET from ring 0 to virtual-8086 mode: the frame also holds ESP, SS, ES, DS, FS, GS. */
+    private void returnToV86(int newEip, int newCs, int newFlags) {
+        int newEsp = peek(D, 12);
+        int newSs = peek(D, 16);
+        int newEs = peek(D, 20);
+        int newDs = peek(D, 24);
+        int newFs = peek(D, 28);
+        int newGs = peek(D, 32);
+        materializedFlags();
+        eflags = (newFlags & (EFLAGS_WRITABLE | VM)) | 2;
+        cpl = 3;
+        loadV86Segment(CS, newCs);
+        loadV86Segment(SS, newSs);
+        loadV86Segment(ES, newEs);
+        loadV86Segment(DS, newDs);
+        loadV86Segment(FS, newFs);
+        loadV86Segment(GS, newGs);
+        regs[ESP] = newEsp;
+        eip = newEip & 0xFFFF;
+    }
+
+    private void loadV86Segment(int seg, int sel) {
+        segSel[seg] = sel & 0xFFFF;
+        segBase[seg] = (sel & 0xFFFF) << 4;
+        segLimit[seg] = 0xFFFF;
+        segAttr[seg] =
+                ATTR_P
+                        | ATTR_S
+                        | ATTR_WRITE_READ
+                        | ATTR_ACCESSED
+                        | (3 << 13)
+                        | (seg == CS ? ATTR_CODE : 0);
     }
 
     private void retFar(int extra) {
