@@ -200,4 +200,42 @@ class StdVgaGraphicsTest {
         assertEquals(mode12Color(0), pixel(0, 0));
         assertEquals(mode12Color(4), pixel(0, 100));
     }
+
+    @Test
+    void cgaMode4InterleavesEvenAndOddLinesAndPacksTwoBitPixels() {
+        bios.setMode4();
+        // SeaVGABIOS loads its CGA palette ("palette1") for mode 4; only entries used here
+        bios.dac(0x17, 0x3f, 0x3f, 0x3f);
+        bios.dac(0x13, 0x00, 0x2a, 0x2a);
+        vga.legacyMemory().write(0x18000, 1, 0b11_01_00_00); // line 0: pixels 3,1,0,0
+        vga.legacyMemory().write(0x18001, 1, 0b00_00_00_11); // line 0: pixels 4-7
+        vga.legacyMemory().write(0x18000 + 0x2000, 1, 0b01_00_00_00); // line 1
+        vga.refresh(0);
+        assertEquals(640, vga.surface().width());
+        assertEquals(400, vga.surface().height());
+        assertEquals(0xFFFFFF, pixel(0, 0)); // pixel 0, doubled in x and y
+        assertEquals(0xFFFFFF, pixel(1, 1));
+        assertEquals(0x00AAAA, pixel(2, 0));
+        assertEquals(0, pixel(4, 0));
+        assertEquals(0xFFFFFF, pixel(7 * 2, 0));
+        assertEquals(0x00AAAA, pixel(0, 2));
+        assertEquals(0x00AAAA, pixel(1, 3));
+    }
+
+    @Test
+    void cgaMode6ShowsOneBitPixelsWithOddLinesAt0x2000() {
+        bios.setMode6();
+        bios.dac(0x17, 0x3f, 0x3f, 0x3f);
+        vga.legacyMemory().write(0x18000, 1, 0x81);
+        vga.legacyMemory().write(0x18000 + 0x2000 + 80, 1, 0x40); // line 3
+        vga.refresh(0);
+        assertEquals(640, vga.surface().width());
+        assertEquals(0xFFFFFF, pixel(0, 0));
+        assertEquals(0xFFFFFF, pixel(0, 1));
+        assertEquals(0, pixel(1, 0));
+        assertEquals(0xFFFFFF, pixel(7, 0));
+        assertEquals(0xFFFFFF, pixel(1, 6));
+        assertEquals(0xFFFFFF, pixel(1, 7));
+        assertEquals(0, pixel(1, 4));
+    }
 }
