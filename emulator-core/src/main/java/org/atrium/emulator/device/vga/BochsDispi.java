@@ -146,6 +146,27 @@ final class BochsDispi {
         return clear;
     }
 
+    StdVgaState.DispiState snapshot() {
+        return new StdVgaState.DispiState(
+                index, id, xres, yres, bpp, enable, bank, virtWidth, xOffset, yOffset);
+    }
+
+    /** Loads saved registers, then applies the same checks as guest writes. */
+    void restore(StdVgaState.DispiState s) {
+        index = s.index() & 0xFFFF;
+        id = s.id() >= ID0 && s.id() <= ID5 ? s.id() : ID5;
+        xres = Math.clamp(s.xres(), 0, MAX_XRES);
+        yres = Math.clamp(s.yres(), 0, MAX_YRES);
+        int b = s.bpp();
+        bpp = b == 4 || b == 8 || b == 15 || b == 16 || b == 24 || b == 32 ? b : 8;
+        enable = s.enable() & 0xFFFF;
+        bank = (long) s.bank() << 16 < vramSize && s.bank() >= 0 ? s.bank() : 0;
+        virtWidth = s.virtWidth() & 0xFFFF;
+        xOffset = s.xOffset() & 0xFFFF;
+        yOffset = s.yOffset() & 0xFFFF;
+        fixUp();
+    }
+
     boolean enabled() {
         return (enable & ENABLED) != 0;
     }

@@ -161,6 +161,103 @@ public final class StdVga {
         renderer.surfaceImpl().flush();
     }
 
+    // ---------------------------------------------------------------- snapshot
+
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "std-vga";
+    }
+
+    public StdVgaState snapshot() {
+        return new StdVgaState(
+                misc,
+                featureControl,
+                seqIndex,
+                Arrays.copyOf(seq, 5),
+                gcIndex,
+                Arrays.copyOf(gc, 9),
+                crtcIndex,
+                Arrays.copyOf(crtc, 0x19),
+                attrIndex,
+                attrExpectsData,
+                attr.clone(),
+                dac.clone(),
+                pelMask,
+                dacReadIndex,
+                dacReadComponent,
+                dacWriteIndex,
+                dacState,
+                latch,
+                dispi.snapshot(),
+                vram.clone());
+    }
+
+    /**
+     * Loads a snapshot. The state is checked as untrusted input: arrays of the wrong length or
+     * video memory of another size are refused with {@link IllegalArgumentException}; register
+     * values are cut to their register widths.
+     */
+    public void restore(StdVgaState s) {
+        requireLength("sequencer", s.sequencer(), 5);
+        requireLength("graphics", s.graphics(), 9);
+        requireLength("crtc", s.crtc(), 0x19);
+        requireLength("attribute", s.attribute(), attr.length);
+        requireLength("dac", s.dac(), dac.length);
+        if (s.dispi() == null || s.videoMemory() == null) {
+            throw new IllegalArgumentException("std VGA state lacks DISPI registers or memory");
+        }
+        if (s.videoMemory().length != vram.length) {
+            throw new IllegalArgumentException(
+                    "std VGA state has "
+                            + s.videoMemory().length
+                            + " bytes of video memory, this adapter "
+                            + vram.length);
+        }
+        misc = s.misc() & 0xFF;
+        featureControl = s.featureControl() & 0x03;
+        seqIndex = s.sequencerIndex() & 0x07;
+        Arrays.fill(seq, 0);
+        for (int i = 0; i < 5; i++) {
+            seq[i] = s.sequencer()[i] & 0xFF;
+        }
+        gcIndex = s.graphicsIndex() & 0x0F;
+        Arrays.fill(gc, 0);
+        for (int i = 0; i < 9; i++) {
+            gc[i] = s.graphics()[i] & 0xFF;
+        }
+        crtcIndex = s.crtcIndex() & 0x3F;
+        Arrays.fill(crtc, 0);
+        for (int i = 0; i < 0x19; i++) {
+            crtc[i] = s.crtc()[i] & 0xFF;
+        }
+        attrIndex = s.attributeIndex() & 0x3F;
+        attrExpectsData = s.attributeExpectsData();
+        for (int i = 0; i < attr.length; i++) {
+            attr[i] = s.attribute()[i] & (i < 16 ? 0x3F : 0xFF);
+        }
+        for (int i = 0; i < dac.length; i++) {
+            dac[i] = s.dac()[i] & 0xFF;
+        }
+        pelMask = s.pelMask() & 0xFF;
+        dacReadIndex = s.dacReadIndex() & 0xFF;
+        dacReadComponent = Math.floorMod(s.dacReadComponent(), 3);
+        dacWriteIndex = s.dacWriteIndex() & 0xFF;
+        dacWriteComponent = 0;
+        dacState = s.dacState() == 0x03 ? 0x03 : 0x00;
+        latch = s.latches();
+        dispi.restore(s.dispi());
+        System.arraycopy(s.videoMemory(), 0, vram, 0, vram.length);
+        fullRedraw = true;
+        fontDirty = true;
+    }
+
+    private static void requireLength(String what, int[] values, int length) {
+        if (values == null || values.length != length) {
+            throw new IllegalArgumentException(
+                    "std VGA state: " + what + " registers must be " + length + " values");
+        }
+    }
+
     // ---------------------------------------------------------------- dirty tracking
 
     void markDirty(int vramIndex) {
