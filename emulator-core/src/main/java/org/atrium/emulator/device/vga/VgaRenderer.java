@@ -238,7 +238,9 @@ final class VgaRenderer {
             start,
             offset,
             crtc[0x17],
-            crtc[0x14]
+            crtc[0x14],
+            crtc[0x0A],
+            crtc[0x0B]
         };
         if (!Arrays.equals(params, textParams) || textShadow.length != rows * cols) {
             textParams = params;

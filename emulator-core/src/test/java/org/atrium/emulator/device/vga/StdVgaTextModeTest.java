@@ -248,4 +248,30 @@ class StdVgaTextModeTest {
         assertEquals(0x4E, vga.legacyMemory().read(0x18000 + 7, 1));
         assertEquals(0x4E << 8 | 'Q', vga.legacyMemory().read(0x18000 + 6, 2));
     }
+
+    @Test
+    void cursorShapeChangeRepaintsTheCursorCell() {
+        bios.crtc(0x0F, 0);
+        vga.refresh(0);
+        assertEquals(0, pixel(4, 2));
+        bios.crtc(0x0A, 0x00); // block cursor: lines 0-14
+        vga.refresh(0);
+        assertEquals(color(7), pixel(4, 2));
+    }
+
+    @Test
+    void fortyColumnModeDoublesEachDot() {
+        bios.seq(1, 0x08); // SeaVGABIOS mode 1 clocking: dot clock halved
+        bios.crtc(0x11, 0x00);
+        bios.crtc(0x01, 0x27);
+        bios.crtc(0x13, 0x14);
+        vga.legacyMemory().write(0x18000 + 2, 2, 0x07 << 8 | 'B');
+        vga.refresh(0);
+        assertEquals(720, vga.surface().width());
+        // character 1 covers x 18..35; its row 7 is fully lit
+        assertEquals(0, pixel(17, 7));
+        assertEquals(color(7), pixel(18, 7));
+        assertEquals(color(7), pixel(33, 7));
+        assertEquals(0, pixel(35, 7));
+    }
 }
