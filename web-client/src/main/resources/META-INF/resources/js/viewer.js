@@ -9,14 +9,15 @@ import {
   reconnectDelay,
   webSocketUrl,
 } from "./connection.js";
-import { confirmWith } from "./dialogs.js";
 
 const screen = byId("screen");
 const status = byId("status");
 const reconnectButton = byId("reconnect-button");
 const clipboardText = byId("clipboard-text");
 /** Controls that only make sense while a desktop is shown. */
-const liveControls = ["ctrl-alt-del-button", "reset-button", "clipboard-send"].map(byId);
+const liveControls = ["ctrl-alt-del-button", "clipboard-send"].map(byId);
+const resetButton = byId("reset-button");
+const resetCancel = byId("reset-cancel");
 const disconnectButton = byId("disconnect-button");
 
 const poolId = poolIdFrom(window.location.search);
@@ -31,6 +32,14 @@ let reconnectTimer = 0;
 let endedByUser = false;
 let securityFailure = null;
 let fitToWindow = true;
+let resetTimer = 0;
+let resetPending = false;
+
+/**
+ * A reset loses unsaved work, so it waits this long with a focused Cancel button first: an accidental
+ * click can be undone, yet one click is all a deliberate reset (or a browser test) needs.
+ */
+const RESET_GRACE_SECONDS = 5;
 
 /** Shows the connection state in #status (aria-live) and on #screen's data-state, which browser tests wait for. */
 function setState(state, message, kind = "info") {
@@ -41,6 +50,7 @@ function setState(state, message, kind = "info") {
   for (const control of liveControls) {
     control.disabled = !live;
   }
+  resetButton.disabled = !live || resetPending;
   // Disconnect also stops a connection or a reconnect loop that is still under way.
   disconnectButton.disabled = state === "disconnected" || state === "failed";
 }
@@ -170,6 +180,9 @@ function scheduleReconnect(reason) {
 function disconnect() {
   endedByUser = true;
   clearTimeout(reconnectTimer);
+  if (resetPending) {
+    endResetGrace();
+  }
   if (rfb) {
     rfb.disconnect();
   } else {
@@ -182,12 +195,40 @@ function disconnect() {
   }
 }
 
-async function resetDesktop() {
-  const button = byId("reset-button");
-  if (!current || !(await confirmWith(byId("reset-dialog")))) {
-    button.focus();
+function startReset() {
+  if (!current || resetPending) {
     return;
   }
+  resetPending = true;
+  resetButton.disabled = true;
+  resetCancel.hidden = false;
+  resetCancel.focus();
+  announce(
+    status,
+    `The desktop will be reset in ${RESET_GRACE_SECONDS} s and unsaved work will be lost. ` +
+      "Press Cancel reset to keep it running.",
+    "error",
+  );
+  resetTimer = setTimeout(resetDesktop, RESET_GRACE_SECONDS * 1000);
+}
+
+function endResetGrace() {
+  clearTimeout(resetTimer);
+  resetPending = false;
+  resetCancel.hidden = true;
+  resetButton.disabled = !rfb || screen.dataset.state !== "connected";
+  if (rfb) {
+    rfb.focus();
+  }
+}
+
+function cancelReset() {
+  endResetGrace();
+  announce(status, "Reset cancelled; the desktop keeps running.", "ok");
+}
+
+async function resetDesktop() {
+  endResetGrace();
   const result = await api(`/api/v1/desktops/${encodeURIComponent(current.desktopId)}/reset`, {
     method: "POST",
   });
@@ -197,9 +238,6 @@ async function resetDesktop() {
     announce(status, "Only the owner of this desktop can reset it.", "error");
   } else if (result.status !== 401) {
     announce(status, `Resetting failed: ${result.problem.title}. ${result.problem.detail}`, "error");
-  }
-  if (rfb) {
-    rfb.focus();
   }
 }
 
@@ -265,7 +303,8 @@ function wireControls() {
     }
   });
   byId("clipboard-send").addEventListener("click", sendClipboard);
-  byId("reset-button").addEventListener("click", resetDesktop);
+  resetButton.addEventListener("click", startReset);
+  resetCancel.addEventListener("click", cancelReset);
   disconnectButton.addEventListener("click", disconnect);
   reconnectButton.addEventListener("click", () => {
     attempt = 0;
