@@ -111,6 +111,10 @@ public final class I8254 implements BusDevice {
 
         private long loadTime;
         private boolean loaded;
+
+        /** Modes 1 and 5 count only after a rising edge of GATE following the count load. */
+        private boolean awaitingTrigger;
+
         private int readState;
         private int writeState;
         private int writeLatch;
@@ -180,6 +184,14 @@ public final class I8254 implements BusDevice {
             count = ticks;
             loadTime = time.nanos();
             loaded = true;
+            awaitingTrigger = mode == 1 || mode == 5;
+            if (awaitingTrigger) {
+                if (timer != null) {
+                    timer.cancel();
+                    out.raise();
+                }
+                return;
+            }
             schedule(loadTime);
         }
 
@@ -187,6 +199,7 @@ public final class I8254 implements BusDevice {
             long now = time.nanos();
             if (!gate && level && (mode == 1 || mode == 2 || mode == 3 || mode == 5) && loaded) {
                 loadTime = now;
+                awaitingTrigger = false;
                 schedule(now);
             }
             gate = level;
@@ -200,7 +213,7 @@ public final class I8254 implements BusDevice {
 
         /** The counting element's value now, in binary. */
         private long value(long now) {
-            if (!loaded) {
+            if (!loaded || awaitingTrigger) {
                 return count & 0xFFFF;
             }
             long d = ticksSince(now);
@@ -212,7 +225,7 @@ public final class I8254 implements BusDevice {
         }
 
         boolean output(long now) {
-            if (!loaded) {
+            if (!loaded || awaitingTrigger) {
                 return mode != 0;
             }
             long d = ticksSince(now);
