@@ -1,6 +1,7 @@
 package org.atrium.emulator.device.vga;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.display.DisplaySurface;
@@ -13,7 +14,13 @@ import org.atrium.emulator.display.DisplaySurface;
  *
  * <p>Video memory holds the four VGA planes interleaved in its first 256 KiB (plane {@code p},
  * address {@code a} at byte {@code 4a + p}); VBE packed-pixel modes use the whole memory linearly.
- * Rendering is in {@link VgaRenderer}.
+ * Rendering is in {@link VgaRenderer}: CPU writes mark 1 KiB pages of video memory dirty, {@link
+ * #refresh(long)} re-renders only the lines (or text rows) that read a dirty page or whose
+ * registers changed, and the surface keeps as damage only the 16x16 tiles whose pixels differ.
+ *
+ * <p>Input Status 1 (retrace and display-enable bits) follows virtual time: the clock given to the
+ * constructor, or else the time of the last refresh; each status read also advances it by an ISA
+ * read cycle so a polling loop always ends even when virtual time stands still.
  *
  * <p>Left out: the PCI configuration header (the board's job), QEMU's MMIO register BAR, light pen,
  * the feature connector, CRTC horizontal timing (only display end is used), the split screen in
@@ -374,7 +381,7 @@ public final class StdVga {
         }
     }
 
-    private void setAndRedraw(int value, int old, java.util.function.IntConsumer setter) {
+    private void setAndRedraw(int value, int old, IntConsumer setter) {
         if (value != old) {
             setter.accept(value);
             fullRedraw = true;

@@ -174,4 +174,25 @@ class StdVgaVbeTest {
         assertEquals(720, vga.surface().width());
         assertEquals(400, vga.surface().height());
     }
+
+    @Test
+    void fourBitModeScansThePlanesWithTheDispiGeometry() {
+        // bochsvga_set_mode for a planar mode: VGA mode 6Ah registers first, then DISPI at 4 bpp
+        bios.setMode12();
+        setVbeMode(800, 600, 4, 0);
+        bios.gc(6, 0x05);
+        bios.gc(1, 0x0F);
+        bios.gc(0, 0x0A);
+        bios.gc(8, 0x01); // rightmost pixel of the byte
+        int address = 599 * 100 + 99; // last byte of the picture
+        vga.legacyMemory().read(address, 1);
+        vga.legacyMemory().write(address, 1, 0);
+        vga.refresh(0);
+        assertEquals(800, vga.surface().width());
+        assertEquals(600, vga.surface().height());
+        int green =
+                BiosLikeProgrammer.rgb(BiosLikeProgrammer.ega64(BiosLikeProgrammer.ACTL_10[0x0A]));
+        assertEquals(green, pixel(799, 599));
+        assertEquals(0, pixel(798, 599));
+    }
 }
