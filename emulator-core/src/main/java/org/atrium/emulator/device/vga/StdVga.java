@@ -29,6 +29,9 @@ import org.atrium.emulator.display.DisplaySurface;
  * (banking is ignored in 4-bpp modes).
  */
 public final class StdVga {
+    /** The video memory QEMU gives its std VGA by default. */
+    public static final int DEFAULT_VRAM_SIZE = 16 * 1024 * 1024;
+
     /** Video memory bounds: room for the four planes, and a sane upper limit. */
     static final int MIN_VRAM = 256 * 1024;
 
@@ -157,7 +160,9 @@ public final class StdVga {
 
     /**
      * Renders what changed since the last refresh into the surface and notifies its listeners.
-     * Cursor and character blink phases come from {@code virtualNanos}.
+     * Cursor and character blink phases come from {@code virtualNanos}. Call it on the thread that
+     * runs the guest (the one that accesses the ports and memory windows); the surface itself may
+     * be read from any thread.
      */
     public void refresh(long virtualNanos) {
         lastRefreshNanos = virtualNanos;
@@ -165,7 +170,7 @@ public final class StdVga {
         Arrays.fill(dirtyPages, 0);
         fullRedraw = false;
         fontDirty = false;
-        renderer.surfaceImpl().flush();
+        renderer.surface().flush();
     }
 
     // ---------------------------------------------------------------- snapshot
@@ -546,6 +551,14 @@ public final class StdVga {
     private final class LinearFramebuffer implements BusDevice {
         @Override
         public int read(int offset, int size) {
+            if (offset >= 0 && offset <= vram.length - size) {
+                int value = 0;
+                for (int i = size - 1; i >= 0; i--) {
+                    value = value << 8 | (vram[offset + i] & 0xFF);
+                }
+                return value;
+            }
+            // straddling either end: bytes outside video memory read as 0xFF
             int value = 0;
             for (int i = 0; i < size; i++) {
                 int a = offset + i;
@@ -557,6 +570,14 @@ public final class StdVga {
 
         @Override
         public void write(int offset, int size, int value) {
+            if (offset >= 0 && offset <= vram.length - size) {
+                for (int i = 0; i < size; i++) {
+                    vram[offset + i] = (byte) (value >>> (8 * i));
+                }
+                markDirty(offset);
+                markDirty(offset + size - 1);
+                return;
+            }
             for (int i = 0; i < size; i++) {
                 int a = offset + i;
                 if (a >= 0 && a < vram.length) {

@@ -44,16 +44,8 @@ final class VgaRenderer {
         this.vga = vga;
     }
 
-    VgaSurface surfaceImpl() {
-        return surface;
-    }
-
     VgaSurface surface() {
         return surface;
-    }
-
-    Layout currentLayout() {
-        return computeLayout();
     }
 
     void render(long virtualNanos) {
