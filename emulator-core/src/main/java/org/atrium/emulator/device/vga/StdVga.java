@@ -23,10 +23,10 @@ import org.atrium.emulator.display.DisplaySurface;
  * read cycle so a polling loop always ends even when virtual time stands still.
  *
  * <p>Left out: the PCI configuration header (the board's job), QEMU's MMIO register BAR, light pen,
- * the feature connector, CRTC horizontal timing (only display end is used), the split screen in
- * text modes, horizontal pel panning in text modes, the 8-bit attribute-palette path of 256-colour
- * modes (pixels go straight to the DAC, as QEMU does), and VBE 4-bpp planes larger than 64 KiB
- * (banking is ignored in 4-bpp modes).
+ * the feature connector, the Misc Output RAM-enable bit (CPU access always works, as in QEMU), CRTC
+ * horizontal timing (only display end is used), cursor skew, and in text modes the split screen,
+ * preset row scan and horizontal pel panning; the 8-bit attribute-palette path of 256-colour modes
+ * (pixels go straight to the DAC, as QEMU does) and pel panning in 256-colour modes.
  */
 public final class StdVga {
     /** The video memory QEMU gives its std VGA by default. */
@@ -617,11 +617,30 @@ public final class StdVga {
             int a = (dispi.bank() << 16) + offset;
             return a < vram.length ? vram[a] & 0xFF : 0xFF;
         }
-        int a = mapAddress(offset);
+        int a = vbePlanarAddress(mapAddress(offset));
         if (a < 0) {
             return 0xFF;
         }
         return readPlanar(a);
+    }
+
+    /**
+     * In VBE 4-bpp modes the bank selects which 64 KiB of each plane the window shows, so planes
+     * can be larger than the VGA's 64 KiB (a quarter of video memory each).
+     */
+    private int vbePlanarAddress(int a) {
+        if (a < 0 || !dispi.enabled()) {
+            return a;
+        }
+        return a < 0x10000 ? (dispi.bank() << 16) + a : -1;
+    }
+
+    /** Plane address for a CPU address, or -1 outside the planes. */
+    private int planeAddress(int address) {
+        if (!dispi.enabled()) {
+            return address & 0xFFFF;
+        }
+        return address >= 0 && address < vram.length >>> 2 ? address : -1;
     }
 
     private void writeLegacy(int offset, int value) {
@@ -635,7 +654,7 @@ public final class StdVga {
             }
             return;
         }
-        int a = mapAddress(offset);
+        int a = vbePlanarAddress(mapAddress(offset));
         if (a >= 0) {
             writePlanar(a, value);
         }
@@ -646,7 +665,7 @@ public final class StdVga {
     }
 
     private int planeByte(int plane, int address) {
-        return vram[((address & 0xFFFF) << 2) | plane] & 0xFF;
+        return vram[(address << 2) | plane] & 0xFF;
     }
 
     /** A CPU read through the graphics controller: loads the latches, then read mode 0 or 1. */
@@ -663,7 +682,10 @@ public final class StdVga {
             address = cpuAddress;
             plane = gc[4] & 3;
         }
-        address &= 0xFFFF;
+        address = planeAddress(address);
+        if (address < 0) {
+            return 0xFF;
+        }
         latch =
                 planeByte(0, address)
                         | planeByte(1, address) << 8
@@ -698,7 +720,10 @@ public final class StdVga {
         } else {
             address = cpuAddress;
         }
-        address &= 0xFFFF;
+        address = planeAddress(address);
+        if (address < 0) {
+            return;
+        }
         int result = graphicsWrite(value);
         for (int p = 0; p < 4; p++) {
             if ((planes & (1 << p)) != 0) {

@@ -477,7 +477,7 @@ final class VgaRenderer {
         return (v << 2) | (v >>> 4);
     }
 
-    /** VBE 4-bpp modes scan the VGA planes in byte mode with the DISPI geometry. */
+    /** VBE 4-bpp modes scan the planes in byte mode with the DISPI geometry. */
     private void renderVbePlanar(boolean full) {
         BochsDispi dispi = vga.dispi;
         byte[] vram = vga.vram;
@@ -486,11 +486,13 @@ final class VgaRenderer {
         int stride = dispi.virtWidth() / 8;
         int base = dispi.yOffset() * stride + dispi.xOffset() / 8;
         int bytes = (width + 7) / 8;
+        // each plane is a quarter of video memory; the scan wraps inside it
+        int planeSize = vram.length >>> 2;
         for (int y = 0; y < height; y++) {
             int counter = base + y * stride;
             boolean dirty = full;
             for (int i = 0; i < bytes && !dirty; i++) {
-                int m = (counter + i) & 0xFFFF;
+                int m = (counter + i) % planeSize;
                 dirty = vga.anyDirty(m << 2, (m << 2) + 4);
             }
             if (!dirty) {
@@ -498,7 +500,7 @@ final class VgaRenderer {
             }
             int x = 0;
             for (int i = 0; i < bytes; i++) {
-                int m4 = ((counter + i) & 0xFFFF) << 2;
+                int m4 = ((counter + i) % planeSize) << 2;
                 for (int k = 7; k >= 0; k--) {
                     int index =
                             (vram[m4] >>> k & 1)
