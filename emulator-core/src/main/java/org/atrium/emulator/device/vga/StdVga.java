@@ -24,9 +24,9 @@ import org.atrium.emulator.display.DisplaySurface;
  *
  * <p>Left out: the PCI configuration header (the board's job), QEMU's MMIO register BAR, light pen,
  * the feature connector, the Misc Output RAM-enable bit (CPU access always works, as in QEMU), CRTC
- * horizontal timing (only display end is used), cursor skew, and in text modes the split screen,
- * preset row scan and horizontal pel panning; the 8-bit attribute-palette path of 256-colour modes
- * (pixels go straight to the DAC, as QEMU does) and pel panning in 256-colour modes.
+ * horizontal timing (only display end is used), cursor skew, preset row scan in graphics modes, the
+ * 8-bit attribute-palette path of 256-colour modes (pixels go straight to the DAC, as QEMU does)
+ * and pel panning in 256-colour modes.
  */
 public final class StdVga {
     /** The video memory QEMU gives its std VGA by default. */
