@@ -89,6 +89,27 @@ class SeaBiosBootTest {
         assertEquals(ExitReason.STOPPED_BY_HOST, exit[0]);
     }
 
+    @Test
+    void escapeAtThePromptOpensTheBootMenuThroughThePs2Keyboard() throws Exception {
+        Path bios = DIR.resolve("bios.bin");
+        Path vga = DIR.resolve("vgabios-stdvga.bin");
+        assumeTrue(Files.isReadable(bios) && Files.isReadable(vga), "SeaBIOS images not installed");
+
+        PcMachine machine = new PcMachine(MachineConfig.firmware(32, bios, vga));
+        machine.start();
+        try {
+            assertTrue(waitFor(machine, "Press ESC for boot menu."), machine::debugConsoleText);
+            // The XT scan code of Escape, pressed and released, as an RFB client would send it.
+            machine.keyboard().key(0x01, true);
+            machine.keyboard().key(0x01, false);
+            assertTrue(waitFor(machine, "Select boot device:"), machine::debugConsoleText);
+            String screen = machine.inspect(PcMachineTestAccess::textScreen);
+            assertTrue(screen.contains("Select boot device:"), screen);
+        } finally {
+            machine.stop();
+        }
+    }
+
     /** Keeps the screen reader next to the test while letting inspect() take a method reference. */
     static final class PcMachineTestAccess {
         private PcMachineTestAccess() {}
