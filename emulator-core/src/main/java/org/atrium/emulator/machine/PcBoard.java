@@ -2,6 +2,7 @@ package org.atrium.emulator.machine;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.atrium.emulator.bus.BusDevice;
@@ -91,8 +92,9 @@ final class PcBoard implements AutoCloseable {
             StdVga video)
             throws IOException {
         long ramBytes = config.memoryMiB() * MIB;
-        memory = new MemoryMap(ramBytes, Files.readAllBytes(config.bios()));
-        byte[] vgaBios = config.vgaBios() == null ? null : Files.readAllBytes(config.vgaBios());
+        memory = new MemoryMap(ramBytes, readImage(config.bios(), 16 * MIB, "BIOS"));
+        byte[] vgaBios =
+                config.vgaBios() == null ? null : readImage(config.vgaBios(), MIB, "VGA BIOS");
 
         // Interrupt controllers: master 0x20, slave 0xA0, edge/level control 0x4D0.
         ports.map(0x20, 2, pics.masterPorts());
@@ -217,6 +219,22 @@ final class PcBoard implements AutoCloseable {
         ports.map(0x80, 0x10, absent); // POST code and DMA page registers
         ports.map(0xC0, 0x20, absent); // 8237 DMA controller 2
         reset();
+    }
+
+    /** Reads a firmware image, refusing files too large to be one before loading them. */
+    private static byte[] readImage(Path path, long maxBytes, String what) throws IOException {
+        long size = Files.size(path);
+        if (size == 0 || size > maxBytes) {
+            throw new IllegalArgumentException(
+                    what
+                            + " image "
+                            + path.getFileName()
+                            + " has "
+                            + size
+                            + " bytes; expected 1 to "
+                            + maxBytes);
+        }
+        return Files.readAllBytes(path);
     }
 
     /** The CMOS bytes firmware reads on a QEMU "pc" board without fw_cfg. */
