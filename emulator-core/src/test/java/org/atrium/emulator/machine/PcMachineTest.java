@@ -224,11 +224,11 @@ class PcMachineTest {
                     }
                 };
         PcMachine m = machine(cpu);
-        Throwable[] cause = new Throwable[1];
-        m.addExitListener((reason, error) -> cause[0] = error);
+        BlockingQueue<Throwable> causes = new LinkedBlockingQueue<>();
+        m.addExitListener((reason, error) -> causes.add(error));
         m.start();
         assertEquals(ExitReason.EMULATOR_ERROR, exits.poll(10, TimeUnit.SECONDS));
-        assertEquals("unimplemented opcode", cause[0].getMessage());
+        assertEquals("unimplemented opcode", causes.poll(10, TimeUnit.SECONDS).getMessage());
     }
 
     @Test
