@@ -133,9 +133,17 @@ final class CaseBuilder {
         return r;
     }
 
+    /**
+     * Set once an instruction may have changed registers that a later memory operand's address
+     * would be computed from: later operands are registers.
+     */
+    boolean registersOnly;
+
     /** A register or memory operand as the r/m half of a ModRM byte. */
     Operand rm(int reg, int size) {
-        return rnd.nextInt(3) == 0 ? memory(reg, size) : registerOperand(reg, size);
+        return !registersOnly && rnd.nextInt(3) == 0
+                ? memory(reg, size)
+                : registerOperand(reg, size);
     }
 
     /** {@link #rm} for chaining, when the operand's value stays random. */

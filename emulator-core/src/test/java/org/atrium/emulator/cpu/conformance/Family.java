@@ -33,7 +33,8 @@ enum Family {
     CONDITIONAL(Family::conditional),
     EXCHANGE(Family::exchange),
     EXTEND(Family::extend),
-    FAULT(Family::fault);
+    FAULT(Family::fault),
+    SEQUENCE(Family::sequence);
 
     private final Function<CaseBuilder, CaseBuilder> generator;
 
@@ -255,6 +256,7 @@ enum Family {
         Random rnd = c.rnd;
         int kind = rnd.nextInt(6);
         String[] names = {"daa", "das", "aaa", "aas", "aam", "aad"};
+        c.setRegister(0, W, rnd.nextInt(0x10000)); // every AL/AH pair, not just edge values
         switch (kind) {
             case 0 -> c.emit(0x27);
             case 1 -> c.emit(0x2F);
@@ -458,6 +460,26 @@ enum Family {
         return c;
     }
 
+    /**
+     * Several arithmetic, logic, INC/DEC/NEG/NOT and conditional instructions in a row, so flags
+     * one instruction leaves (lazily, in the emulator) are read by the next: ADC/SBB use CF, Jcc,
+     * SETcc and CMOVcc test every condition. None of these reads AF, the only flag a logic
+     * instruction leaves undefined, so the mask the last ALU instruction set stays right.
+     */
+    private static CaseBuilder sequence(CaseBuilder c) {
+        Random rnd = c.rnd;
+        int n = 2 + rnd.nextInt(4);
+        for (int i = 0; i < n; i++) {
+            switch (rnd.nextInt(3)) {
+                case 0 -> alu(c);
+                case 1 -> incDecNegNot(c);
+                default -> conditional(c);
+            }
+            c.registersOnly = true;
+        }
+        return c;
+    }
+
     /** MOVZX, MOVSX, CBW/CWDE, CWD/CDQ. */
     private static CaseBuilder extend(CaseBuilder c) {
         Random rnd = c.rnd;
@@ -483,10 +505,12 @@ enum Family {
      */
     private static CaseBuilder fault(CaseBuilder c) {
         Random rnd = c.rnd;
-        if (rnd.nextBoolean()) {
-            alu(c); // some state change before the fault
+        int kind = rnd.nextInt(12);
+        if (kind != 8 && rnd.nextBoolean()) {
+            alu(c); // some state change before the fault (BOUND's address must stay put)
+            c.registersOnly = true;
         }
-        switch (rnd.nextInt(11)) {
+        switch (kind) {
             case 0 -> c.emit(0x0F, 0x0B).text("ud2");
             case 1 -> c.emit(0xF4).text("hlt");
             case 2 -> c.emit(0xFA).text("cli");
@@ -505,6 +529,13 @@ enum Family {
                 c.text("bound");
             }
             case 9 -> c.emit(0xF0, 0x01, 0xC0 | rnd.nextInt(64)).text("lock add reg");
+            case 10 -> {
+                // A load or store to an unmapped page (#PF); the address is outside both pages.
+                int address = 0x40000000 + rnd.nextInt(0x10000000);
+                c.emit(rnd.nextBoolean() ? 0x8B : 0x89, 0x05 | (c.register(D) << 3))
+                        .imm(4, address);
+                c.text("mov unmapped");
+            }
             default -> c.emit(0x0F, 0xFF, 0xC0).text("ud0");
         }
         return c;
