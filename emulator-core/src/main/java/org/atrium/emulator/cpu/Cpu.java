@@ -1808,6 +1808,7 @@ public final class Cpu {
         addr32 = d;
         segOverride = -1;
         rep = 0;
+        boolean lock = false;
         int b;
         for (; ; ) {
             b = fetch8();
@@ -1820,9 +1821,12 @@ public final class Cpu {
                 case 0x65 -> segOverride = GS;
                 case 0x66 -> op32 = !d;
                 case 0x67 -> addr32 = !d;
-                case 0xF0 -> {}
+                case 0xF0 -> lock = true;
                 case 0xF2, 0xF3 -> rep = b;
                 default -> {
+                    if (lock) {
+                        checkLock(b);
+                    }
                     execute(b);
                     return;
                 }
@@ -1830,6 +1834,59 @@ public final class Cpu {
             if (eip - startEip > 15) {
                 throw gp(0);
             }
+        }
+    }
+
+    /**
+     * LOCK is valid only on the read-modify-write instructions the SDM lists (vol. 2, LOCK) and
+     * only with a memory destination; anything else raises #UD before the instruction runs.
+     */
+    private void checkLock(int op) {
+        int save = eip;
+        boolean ok;
+        int modrm;
+        if (op == 0x0F) {
+            int op2 = fetch8();
+            modrm = fetch8();
+            int regField = (modrm >> 3) & 7;
+            ok =
+                    switch (op2) {
+                        case 0xAB, 0xB3, 0xBB, 0xB0, 0xB1, 0xC0, 0xC1 -> true;
+                        case 0xBA -> regField >= 5;
+                        case 0xC7 -> regField == 1;
+                        default -> false;
+                    };
+        } else {
+            modrm = fetch8();
+            int regField = (modrm >> 3) & 7;
+            ok =
+                    switch (op) {
+                        case 0x00,
+                                0x01,
+                                0x08,
+                                0x09,
+                                0x10,
+                                0x11,
+                                0x18,
+                                0x19,
+                                0x20,
+                                0x21,
+                                0x28,
+                                0x29,
+                                0x30,
+                                0x31,
+                                0x86,
+                                0x87 ->
+                                true;
+                        case 0x80, 0x81, 0x82, 0x83 -> regField != 7;
+                        case 0xF6, 0xF7 -> regField == 2 || regField == 3;
+                        case 0xFE, 0xFF -> regField <= 1;
+                        default -> false;
+                    };
+        }
+        eip = save;
+        if (!ok || modrm >> 6 == 3) {
+            throw ud();
         }
     }
 
