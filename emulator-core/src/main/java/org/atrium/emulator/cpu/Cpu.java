@@ -14,8 +14,8 @@ import org.atrium.emulator.bus.PhysicalMemory;
  * #eflags()} materialises them).
  *
  * <p>Left out for now: virtual-8086 mode extensions (CR4.VME/PVI), task switches (LTR only loads
- * TR), call/task gates on far CALL/JMP, debug-register breakpoints (TF single-step is modelled),
- * the x87 beyond FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
+ * TR; task gates and TSS targets raise #GP), debug-register breakpoints (TF single-step is
+ * modelled), the x87 beyond FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
  */
 public final class Cpu {
     // Register numbers as encoded in ModRM.
@@ -1447,8 +1447,13 @@ public final class Cpu {
         }
         readDescriptor(sel);
         int attr = descHi;
+        int type = (attr >> 8) & 0x1F;
+        if (type == 0x04 || type == 0x0C) {
+            callGate(sel, call);
+            return;
+        }
         if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0) {
-            // Call gates, task gates and TSS targets are not modelled yet.
+            // Task gates and TSS targets (hardware task switches) are not modelled yet.
             throw gp(sel & 0xFFFC);
         }
         int dpl = (attr >> 13) & 3;
@@ -1477,6 +1482,98 @@ public final class Cpu {
         markAccessed(sel);
         loadCache(CS, (sel & 0xFFFC) | cpl);
         eip = newOff;
+    }
+
+    /**
+     * Far CALL/JMP through a call gate (SDM vol. 3, 5.8.4-5.8.6): CALL to a more privileged
+     * non-conforming segment switches to the TSS stack of that ring and copies the gate's parameter
+     * count of stack entries; JMP never changes privilege.
+     */
+    private void callGate(int gateSel, boolean call) {
+        int glo = descLo, ghi = descHi;
+        int gateDpl = (ghi >> 13) & 3;
+        if (gateDpl < cpl || gateDpl < (gateSel & 3)) {
+            throw gp(gateSel & 0xFFFC);
+        }
+        if ((ghi & ATTR_P) == 0) {
+            throw exc(11, gateSel & 0xFFFC);
+        }
+        boolean gate32 = (ghi & 0x800) != 0;
+        int size = gate32 ? D : W;
+        int sel = glo >>> 16;
+        int off = gate32 ? (ghi & 0xFFFF0000) | (glo & 0xFFFF) : glo & 0xFFFF;
+        int params = ghi & 0x1F;
+        if ((sel & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        readDescriptor(sel);
+        int attr = descHi;
+        int dpl = (attr >> 13) & 3;
+        boolean conforming = (attr & ATTR_CONFORMING) != 0;
+        if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0 || dpl > cpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        if (!call && !conforming && dpl != cpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        if ((attr & ATTR_P) == 0) {
+            throw exc(11, sel & 0xFFFC);
+        }
+        int clo = descLo, chi = descHi;
+        int returnCs = segSel[CS], returnEip = eip;
+        if (call && !conforming && dpl < cpl) {
+            int newSs, newEsp;
+            if ((trAttr & 0x800) != 0) {
+                newEsp = readSystem32(trBase + 4 + dpl * 8);
+                newSs = readSystem32(trBase + 8 + dpl * 8) & 0xFFFF;
+            } else {
+                newEsp = readSystem16(trBase + 2 + dpl * 4);
+                newSs = readSystem16(trBase + 4 + dpl * 4);
+            }
+            // Read the parameters from the caller's stack before leaving it (at most 31).
+            int[] copied = new int[params];
+            for (int i = 0; i < params; i++) {
+                copied[i] = peek(size, i * BYTES[size]);
+            }
+            int oldSs = segSel[SS], oldEsp = regs[ESP];
+            int oldCpl = cpl;
+            int oldBase = segBase[SS], oldLimit = segLimit[SS], oldAttr = segAttr[SS];
+            cpl = dpl;
+            try {
+                loadSegment(SS, newSs);
+            } catch (CpuFault f) {
+                cpl = oldCpl;
+                throw exc(10, newSs & 0xFFFC);
+            }
+            regs[ESP] = newEsp;
+            try {
+                push(size, oldSs);
+                push(size, oldEsp);
+                for (int i = params - 1; i >= 0; i--) {
+                    push(size, copied[i]);
+                }
+                push(size, returnCs);
+                push(size, returnEip);
+            } catch (CpuFault f) {
+                cpl = oldCpl;
+                segSel[SS] = oldSs;
+                segBase[SS] = oldBase;
+                segLimit[SS] = oldLimit;
+                segAttr[SS] = oldAttr;
+                regs[ESP] = oldEsp;
+                throw f;
+            }
+        } else if (call) {
+            push(size, returnCs);
+            push(size, returnEip);
+        }
+        descLo = clo;
+        descHi = chi;
+        markAccessed(sel);
+        int newCpl = conforming ? cpl : dpl;
+        cpl = newCpl;
+        loadCache(CS, (sel & 0xFFFC) | newCpl);
+        eip = size == W ? off & 0xFFFF : off;
     }
 
     /** Far RET / IRET back to {@code sel:off}: same privilege or outer. */

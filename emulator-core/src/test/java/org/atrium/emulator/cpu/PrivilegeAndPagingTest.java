@@ -188,4 +188,35 @@ class PrivilegeAndPagingTest {
         assertEquals(0, cpu.ecx());
         assertEquals(0, cpu.edx(), "#GP(0)");
     }
+
+    /*
+     * Linked at 0x1000. Real mode -> 32-bit PM, ltr $0x28 (esp0=0x9000, ss0=0x10), IRET to ring 3:
+     * ring3: push $0xABCD; lcall $0x43,$0 (32-bit call gate, DPL 3, one parameter, to 0x08:gate_target)
+     *   mov %esp,%edi; hlt
+     * gate_target: mov 8(%esp),%esi; mov 4(%esp),%ebx; mov %esp,%ebp; lret $4
+     * gp_handler: pop %edx; mov $0xd0,%eax; hlt
+     */
+    private static final String CALL_GATE =
+            "fa 31 c0 8e d8 8e d0 bc 00 70 66 0f 01 16 c0 10 66 0f 01 1e c6 10 0f 20 c0 66 83 c8 01"
+                + " 0f 22 c0 66 ea 28 10 00 00 08 00 66 b8 10 00 8e d8 8e c0 8e d0 bc 00 90 00 00"
+                + " 66 b8 28 00 0f 00 d8 6a 33 68 00 a0 00 00 9c 6a 3b 68 4e 10 00 00 cf 68 cd ab"
+                + " 00 00 9a 00 00 00 00 43 00 89 e7 f4 8b 74 24 08 8b 5c 24 04 89 e5 ca 04 00 5a"
+                + " b8 d0 00 00 00 f4 8d b4 26 00*12 ff ff 00 00 00 9a cf 00 ff ff 00 00 00 92 cf"
+                + " 00*17 67 00 d0 10 00 89 00 00 ff ff 00 00 00 f2 cf 00 ff ff 00 00 00 fa cf 00"
+                + " 5d 10 08 00 01 ec 00 00 47 00 78 10 00 00 6f 00 38 11 00 00 8d 74 26 00 00 00"
+                + " 00 00 00 90 00 00 10 00*199 6a 10 08 00 00 8e 00 00";
+
+    @Test
+    void callGateRaisesPrivilegeCopiesParametersAndFarReturnGoesBack() {
+        TestMachine m = new TestMachine();
+        Cpu cpu = m.cpu;
+        m.startRealAt(0x1000, CALL_GATE);
+        m.runToHalt();
+        assertEquals(0xABCD, cpu.esi(), "the gate copied one parameter to the ring-0 stack");
+        assertEquals(0x3B, cpu.ebx(), "the caller's CS was pushed");
+        assertEquals(0x9000 - 20, cpu.ebp(), "ring-0 stack: SS, ESP, parameter, CS, EIP");
+        assertEquals(0xA000, cpu.edi(), "LRET $4 returned to ring 3 and dropped the parameter");
+        assertEquals(0xD0, cpu.eax(), "then HLT at CPL 3 faulted");
+        assertEquals(0, cpu.cpl());
+    }
 }
