@@ -13,9 +13,9 @@ import org.atrium.emulator.bus.PhysicalMemory;
  * switch-based interpreter; arithmetic flags are computed lazily from the last operation ({@link
  * #eflags()} materialises them).
  *
- * <p>Left out for now: virtual-8086 mode extensions (CR4.VME/PVI), task switches (LTR only loads
- * TR; task gates and TSS targets raise #GP), debug-register breakpoints (TF single-step is
- * modelled), the x87 beyond FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
+ * <p>Left out for now: virtual-8086 mode extensions (CR4.VME/PVI), 16-bit TSSs in task switches,
+ * debug-register breakpoints (TF single-step is modelled), the x87 beyond
+ * FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
  */
 public final class Cpu {
     // Register numbers as encoded in ModRM.
@@ -1452,8 +1452,20 @@ public final class Cpu {
             callGate(sel, call);
             return;
         }
+        if (type == 0x05 || type == 0x09) {
+            // Task gate or available 32-bit TSS: DPL >= max(CPL, RPL), then switch tasks.
+            int dplT = (attr >> 13) & 3;
+            if (dplT < cpl || dplT < (sel & 3)) {
+                throw gp(sel & 0xFFFC);
+            }
+            if ((attr & ATTR_P) == 0) {
+                throw exc(11, sel & 0xFFFC);
+            }
+            int tss = type == 0x05 ? descLo >>> 16 : sel;
+            taskSwitch(tss, call ? TASK_CALL : TASK_JMP, eip, false, 0);
+            return;
+        }
         if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0) {
-            // Task gates and TSS targets (hardware task switches) are not modelled yet.
             throw gp(sel & 0xFFFC);
         }
         int dpl = (attr >> 13) & 3;
@@ -1574,6 +1586,143 @@ public final class Cpu {
         cpl = newCpl;
         loadCache(CS, (sel & 0xFFFC) | newCpl);
         eip = size == W ? off & 0xFFFF : off;
+    }
+
+    private static final int TASK_JMP = 0, TASK_CALL = 1, TASK_IRET = 2;
+
+    private void writeSystem32(int lin, int v) {
+        int saved = cpl;
+        cpl = 0;
+        try {
+            writeLinear32(lin, v);
+        } finally {
+            cpl = saved;
+        }
+    }
+
+    /**
+     * Hardware task switch to the 32-bit TSS {@code sel} (SDM vol. 3, 7.3): saves the current task
+     * in its TSS, loads the new one (CR3 when paging, LDTR, EFLAGS, EIP, registers, segments),
+     * maintains busy bits, the back link and NT, and sets CR0.TS. 16-bit TSSs are not modelled.
+     */
+    private void taskSwitch(int sel, int source, int returnEip, boolean hasError, int errorCode) {
+        if ((sel & 4) != 0 || (sel & 0xFFFC) == 0) {
+            throw source == TASK_IRET ? exc(10, sel & 0xFFFC) : gp(sel & 0xFFFC);
+        }
+        readDescriptor(sel);
+        int lo = descLo, hi = descHi;
+        int type = (hi >> 8) & 0x1F;
+        if (source == TASK_IRET ? type != 0x0B : type != 0x09) {
+            throw source == TASK_IRET ? exc(10, sel & 0xFFFC) : gp(sel & 0xFFFC);
+        }
+        if ((hi & ATTR_P) == 0) {
+            throw exc(11, sel & 0xFFFC);
+        }
+        int newBase = descBase(lo, hi);
+        int newLimit = descLimit(lo, hi);
+        if ((newLimit & 0xFFFFFFFFL) < 0x67 || (trAttr & 0x800) == 0) {
+            throw exc(10, sel & 0xFFFC);
+        }
+        // Read the whole new state before changing anything, so a fault leaves the old task intact.
+        int newCr3 = readSystem32(newBase + 0x1C);
+        int newEip = readSystem32(newBase + 0x20);
+        int newFlags = readSystem32(newBase + 0x24);
+        int[] newRegs = new int[8];
+        for (int i = 0; i < 8; i++) {
+            newRegs[i] = readSystem32(newBase + 0x28 + i * 4);
+        }
+        int[] newSegs = new int[6];
+        for (int i = 0; i < 6; i++) {
+            newSegs[i] = readSystem16(newBase + 0x48 + i * 4);
+        }
+        int newLdt = readSystem16(newBase + 0x60);
+
+        int oldFlags = materializedFlags();
+        if (source == TASK_IRET) {
+            oldFlags &= ~NT;
+        }
+        writeSystem32(trBase + 0x20, returnEip);
+        writeSystem32(trBase + 0x24, oldFlags);
+        for (int i = 0; i < 8; i++) {
+            writeSystem32(trBase + 0x28 + i * 4, regs[i]);
+        }
+        for (int i = 0; i < 6; i++) {
+            writeSystem32(trBase + 0x48 + i * 4, segSel[i]);
+        }
+        if (source != TASK_CALL) {
+            int oldDesc = gdtBase + (trSel & 0xFFF8) + 4;
+            writeSystem32(oldDesc, readSystem32(oldDesc) & ~0x200);
+        }
+        if (source == TASK_CALL) {
+            writeSystem32(newBase, (readSystem32(newBase) & 0xFFFF0000) | trSel);
+            newFlags |= NT;
+        }
+        if (source != TASK_IRET) {
+            writeSystem32(gdtBase + (sel & 0xFFF8) + 4, hi | 0x200);
+        }
+
+        trSel = sel;
+        trBase = newBase;
+        trLimit = newLimit;
+        trAttr = (hi | 0x200) & 0x00F0FF00;
+        cr0 |= CR0_TS;
+        if (paging()) {
+            cr3 = newCr3;
+            flushTlb();
+        }
+        eflags = (newFlags & (EFLAGS_WRITABLE | VM)) | 2;
+        lazyMask = 0;
+        System.arraycopy(newRegs, 0, regs, 0, 8);
+        eip = newEip;
+        // Faults from here on belong to the new task and restart at its first instruction.
+        startEip = newEip;
+        for (int i = 0; i < 6; i++) {
+            segSel[i] = newSegs[i];
+        }
+        if ((newLdt & 0xFFFC) == 0) {
+            ldtSel = newLdt;
+            ldtBase = 0;
+            ldtLimit = 0;
+        } else {
+            if ((newLdt & 4) != 0) {
+                throw exc(10, newLdt & 0xFFFC);
+            }
+            readDescriptor(newLdt);
+            if ((descHi & 0x1F00) != 0x0200 || (descHi & ATTR_P) == 0) {
+                throw exc(10, newLdt & 0xFFFC);
+            }
+            ldtSel = newLdt;
+            ldtBase = descBase(descLo, descHi);
+            ldtLimit = descLimit(descLo, descHi);
+        }
+        if ((eflags & VM) != 0) {
+            cpl = 3;
+            for (int i = 0; i < 6; i++) {
+                loadV86Segment(i, newSegs[i]);
+            }
+        } else {
+            int cs = newSegs[CS];
+            if ((cs & 0xFFFC) == 0) {
+                throw exc(10, 0);
+            }
+            readDescriptor(cs);
+            if ((descHi & ATTR_S) == 0 || (descHi & ATTR_CODE) == 0) {
+                throw exc(10, cs & 0xFFFC);
+            }
+            if ((descHi & ATTR_P) == 0) {
+                throw exc(11, cs & 0xFFFC);
+            }
+            cpl = cs & 3;
+            markAccessed(cs);
+            loadCache(CS, cs);
+            loadSegment(SS, newSegs[SS]);
+            for (int s : DATA_SEGMENTS) {
+                loadSegment(s, newSegs[s]);
+            }
+        }
+        if (hasError) {
+            push(D, errorCode);
+        }
     }
 
     /** Far RET / IRET back to {@code sel:off}: same privilege or outer. */
@@ -1705,7 +1854,18 @@ public final class Cpu {
                 gate32 = true;
                 trap = true;
             }
-            default -> throw gp(vector * 8 + 2 + ext); // task gates are not modelled yet
+            case 0x05 -> {
+                // Task gate: the handler is a task of its own.
+                if (kind == INT_SOFTWARE && ((hi >> 13) & 3) < cpl) {
+                    throw gp(vector * 8 + 2);
+                }
+                if ((hi & ATTR_P) == 0) {
+                    throw exc(11, vector * 8 + 2 + ext);
+                }
+                taskSwitch(lo >>> 16, TASK_CALL, returnEip, hasError, errorCode);
+                return;
+            }
+            default -> throw gp(vector * 8 + 2 + ext);
         }
         if (kind == INT_SOFTWARE && ((hi >> 13) & 3) < cpl) {
             throw gp(vector * 8 + 2);
@@ -1833,7 +1993,10 @@ public final class Cpu {
             return;
         }
         if ((eflags & NT) != 0) {
-            throw gp(0); // nested-task returns (hardware task switches) are not modelled yet
+            // Return from a nested task: switch back to the task named by the back link.
+            taskSwitch(readSystem16(trBase), TASK_IRET, eip, false, 0);
+            nmiBlocked = false;
+            return;
         }
         int newEip = peek(size, 0);
         int newCs = peek(size, BYTES[size]) & 0xFFFF;

@@ -219,4 +219,43 @@ class PrivilegeAndPagingTest {
         assertEquals(0xD0, cpu.eax(), "then HLT at CPL 3 faulted");
         assertEquals(0, cpu.cpl());
     }
+
+    /*
+     * Linked at 0x1000. Real mode -> 32-bit PM; ltr $0x28 (task 1).
+     * task 1: mov $0x11,%edx; lcall $0x30,$0 (TSS of task 2); mov %edx,%edi
+     *   int $0x40 (task gate to task 2); str %si; hlt
+     * task 2 (EIP, ESP=0xb000, flat segments from its TSS):
+     *   incl 0x6000; pushf; pop 0x6004; str 0x6008; mov $0x99,%edx; iret; jmp task2
+     */
+    private static final String TASKS =
+            "fa 31 c0 8e d8 8e d0 bc 00 70 66 0f 01 16 a8 10 66 0f 01 1e ae 10 0f 20 c0 66 83 c8 01"
+                + " 0f 22 c0 66 ea 28 10 00 00 08 00 66 b8 10 00 8e d8 8e c0 8e d0 bc 00 90 00 00"
+                + " 66 b8 28 00 0f 00 d8 ba 11 00 00 00 9a 00 00 00 00 30 00 89 d7 cd 40 66 0f 00"
+                + " ce f4 ff 05 00 60 00 00 9c 8f 05 04 60 00 00 0f 00 0d 08 60 00 00 ba 99 00 00"
+                + " 00 cf eb e4 90 00*8 ff ff 00 00 00 9a cf 00 ff ff 00 00 00 92 cf 00*17 67 00 b8"
+                + " 10 00 89 00 00 67 00 20 11 00 89 00 00 37 00 70 10 00 00 07 02 88 11 00 00 8d"
+                + " 74 26 00*137 53 10 00 00 02 00*20 b0 00*14 10 00 00 00 08 00 00 00 10 00 00 00"
+                + " 10 00 00 00 10 00 00 00 10 00*9 68 00*515 30 00 00 85 00 00";
+
+    @Test
+    void taskSwitchesThroughCallTaskGateAndNestedIret() {
+        TestMachine m = new TestMachine();
+        Cpu cpu = m.cpu;
+        m.startRealAt(0x1000, TASKS);
+        m.runToHalt();
+        assertEquals(2, m.read32(0x6000), "task 2 ran twice: by CALL and by the task gate");
+        assertEquals(Cpu.NT, m.read32(0x6004) & Cpu.NT, "a called task runs nested");
+        assertEquals(0x30, m.read32(0x6008) & 0xFFFF, "TR named task 2 inside it");
+        assertEquals(0x11, cpu.edi(), "task 1's registers came back from its TSS");
+        assertEquals(0x11, cpu.edx());
+        assertEquals(0x28, cpu.esi() & 0xFFFF, "IRET returned to task 1");
+        assertEquals(0x28, cpu.state().tr().selector());
+        assertEquals(8, cpu.cr0() & 8, "CR0.TS set by the switch");
+        int gdt = cpu.gdtBase();
+        assertEquals(0x8B, m.read8(gdt + 0x28 + 5), "task 1 busy");
+        assertEquals(0x89, m.read8(gdt + 0x30 + 5), "task 2 available again after IRET");
+        int tss2 = m.read16(gdt + 0x30 + 2);
+        assertEquals(0x28, m.read16(tss2), "task 2's back link names task 1");
+        assertEquals(0, cpu.eflags() & Cpu.NT);
+    }
 }
