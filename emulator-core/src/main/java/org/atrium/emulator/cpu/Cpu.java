@@ -3133,6 +3133,8 @@ public final class Cpu {
                 regs[EAX] = (int) t;
                 regs[EDX] = (int) (t >>> 32);
             }
+            case 0x34 -> sysenter();
+            case 0x35 -> sysexit();
             case 0x32 -> {
                 requirePrivilege();
                 long v = readMsr(regs[ECX]);
@@ -3565,9 +3567,11 @@ public final class Cpu {
                 regs[EAX] = 0x00000610;
                 regs[EBX] = 0;
                 regs[ECX] = 0;
-                // Only what is implemented: PSE (3), TSC (4), MSR (5), CX8 (8), PGE (13), CMOV
-                // (15).
-                regs[EDX] = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
+                // Only what is implemented: PSE (3), TSC (4), MSR (5), CX8 (8), SEP (11), PGE (13),
+                // CMOV (15).
+                regs[EDX] =
+                        (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 13)
+                                | (1 << 15);
             }
             default -> {
                 regs[EAX] = 0;
@@ -3576,6 +3580,48 @@ public final class Cpu {
                 regs[EDX] = 0;
             }
         }
+    }
+
+    /** SYSENTER (SDM vol. 2): flat ring-0 CS/SS from IA32_SYSENTER_CS, ESP/EIP from the MSRs. */
+    private void sysenter() {
+        if ((cr0 & CR0_PE) == 0 || (sysenterCs & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        materializedFlags();
+        eflags &= ~(VM | IF | RF);
+        cpl = 0;
+        loadFlat(CS, sysenterCs & 0xFFFC, 0);
+        loadFlat(SS, (sysenterCs & 0xFFFC) + 8, 0);
+        regs[ESP] = sysenterEsp;
+        eip = sysenterEip;
+    }
+
+    /** SYSEXIT: back to flat ring 3 at EDX with ESP = ECX. */
+    private void sysexit() {
+        if ((cr0 & CR0_PE) == 0 || v86() || cpl != 0 || (sysenterCs & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        cpl = 3;
+        loadFlat(CS, ((sysenterCs & 0xFFFC) + 16) | 3, 3);
+        loadFlat(SS, ((sysenterCs & 0xFFFC) + 24) | 3, 3);
+        regs[ESP] = regs[ECX];
+        eip = regs[EDX];
+    }
+
+    /** The fixed flat 4 GiB segments SYSENTER/SYSEXIT load without reading the GDT. */
+    private void loadFlat(int seg, int sel, int dpl) {
+        segSel[seg] = sel & 0xFFFF;
+        segBase[seg] = 0;
+        segLimit[seg] = 0xFFFFFFFF;
+        segAttr[seg] =
+                ATTR_P
+                        | ATTR_S
+                        | ATTR_WRITE_READ
+                        | ATTR_ACCESSED
+                        | ATTR_DB
+                        | ATTR_G
+                        | (dpl << 13)
+                        | (seg == CS ? ATTR_CODE : 0);
     }
 
     private long readMsr(int msr) {

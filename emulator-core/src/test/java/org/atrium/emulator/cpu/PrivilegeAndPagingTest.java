@@ -258,4 +258,58 @@ class PrivilegeAndPagingTest {
         assertEquals(0x28, m.read16(tss2), "task 2's back link names task 1");
         assertEquals(0, cpu.eflags() & Cpu.NT);
     }
+
+    @Test
+    void sysenterAndSysexitUseTheMsrsAndFlatSegments() {
+        TestMachine m = new TestMachine();
+        Cpu cpu = m.cpu;
+        /*
+         * wrmsr SYSENTER_CS=0x08, SYSENTER_ESP=0x9000, SYSENTER_EIP=target; sysenter
+         * target: mov %esp,%ebx; mov $0xA000,%ecx; mov $back,%edx; sysexit
+         * back: mov %cs,%esi; hlt
+         */
+        m.startFlat32(
+                "b9 74 01 00 00 b8 08 00 00 00 31 d2 0f 30 b9 75 01 00 00 b8 00 90 00 00 0f 30 b9"
+                        + " 76 01 00 00 b8 28 10 00 00 0f 30 0f 34 89 e3 b9 00 a0 00 00 ba 36 10 00"
+                        + " 00 0f 35 8c ce f4");
+        CpuState s = cpu.state();
+        cpu.restore(
+                new CpuState(
+                        s.registers(),
+                        s.eip(),
+                        s.eflags(),
+                        s.segments(),
+                        s.ldtr(),
+                        s.tr(),
+                        s.gdtBase(),
+                        s.gdtLimit(),
+                        s.idtBase(),
+                        s.idtLimit(),
+                        0x11,
+                        0,
+                        0,
+                        0,
+                        s.debugRegisters(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        s.fpuControl(),
+                        s.fpuStatus(),
+                        s.fpuTag(),
+                        false,
+                        false,
+                        false,
+                        false,
+                        false));
+        // Up to and including MOV %CS,%ESI: 11 instructions, SYSENTER, 4 at ring 0, and 1 at ring
+        // 3.
+        assertEquals(16, cpu.run(16));
+        assertEquals(0x9000, cpu.ebx(), "SYSENTER loaded ESP from its MSR");
+        assertEquals(0x1B, cpu.esi(), "SYSEXIT: CS = SYSENTER_CS + 16, RPL 3");
+        assertEquals(0x23, cpu.ss());
+        assertEquals(0xA000, cpu.esp());
+        assertEquals(3, cpu.cpl());
+    }
 }
