@@ -303,8 +303,7 @@ class PrivilegeAndPagingTest {
                         false,
                         false,
                         false));
-        // Up to and including MOV %CS,%ESI: 11 instructions, SYSENTER, 4 at ring 0, and 1 at ring
-        // 3.
+        // Ten instructions set the MSRs, then SYSENTER, four at ring 0 and MOV %CS,%ESI at ring 3.
         assertEquals(16, cpu.run(16));
         assertEquals(0x9000, cpu.ebx(), "SYSENTER loaded ESP from its MSR");
         assertEquals(0x1B, cpu.esi(), "SYSEXIT: CS = SYSENTER_CS + 16, RPL 3");
