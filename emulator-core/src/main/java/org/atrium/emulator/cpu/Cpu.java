@@ -13,6 +13,10 @@ import org.atrium.emulator.bus.PhysicalMemory;
  * switch-based interpreter; arithmetic flags are computed lazily from the last operation ({@link
  * #eflags()} materialises them).
  *
+ * <p>Not thread-safe: a machine calls every method, {@link #nmi()} included, from the thread that
+ * runs the CPU. After {@link #run(int)} it checks {@link #shutdownRequested()} (triple fault) and
+ * {@link #failure()} (emulator error); a halted CPU with IF clear wakes only for an NMI.
+ *
  * <p>Left out for now: virtual-8086 mode extensions (CR4.VME/PVI), 16-bit TSSs in task switches,
  * debug-register breakpoints (TF single-step is modelled), the x87 beyond
  * FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
