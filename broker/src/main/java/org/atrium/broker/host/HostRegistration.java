@@ -1,0 +1,16 @@
+package org.atrium.broker.host;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/** {@code POST /api/v1/hosts/register} body, per docs/architecture.md. */
+public record HostRegistration(
+        @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}") String name,
+        @NotNull @Pattern(regexp = "https?://[^\\s]+") String controlUrl,
+        @NotNull @Valid Capacity capacity) {
+
+    public record Capacity(@Min(1) @Max(16_777_216) int memoryMiB, @Min(1) @Max(100_000) int vms) {}
+}
