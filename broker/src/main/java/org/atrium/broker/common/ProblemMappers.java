@@ -1,6 +1,5 @@
 package org.atrium.broker.common;
 
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
@@ -10,7 +9,11 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns every failure of the REST API into a problem detail; stack traces stay in the log. */
+/**
+ * Turns every failure of the REST API into a problem detail; stack traces stay in the log. No
+ * mapper for {@code AuthenticationFailedException}: Quarkus would apply it to the sign-in form too
+ * and replace the redirect to the error page.
+ */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
@@ -36,11 +39,6 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
-        return answer(Problem.of(401, "Unauthorized", "sign in first"));
-    }
-
-    @ServerExceptionMapper
-    public Response authenticationFailed(AuthenticationFailedException e) {
         return answer(Problem.of(401, "Unauthorized", "sign in first"));
     }
 

@@ -81,17 +81,19 @@ public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory 
             this.embedded = embedded;
         }
 
+        /**
+         * Empty on purpose: the Quarkus build records the values of the runtime keys it can
+         * enumerate, which would start a server at build time and bake its URL into the app.
+         * Lookups of these keys are by name, so they still reach {@link #getValue}.
+         */
         @Override
         public Set<String> getPropertyNames() {
-            return embedded
-                    ? Set.of(STATE_DIR, SESSION_KEY, URL, USERNAME)
-                    : Set.of(STATE_DIR, SESSION_KEY);
+            return Set.of();
         }
 
         @Override
         public Map<String, String> getProperties() {
-            // Listing values would start the server for a mere enumeration.
-            return Map.of(STATE_DIR, stateDir.toString());
+            return Map.of();
         }
 
         @Override

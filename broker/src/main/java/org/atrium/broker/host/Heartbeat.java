@@ -6,6 +6,6 @@ import jakarta.validation.constraints.NotNull;
 import java.util.List;
 
 /** {@code POST /api/v1/hosts/{name}/heartbeat} body: the VMs the host runs and its free memory. */
-public record Heartbeat(@NotNull @Valid List<VmReport> vms, @Min(0) int freeMemoryMiB) {
+public record Heartbeat(@NotNull List<@Valid VmReport> vms, @Min(0) int freeMemoryMiB) {
     public record VmReport(@NotNull String id, @NotNull String state) {}
 }
