@@ -5,6 +5,7 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.atrium.provisioning.identity.IdentityService;
@@ -42,8 +43,12 @@ public class BuiltInIdentityProvider
                             LOG.infof("signed in %s", identity.username());
                             yield CallerAttributes.identity(identity);
                         }
-                        case SignInResult.Refused(var reason) -> {
+                        case SignInResult.Refused(var reason, var locked) -> {
                             LOG.infof("sign-in refused: %s", reason);
+                            var routing = HttpSecurityUtils.getRoutingContextAttribute(request);
+                            if (locked && routing != null) {
+                                routing.put(LockedAccountRedirect.LOCKED, Boolean.TRUE);
+                            }
                             throw new AuthenticationFailedException();
                         }
                     };

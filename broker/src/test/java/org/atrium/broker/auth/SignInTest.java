@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,7 +104,7 @@ class SignInTest {
                     .formParam("j_password", "wrong-" + i)
                     .post("/j_security_check")
                     .then()
-                    .header("Location", endsWith("error=1"));
+                    .header("Location", endsWith(i < 2 ? "error=1" : "error=locked"));
         }
         given().redirects()
                 .follow(false)
@@ -113,7 +114,22 @@ class SignInTest {
                 .post("/j_security_check")
                 .then()
                 .statusCode(302)
-                .header("Location", endsWith("/login.html?error=1"));
+                .header("Location", endsWith("/login.html?error=locked"));
+    }
+
+    @Test
+    void logoutEndsTheSession() {
+        var tenant = fixtures.tenant();
+        var user = fixtures.user(tenant.id, "g");
+        String cookie = Broker.signIn(user.username(), user.password());
+        var response = given().cookie("quarkus-credential", cookie).post("/logout");
+        response.then().statusCode(204);
+        var cleared = response.detailedCookie("quarkus-credential");
+        assertNotNull(cleared, "logout sets the cookie to clear it");
+        assertTrue(
+                cleared.getValue() == null
+                        || cleared.getValue().isEmpty()
+                        || cleared.getMaxAge() <= 0);
     }
 
     @Test

@@ -67,22 +67,23 @@ public class IdentityService {
         var found = accounts.findForSignIn(username == null ? "" : username);
         if (found.isEmpty()) {
             hasher.matches(password == null ? "" : password, decoyHash);
-            return new SignInResult.Refused("unknown user " + username);
+            return new SignInResult.Refused("unknown user " + username, false);
         }
         var account = found.get();
         Instant now = Instant.now();
         if (account.lockedUntil != null && account.lockedUntil.isAfter(now)) {
             return new SignInResult.Refused(
-                    "account " + username + " locked until " + account.lockedUntil);
+                    "account " + username + " locked until " + account.lockedUntil, true);
         }
         if (!hasher.matches(password == null ? "" : password, account.passwordHash)) {
             account.failedAttempts++;
             if (account.failedAttempts >= config.maxFailedAttempts()) {
                 account.failedAttempts = 0;
                 account.lockedUntil = now.plus(config.lockoutDuration());
-                return new SignInResult.Refused("wrong password; account " + username + " locked");
+                return new SignInResult.Refused(
+                        "wrong password; account " + username + " locked", true);
             }
-            return new SignInResult.Refused("wrong password for " + username);
+            return new SignInResult.Refused("wrong password for " + username, false);
         }
         account.failedAttempts = 0;
         account.lockedUntil = null;
