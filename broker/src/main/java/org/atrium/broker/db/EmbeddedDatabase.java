@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -15,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The PostgreSQL server the broker runs itself on a single node. Its data directory lives under the
- * state directory so data survives restarts; one server per JVM, started on first use.
+ * state directory so data survives restarts; one server per state directory, started on first use.
  *
  * <p>A previous run killed mid-start can leave two things behind, both handled here: a half-made
  * data directory (no marker file yet, so it is made again) and a {@code postmaster.pid} whose
@@ -27,39 +29,26 @@ import org.jboss.logging.Logger;
 public final class EmbeddedDatabase {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
     private static final String MARKER = "postgres.initialized";
-    private static final Object LOCK = new Object();
-
-    private static EmbeddedPostgres server;
-    private static Path serverDataDirectory;
+    private static final Map<Path, EmbeddedPostgres> SERVERS = new HashMap<>();
 
     private EmbeddedDatabase() {}
 
     /** The JDBC URL of the server for this state directory, starting it if needed. */
-    public static String jdbcUrl(Path stateDirectory) {
-        synchronized (LOCK) {
-            Path dataDirectory = stateDirectory.toAbsolutePath().normalize().resolve("postgres");
-            if (server == null || !dataDirectory.equals(serverDataDirectory)) {
-                stop();
-                server = start(stateDirectory.toAbsolutePath().normalize(), dataDirectory);
-                serverDataDirectory = dataDirectory;
-            }
-            return server.getJdbcUrl("postgres", "postgres");
+    public static synchronized String jdbcUrl(Path stateDirectory) {
+        Path state = stateDirectory.toAbsolutePath().normalize();
+        EmbeddedPostgres server = SERVERS.get(state);
+        if (server == null) {
+            server = start(state, state.resolve("postgres"));
+            SERVERS.put(state, server);
         }
+        return server.getJdbcUrl("postgres", "postgres");
     }
 
-    /** Stops the server if this JVM started one. */
-    static void stop() {
-        synchronized (LOCK) {
-            if (server != null) {
-                LOG.infof("stopping embedded PostgreSQL in %s", serverDataDirectory);
-                try {
-                    server.close();
-                } catch (IOException e) {
-                    LOG.warn("embedded PostgreSQL did not stop cleanly", e);
-                }
-                server = null;
-                serverDataDirectory = null;
-            }
+    /** Stops the server of this state directory if this JVM started it. */
+    static synchronized void stop(Path stateDirectory) throws IOException {
+        EmbeddedPostgres server = SERVERS.remove(stateDirectory.toAbsolutePath().normalize());
+        if (server != null) {
+            server.close();
         }
     }
 

@@ -7,9 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.atrium.broker.common.ProblemException;
 import org.atrium.broker.config.BrokerConfig;
@@ -91,8 +93,9 @@ public class PoolReconciler {
         QuarkusTransaction.requiringNew().run(sessions::endOnFailedDesktops);
         recycle();
         promoteRunning();
+        Set<String> refusing = new HashSet<>();
         for (Pool pool : pools.allPools()) {
-            fill(pool);
+            fill(pool, refusing);
         }
         tokens.purgeExpired();
     }
@@ -128,13 +131,17 @@ public class PoolReconciler {
         }
     }
 
-    /** Creates the desktops a pool lacks: min(size, assigned + warm buffer). */
-    private void fill(Pool pool) {
+    /**
+     * Creates the desktops a pool lacks: min(size, assigned + warm buffer). A host that refuses is
+     * left out for the rest of the tick so the others still get the work.
+     */
+    private void fill(Pool pool, Set<String> refusing) {
         long live = countIn(pool.id, DesktopState.LIVE);
         long assigned = countIn(pool.id, List.of(DesktopState.ASSIGNED));
         long desired = Math.min(pool.size, assigned + pool.warmBuffer);
-        for (long i = live; i < desired; i++) {
-            Optional<Desktop> placed = QuarkusTransaction.requiringNew().call(() -> place(pool));
+        while (live < desired) {
+            Optional<Desktop> placed =
+                    QuarkusTransaction.requiringNew().call(() -> place(pool, refusing));
             if (placed.isEmpty()) {
                 LOG.debugf("no host has room for a desktop of pool %s", pool.name);
                 return;
@@ -148,12 +155,13 @@ public class PoolReconciler {
                 LOG.infof(
                         "desktop %s of pool %s provisioning on %s",
                         desktop.id, pool.name, desktop.hostName);
+                live++;
             } catch (ProblemException e) {
                 LOG.warnf(
                         "host %s refused desktop %s: %s",
                         desktop.hostName, desktop.id, e.getMessage());
                 transition(desktop.id, DesktopState.PROVISIONING, DesktopState.FAILED);
-                return;
+                refusing.add(desktop.hostName);
             }
         }
     }
@@ -162,10 +170,13 @@ public class PoolReconciler {
      * Picks the UP host with the fewest desktops that still has a VM slot and memory for the pool
      * (spread placement), and records the new desktop there as PROVISIONING.
      */
-    private Optional<Desktop> place(Pool pool) {
+    private Optional<Desktop> place(Pool pool, Set<String> refusing) {
         List<Host> candidates = new ArrayList<>();
         Map<String, Integer> load = new HashMap<>();
         for (Host host : hosts.listUp()) {
+            if (refusing.contains(host.name)) {
+                continue;
+            }
             var onHost = desktops.listLiveOnHost(host.name);
             long memoryInUse = (long) onHost.size() * pool.memoryMiB;
             if (onHost.size() < host.capacityVms
