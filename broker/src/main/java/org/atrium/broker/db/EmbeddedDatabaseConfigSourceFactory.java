@@ -3,9 +3,6 @@ package org.atrium.broker.db;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +19,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * is runtime-only (a {@link ConfigSourceFactory} is not consulted in static init) and has a low
  * ordinal, so an explicit {@code quarkus.datasource.jdbc.url} anywhere wins and no server starts.
  *
- * <p>It also supplies {@code atrium.state-dir} (a fresh temporary directory under the test profile
- * when none is set) and the HTTP session encryption key, kept in the state directory so sign-ins
+ * <p>It also supplies the HTTP session encryption key, kept in the state directory so sign-ins
  * survive restarts.
  */
 public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory {
@@ -32,17 +28,10 @@ public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory 
     static final String STATE_DIR = "atrium.state-dir";
     static final String SESSION_KEY = "quarkus.http.auth.session.encryption-key";
 
-    private static Path testStateDirectory;
-
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         String configured = valueOf(context.getValue(STATE_DIR));
-        Path stateDir =
-                configured != null
-                        ? Path.of(configured)
-                        : context.getProfiles().contains("test")
-                                ? testStateDirectory()
-                                : Path.of(".atrium", "state");
+        Path stateDir = configured != null ? Path.of(configured) : Path.of(".atrium", "state");
         boolean embedded =
                 valueOf(context.getValue(URL)) == null
                         && !"false".equals(valueOf(context.getValue("atrium.database.embedded")));
@@ -58,17 +47,6 @@ public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory 
         return value == null || value.getValue() == null || value.getValue().isBlank()
                 ? null
                 : value.getValue();
-    }
-
-    private static synchronized Path testStateDirectory() {
-        if (testStateDirectory == null) {
-            try {
-                testStateDirectory = Files.createTempDirectory("atrium-test-state-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return testStateDirectory;
     }
 
     /** Answers lazily: nothing starts until a key is actually read. */

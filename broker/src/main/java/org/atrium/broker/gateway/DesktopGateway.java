@@ -26,12 +26,13 @@ import org.jboss.logging.Logger;
  * admits the token, the gateway opens the host's {@code /ws/vms/{id}} with the same token and only
  * then accepts the browser's upgrade; bytes then flow both ways through Vert.x pipes, which pause
  * the reading side while the writing side's queue is full (backpressure). Either side closing
- * closes the other. See docs/adr/0002-gateway-vertx-websocket-proxy.md.
+ * closes the other. See docs/adr/broker-gateway-as-vertx-websocket-proxy.md.
  */
 @ApplicationScoped
 public class DesktopGateway {
     private static final Logger LOG = Logger.getLogger(DesktopGateway.class);
-    // RFB framebuffer updates can be large; the host and noVNC do not fragment consistently.
+    // A host may send a whole framebuffer update as one frame; the browser's messages to the host
+    // arrive through the server's 64 KiB frame limit, within what hosts accept.
     private static final int MAX_MESSAGE = 64 * 1024 * 1024;
 
     private final GatewayService gateway;

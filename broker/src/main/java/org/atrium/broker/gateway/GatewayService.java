@@ -85,6 +85,6 @@ public class GatewayService {
                         .filter(h -> h.state == HostState.UP)
                         .orElseThrow(
                                 () -> ProblemException.unavailable("the desktop's host is down"));
-        return HostClient.vmSocket(host.controlUrl, desktopId, token);
+        return HostClient.vmSocket(host.socketBase(), desktopId, token);
     }
 }

@@ -18,6 +18,10 @@ public class Host extends PanacheEntityBase {
     @Column(name = "control_url", nullable = false)
     public String controlUrl;
 
+    /** Base of the RFB WebSocket ({@code ws://…}); null means the control URL's scheme and port. */
+    @Column(name = "rfb_url")
+    public String rfbUrl;
+
     @Column(name = "capacity_memory_mib", nullable = false)
     public int capacityMemoryMiB;
 
@@ -36,4 +40,9 @@ public class Host extends PanacheEntityBase {
 
     @Column(name = "last_heartbeat", nullable = false)
     public Instant lastHeartbeat;
+
+    /** The WebSocket base the gateway connects to for this host's VMs. */
+    public String socketBase() {
+        return rfbUrl != null ? rfbUrl : controlUrl.replaceFirst("^http", "ws");
+    }
 }

@@ -76,11 +76,10 @@ public class HostClient {
         send(request(controlUrl, vmId, "").DELETE().build(), 404);
     }
 
-    /** The host's RFB WebSocket for a VM, derived from its control URL. */
-    public static URI vmSocket(String controlUrl, UUID vmId, String token) {
-        String base = controlUrl.replaceFirst("^http", "ws");
+    /** The host's RFB WebSocket for a VM below the host's WebSocket base. */
+    public static URI vmSocket(String socketBase, UUID vmId, String token) {
         return URI.create(
-                base
+                socketBase
                         + "/ws/vms/"
                         + vmId
                         + "?token="

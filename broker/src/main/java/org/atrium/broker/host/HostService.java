@@ -42,6 +42,8 @@ public class HostService {
         boolean fresh = host.name == null;
         host.name = registration.name();
         host.controlUrl = registration.controlUrl().replaceAll("/+$", "");
+        host.rfbUrl =
+                registration.rfbUrl() == null ? null : registration.rfbUrl().replaceAll("/+$", "");
         host.capacityMemoryMiB = registration.capacity().memoryMiB();
         host.capacityVms = registration.capacity().vms();
         host.freeMemoryMiB = registration.capacity().memoryMiB();

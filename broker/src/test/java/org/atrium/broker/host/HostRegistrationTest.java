@@ -11,6 +11,7 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,6 +73,29 @@ class HostRegistrationTest {
         var host = hosts.find(name).orElseThrow();
         assertEquals("http://127.0.0.1:1", host.controlUrl);
         assertEquals(4, host.capacityVms);
+    }
+
+    @Test
+    void theRfbWebSocketBaseIsTheControlUrlsUnlessTheHostNamesIt() {
+        String plain = "h-" + UUID.randomUUID().toString().substring(0, 8);
+        given().header("Authorization", "Bearer test-registration-secret")
+                .contentType(ContentType.JSON)
+                .body(registration(plain))
+                .post("/api/v1/hosts/register")
+                .then()
+                .statusCode(200);
+        assertEquals("ws://127.0.0.1:1", hosts.find(plain).orElseThrow().socketBase());
+
+        String apart = "h-" + UUID.randomUUID().toString().substring(0, 8);
+        var body = new HashMap<>(registration(apart));
+        body.put("rfbUrl", "ws://127.0.0.1:8082/");
+        given().header("Authorization", "Bearer test-registration-secret")
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/hosts/register")
+                .then()
+                .statusCode(200);
+        assertEquals("ws://127.0.0.1:8082", hosts.find(apart).orElseThrow().socketBase());
     }
 
     @Test
