@@ -113,7 +113,7 @@ public final class FakeHost implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.close().toCompletionStage().toCompletableFuture().get();
+    public void close() {
+        server.close().toCompletionStage().toCompletableFuture().join();
     }
 }
