@@ -2,6 +2,9 @@
 module org.atrium.emulator {
     exports org.atrium.emulator.bus;
     exports org.atrium.emulator.cpu;
+    exports org.atrium.emulator.device.vga;
     exports org.atrium.emulator.display;
     exports org.atrium.emulator.input;
+    exports org.atrium.emulator.machine;
+    exports org.atrium.emulator.time;
 }
