@@ -394,6 +394,9 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                         : cause;
         if (reason instanceof RfbProtocolException) {
             close(reason.getMessage());
+        } else if (reason instanceof DecoderException || reason instanceof java.io.IOException) {
+            // Bad frames from a lower layer and resets are the client's doing, not ours.
+            close(reason.toString());
         } else {
             LOG.log(System.Logger.Level.WARNING, "RFB client " + ctx.channel() + " failed", reason);
             close(String.valueOf(reason));
