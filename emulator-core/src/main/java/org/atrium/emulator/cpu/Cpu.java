@@ -1,0 +1,2984 @@
+package org.atrium.emulator.cpu;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.atrium.emulator.bus.IoPorts;
+import org.atrium.emulator.bus.PhysicalMemory;
+
+/**
+ * An i686-class x86 CPU interpreter (Intel SDM vol. 3: real mode, 16/32-bit protected mode,
+ * two-level paging without a TLB). One decoder drives a switch-based interpreter; arithmetic flags
+ * are computed lazily from the last operation ({@link #eflags()} materialises them).
+ *
+ * <p>Left out for now: virtual-8086 mode, task switches (LTR only loads TR), call/task gates on far
+ * CALL/JMP, the I/O permission bitmap (only IOPL is checked), expand-down segments (treated as
+ * expand-up), segment read/write-permission checks on data access, debug registers beyond storage,
+ * the x87 beyond FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
+ */
+public final class Cpu {
+    // Register numbers as encoded in ModRM.
+    public static final int EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
+    // Segment register numbers as encoded in ModRM.
+    public static final int ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
+    public static final int CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100;
+    public static final int IF = 0x200, DF = 0x400, OF = 0x800, IOPL = 0x3000, NT = 0x4000;
+    public static final int RF = 0x10000, VM = 0x20000, AC = 0x40000, ID = 0x200000;
+    private static final int ARITH = CF | PF | AF | ZF | SF | OF;
+    private static final int EFLAGS_WRITABLE = ARITH | TF | IF | DF | IOPL | NT | RF | AC | ID;
+
+    static final int CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10;
+    static final int CR0_WP = 0x10000, CR0_PG = 0x80000000;
+    static final int CR4_TSD = 4, CR4_PSE = 0x10;
+
+    // Operand sizes.
+    private static final int B = 0, W = 1, D = 2;
+    private static final int[] MASK = {0xFF, 0xFFFF, 0xFFFFFFFF};
+    private static final int[] SIGN = {0x80, 0x8000, 0x80000000};
+    private static final int[] BYTES = {1, 2, 4};
+
+    // Segment-cache attribute bits: the high descriptor dword masked with 0x00F0FF00.
+    private static final int ATTR_ACCESSED = 0x100;
+    private static final int ATTR_WRITE_READ = 0x200;
+    private static final int ATTR_CONFORMING = 0x400;
+    private static final int ATTR_CODE = 0x800;
+    private static final int ATTR_S = 0x1000;
+    private static final int ATTR_P = 0x8000;
+    private static final int ATTR_DB = 0x400000;
+    private static final int ATTR_G = 0x800000;
+
+    // Lazy flag operations.
+    private static final int OP_LOGIC = 0, OP_ADD = 1, OP_ADC = 2, OP_SUB = 3, OP_SBB = 4;
+    private static final int OP_INC = 5, OP_DEC = 6;
+
+    // Interrupt kinds for delivery.
+    private static final int INT_SOFTWARE = 0, INT_EXCEPTION = 1, INT_HARDWARE = 2;
+
+    private static final int[] DATA_SEGMENTS = {ES, DS, FS, GS};
+    private static final byte[] PARITY = new byte[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            PARITY[i] = (byte) ((Integer.bitCount(i) & 1) == 0 ? PF : 0);
+        }
+    }
+
+    private final PhysicalMemory memory;
+    private final IoPorts io;
+    private final InterruptSource interrupts;
+    private final LongSupplier timestampCounter;
+    private final CpuFault fault = new CpuFault();
+
+    // Architectural state.
+    private final int[] regs = new int[8];
+    private final int[] segSel = new int[6];
+    private final int[] segBase = new int[6];
+    private final int[] segLimit = new int[6];
+    private final int[] segAttr = new int[6];
+    private int eip;
+    private int eflags;
+    private int cr0, cr2, cr3, cr4;
+    private final int[] dr = new int[8];
+    private int gdtBase, gdtLimit, idtBase, idtLimit;
+    private int ldtSel, ldtBase, ldtLimit;
+    private int trSel, trBase, trLimit, trAttr;
+    private int cpl;
+    private long tscOffset;
+    private int sysenterCs, sysenterEsp, sysenterEip;
+    private int fpuControl = 0x37F, fpuStatus, fpuTag = 0xFFFF;
+
+    // Lazy flags: which arithmetic flags are to be computed from the last operation.
+    private int lazyMask;
+    private int lazyOp, lazyA, lazyB, lazyRes, lazySize;
+    private boolean lazyCarry;
+
+    // Run state.
+    private boolean halted;
+    private boolean shutdown;
+    private boolean nmiPending, nmiBlocked;
+    private boolean interruptShadow;
+    private CpuFailure failure;
+
+    // Per-instruction decode state.
+    private int startEip;
+    private boolean op32, addr32;
+    private int segOverride;
+    private int rep;
+    private int mod, reg, rm, eaSeg, eaOff;
+
+    public Cpu(
+            PhysicalMemory memory,
+            IoPorts io,
+            InterruptSource interrupts,
+            LongSupplier timestampCounter) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.io = Objects.requireNonNull(io, "io");
+        this.interrupts = Objects.requireNonNull(interrupts, "interrupts");
+        this.timestampCounter = Objects.requireNonNull(timestampCounter, "timestampCounter");
+        reset();
+    }
+
+    /** Puts the CPU in its power-on state (Intel SDM vol. 3, 9.1.1, table 9-1). */
+    public void reset() {
+        Arrays.fill(regs, 0);
+        regs[EDX] = 0x00000610; // family 6, model 1, stepping 0: matches CPUID leaf 1
+        for (int s = 0; s < 6; s++) {
+            segSel[s] = 0;
+            segBase[s] = 0;
+            segLimit[s] = 0xFFFF;
+            segAttr[s] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED;
+        }
+        segSel[CS] = 0xF000;
+        segBase[CS] = 0xFFFF0000;
+        segAttr[CS] = ATTR_P | ATTR_S | ATTR_CODE | ATTR_WRITE_READ | ATTR_ACCESSED;
+        eip = 0xFFF0;
+        eflags = 2;
+        lazyMask = 0;
+        cr0 = 0x60000010;
+        cr2 = cr3 = cr4 = 0;
+        Arrays.fill(dr, 0);
+        dr[6] = 0xFFFF0FF0;
+        dr[7] = 0x400;
+        gdtBase = idtBase = 0;
+        gdtLimit = idtLimit = 0xFFFF;
+        ldtSel = ldtBase = 0;
+        ldtLimit = 0xFFFF;
+        trSel = trBase = 0;
+        trLimit = 0xFFFF;
+        trAttr = ATTR_P | 0xB00;
+        cpl = 0;
+        tscOffset = 0;
+        sysenterCs = sysenterEsp = sysenterEip = 0;
+        fpuControl = 0x40;
+        fpuStatus = 0;
+        fpuTag = 0x5555;
+        halted = false;
+        shutdown = false;
+        nmiPending = false;
+        nmiBlocked = false;
+        interruptShadow = false;
+        failure = null;
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    /**
+     * Executes up to {@code maxInstructions} instructions. Each retired instruction, and each
+     * exception that an instruction raised instead of retiring, counts as one step, so a guest
+     * stuck in a faulting loop still returns. Returns early when halted, after a triple fault, or
+     * after an emulator failure ({@link #failure()}).
+     */
+    public int run(int maxInstructions) {
+        int steps = 0;
+        if (failure != null || shutdown) {
+            return 0;
+        }
+        try {
+            while (steps < maxInstructions) {
+                if (interruptShadow) {
+                    interruptShadow = false;
+                } else if (nmiPending && !nmiBlocked) {
+                    nmiPending = false;
+                    nmiBlocked = true;
+                    halted = false;
+                    deliverExternal(2);
+                    if (shutdown) {
+                        break;
+                    }
+                } else if ((eflags & IF) != 0 && interrupts.pending()) {
+                    halted = false;
+                    deliverExternal(interrupts.acknowledge() & 0xFF);
+                    if (shutdown) {
+                        break;
+                    }
+                }
+                if (halted) {
+                    break;
+                }
+                startEip = eip;
+                try {
+                    step();
+                } catch (CpuFault f) {
+                    deliverException(f.vector, f.hasErrorCode, f.errorCode);
+                    if (shutdown) {
+                        steps++;
+                        break;
+                    }
+                }
+                steps++;
+                if (halted) {
+                    break;
+                }
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            failure =
+                    new CpuFailure(
+                            String.format(
+                                    "emulator error at %04X:%08X: %s", segSel[CS], startEip, e),
+                            e);
+        }
+        return steps;
+    }
+
+    public boolean halted() {
+        return halted;
+    }
+
+    public void nmi() {
+        nmiPending = true;
+    }
+
+    public boolean shutdownRequested() {
+        return shutdown;
+    }
+
+    /** The emulator error that stopped this CPU, or {@code null}; cleared by {@link #reset()}. */
+    public CpuFailure failure() {
+        return failure;
+    }
+
+    public int eax() {
+        return regs[EAX];
+    }
+
+    public int ecx() {
+        return regs[ECX];
+    }
+
+    public int edx() {
+        return regs[EDX];
+    }
+
+    public int ebx() {
+        return regs[EBX];
+    }
+
+    public int esp() {
+        return regs[ESP];
+    }
+
+    public int ebp() {
+        return regs[EBP];
+    }
+
+    public int esi() {
+        return regs[ESI];
+    }
+
+    public int edi() {
+        return regs[EDI];
+    }
+
+    public void setEax(int v) {
+        regs[EAX] = v;
+    }
+
+    public void setEcx(int v) {
+        regs[ECX] = v;
+    }
+
+    public void setEdx(int v) {
+        regs[EDX] = v;
+    }
+
+    public void setEbx(int v) {
+        regs[EBX] = v;
+    }
+
+    public void setEsp(int v) {
+        regs[ESP] = v;
+    }
+
+    public void setEbp(int v) {
+        regs[EBP] = v;
+    }
+
+    public void setEsi(int v) {
+        regs[ESI] = v;
+    }
+
+    public void setEdi(int v) {
+        regs[EDI] = v;
+    }
+
+    /** General register by ModRM number ({@link #EAX}..{@link #EDI}). */
+    public int register(int index) {
+        return regs[index];
+    }
+
+    public void setRegister(int index, int value) {
+        regs[index] = value;
+    }
+
+    public int eip() {
+        return eip;
+    }
+
+    public void setEip(int v) {
+        eip = v;
+    }
+
+    /** EFLAGS with the lazily computed arithmetic flags folded in. */
+    public int eflags() {
+        return materializedFlags();
+    }
+
+    public void setEflags(int v) {
+        eflags = (v & (EFLAGS_WRITABLE | VM)) | 2;
+        lazyMask = 0;
+    }
+
+    public int cr0() {
+        return cr0;
+    }
+
+    public int cr2() {
+        return cr2;
+    }
+
+    public int cr3() {
+        return cr3;
+    }
+
+    public int cr4() {
+        return cr4;
+    }
+
+    public int cpl() {
+        return cpl;
+    }
+
+    /** Segment selector by number ({@link #ES}..{@link #GS}). */
+    public int segmentSelector(int seg) {
+        return segSel[seg];
+    }
+
+    public int segmentBase(int seg) {
+        return segBase[seg];
+    }
+
+    public int segmentLimit(int seg) {
+        return segLimit[seg];
+    }
+
+    public int cs() {
+        return segSel[CS];
+    }
+
+    public int ds() {
+        return segSel[DS];
+    }
+
+    public int es() {
+        return segSel[ES];
+    }
+
+    public int ss() {
+        return segSel[SS];
+    }
+
+    public int fs() {
+        return segSel[FS];
+    }
+
+    public int gs() {
+        return segSel[GS];
+    }
+
+    public int csBase() {
+        return segBase[CS];
+    }
+
+    /**
+     * Loads a segment register the way real mode does (selector and base = selector * 16; the
+     * cached limit and attributes stay), for tests and for machines that start the CPU elsewhere.
+     */
+    public void setSegmentReal(int seg, int selector) {
+        segSel[seg] = selector & 0xFFFF;
+        segBase[seg] = (selector & 0xFFFF) << 4;
+    }
+
+    /** Sets a segment cache directly, as a loader does for a flat 32-bit environment. */
+    public void setSegment(int seg, int selector, int base, int limit, boolean big) {
+        segSel[seg] = selector & 0xFFFF;
+        segBase[seg] = base;
+        segLimit[seg] = limit;
+        int attr = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (big ? ATTR_DB : 0);
+        if (seg == CS) {
+            attr |= ATTR_CODE;
+        }
+        segAttr[seg] = attr;
+    }
+
+    public int gdtBase() {
+        return gdtBase;
+    }
+
+    public int gdtLimit() {
+        return gdtLimit;
+    }
+
+    public int idtBase() {
+        return idtBase;
+    }
+
+    public int idtLimit() {
+        return idtLimit;
+    }
+
+    public boolean protectedMode() {
+        return (cr0 & CR0_PE) != 0;
+    }
+
+    // ---------------------------------------------------------------- lazy flags
+
+    private int materializedFlags() {
+        if (lazyMask == 0) {
+            return eflags;
+        }
+        int f = eflags & ~lazyMask;
+        if ((lazyMask & CF) != 0 && lazyCf()) {
+            f |= CF;
+        }
+        if ((lazyMask & PF) != 0) {
+            f |= PARITY[lazyRes & 0xFF];
+        }
+        if ((lazyMask & AF) != 0 && lazyOp != OP_LOGIC && ((lazyA ^ lazyB ^ lazyRes) & 0x10) != 0) {
+            f |= AF;
+        }
+        if ((lazyMask & ZF) != 0 && (lazyRes & MASK[lazySize]) == 0) {
+            f |= ZF;
+        }
+        if ((lazyMask & SF) != 0 && (lazyRes & SIGN[lazySize]) != 0) {
+            f |= SF;
+        }
+        if ((lazyMask & OF) != 0 && lazyOf()) {
+            f |= OF;
+        }
+        eflags = f;
+        lazyMask = 0;
+        return f;
+    }
+
+    private boolean lazyCf() {
+        int m = MASK[lazySize];
+        int a = lazyA & m, b = lazyB & m, r = lazyRes & m;
+        return switch (lazyOp) {
+            case OP_ADD -> Integer.compareUnsigned(r, a) < 0;
+            case OP_ADC ->
+                    lazyCarry
+                            ? Integer.compareUnsigned(r, a) <= 0
+                            : Integer.compareUnsigned(r, a) < 0;
+            case OP_SUB -> Integer.compareUnsigned(a, b) < 0;
+            case OP_SBB ->
+                    lazyCarry
+                            ? Integer.compareUnsigned(a, b) <= 0
+                            : Integer.compareUnsigned(a, b) < 0;
+            default -> false;
+        };
+    }
+
+    private boolean lazyOf() {
+        int s = SIGN[lazySize];
+        return switch (lazyOp) {
+            case OP_ADD, OP_ADC, OP_INC -> ((lazyA ^ lazyRes) & (lazyB ^ lazyRes) & s) != 0;
+            case OP_SUB, OP_SBB, OP_DEC -> ((lazyA ^ lazyB) & (lazyA ^ lazyRes) & s) != 0;
+            default -> false;
+        };
+    }
+
+    private boolean cf() {
+        return ((lazyMask & CF) != 0) ? lazyCf() : (eflags & CF) != 0;
+    }
+
+    private boolean zf() {
+        return ((lazyMask & ZF) != 0) ? (lazyRes & MASK[lazySize]) == 0 : (eflags & ZF) != 0;
+    }
+
+    private boolean sf() {
+        return ((lazyMask & SF) != 0) ? (lazyRes & SIGN[lazySize]) != 0 : (eflags & SF) != 0;
+    }
+
+    private boolean of() {
+        return ((lazyMask & OF) != 0) ? lazyOf() : (eflags & OF) != 0;
+    }
+
+    private boolean pf() {
+        return ((lazyMask & PF) != 0) ? PARITY[lazyRes & 0xFF] != 0 : (eflags & PF) != 0;
+    }
+
+    private void setLazy(int op, int size, int a, int b, int res) {
+        lazyOp = op;
+        lazySize = size;
+        lazyA = a;
+        lazyB = b;
+        lazyRes = res;
+        lazyMask = ARITH;
+    }
+
+    /** Sets SF/ZF/PF from a result, clears AF, and sets CF and OF explicitly. */
+    private void setResultFlags(int size, int res, boolean carry, boolean overflow) {
+        setLazy(OP_LOGIC, size, 0, 0, res);
+        lazyMask = SF | ZF | PF | AF;
+        eflags = (eflags & ~(CF | OF)) | (carry ? CF : 0) | (overflow ? OF : 0);
+    }
+
+    private void setFlag(int flag, boolean on) {
+        if (lazyMask != 0) {
+            materializedFlags();
+        }
+        eflags = on ? eflags | flag : eflags & ~flag;
+    }
+
+    private boolean condition(int cc) {
+        boolean r =
+                switch (cc >> 1) {
+                    case 0 -> of();
+                    case 1 -> cf();
+                    case 2 -> zf();
+                    case 3 -> cf() || zf();
+                    case 4 -> sf();
+                    case 5 -> pf();
+                    case 6 -> sf() != of();
+                    default -> zf() || (sf() != of());
+                };
+        return ((cc & 1) != 0) != r;
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    private CpuFault gp(int code) {
+        return fault.set(13, true, code);
+    }
+
+    private CpuFault ud() {
+        return fault.set(6, false, 0);
+    }
+
+    private CpuFault exc(int vector, int code) {
+        return fault.set(vector, true, code);
+    }
+
+    private CpuFault exc(int vector) {
+        return fault.set(vector, false, 0);
+    }
+
+    private static boolean contributory(int v) {
+        return v == 0 || (v >= 10 && v <= 13);
+    }
+
+    private void deliverException(int vector, boolean hasError, int code) {
+        eip = startEip;
+        halted = false;
+        int v = vector;
+        boolean he = hasError;
+        int c = code;
+        for (int depth = 0; ; depth++) {
+            try {
+                deliver(v, INT_EXCEPTION, he, c, eip);
+                return;
+            } catch (CpuFault second) {
+                int v2 = second.vector;
+                if (v == 8 || depth > 4) {
+                    shutdown = true;
+                    return;
+                }
+                boolean dbl =
+                        (contributory(v) && contributory(v2))
+                                || (v == 14 && (v2 == 14 || contributory(v2)));
+                if (dbl) {
+                    v = 8;
+                    he = true;
+                    c = 0;
+                } else {
+                    v = v2;
+                    he = second.hasErrorCode;
+                    c = second.errorCode;
+                }
+            }
+        }
+    }
+
+    private void deliverExternal(int vector) {
+        startEip = eip;
+        try {
+            deliver(vector, INT_HARDWARE, false, 0, eip);
+        } catch (CpuFault f) {
+            deliverException(f.vector, f.hasErrorCode, f.errorCode);
+        }
+    }
+
+    // ---------------------------------------------------------------- memory access
+
+    /** Checks an access against a segment's cache and returns its linear address. */
+    private int linear(int seg, int off, int len) {
+        int attr = segAttr[seg];
+        if ((attr & ATTR_P) == 0 && (cr0 & CR0_PE) != 0) {
+            throw seg == SS ? exc(12, 0) : gp(0);
+        }
+        if ((off & 0xFFFFFFFFL) + (len - 1) > (segLimit[seg] & 0xFFFFFFFFL)) {
+            throw seg == SS ? exc(12, 0) : gp(0);
+        }
+        return segBase[seg] + off;
+    }
+
+    /** Translates a linear address through the page tables (Intel SDM vol. 3, 4.3). */
+    private int physical(int lin, boolean write) {
+        if ((cr0 & CR0_PG) == 0) {
+            return lin;
+        }
+        boolean user = cpl == 3;
+        int pdeAddr = (cr3 & 0xFFFFF000) + ((lin >>> 22) << 2);
+        int pde = memory.read32(pdeAddr);
+        if ((pde & 1) == 0) {
+            throw pageFault(lin, false, write, user);
+        }
+        if ((pde & 0x80) != 0 && (cr4 & CR4_PSE) != 0) {
+            checkPageAccess(lin, pde, pde, write, user);
+            int upd = pde | 0x20 | (write ? 0x40 : 0);
+            if (upd != pde) {
+                memory.write32(pdeAddr, upd);
+            }
+            return (pde & 0xFFC00000) | (lin & 0x3FFFFF);
+        }
+        int pteAddr = (pde & 0xFFFFF000) + (((lin >>> 12) & 0x3FF) << 2);
+        int pte = memory.read32(pteAddr);
+        if ((pte & 1) == 0) {
+            throw pageFault(lin, false, write, user);
+        }
+        checkPageAccess(lin, pde, pte, write, user);
+        if ((pde & 0x20) == 0) {
+            memory.write32(pdeAddr, pde | 0x20);
+        }
+        int upd = pte | 0x20 | (write ? 0x40 : 0);
+        if (upd != pte) {
+            memory.write32(pteAddr, upd);
+        }
+        return (pte & 0xFFFFF000) | (lin & 0xFFF);
+    }
+
+    private void checkPageAccess(int lin, int pde, int pte, boolean write, boolean user) {
+        int both = pde & pte;
+        if (user && (both & 4) == 0) {
+            throw pageFault(lin, true, write, true);
+        }
+        if (write && (both & 2) == 0 && (user || (cr0 & CR0_WP) != 0)) {
+            throw pageFault(lin, true, write, user);
+        }
+    }
+
+    private CpuFault pageFault(int lin, boolean present, boolean write, boolean user) {
+        cr2 = lin;
+        return exc(14, (present ? 1 : 0) | (write ? 2 : 0) | (user ? 4 : 0));
+    }
+
+    private boolean paging() {
+        return (cr0 & CR0_PG) != 0;
+    }
+
+    private int readLinear8(int lin) {
+        return memory.read8(physical(lin, false));
+    }
+
+    private int readLinear16(int lin) {
+        if (paging() && (lin & 0xFFF) == 0xFFF) {
+            return readLinear8(lin) | (readLinear8(lin + 1) << 8);
+        }
+        return memory.read16(physical(lin, false));
+    }
+
+    private int readLinear32(int lin) {
+        if (paging() && (lin & 0xFFF) > 0xFFC) {
+            return readLinear16(lin) | (readLinear16(lin + 2) << 16);
+        }
+        return memory.read32(physical(lin, false));
+    }
+
+    private void writeLinear8(int lin, int v) {
+        memory.write8(physical(lin, true), v);
+    }
+
+    private void writeLinear16(int lin, int v) {
+        if (paging() && (lin & 0xFFF) == 0xFFF) {
+            // Translate both pages before writing so a fault leaves memory untouched.
+            int p0 = physical(lin, true), p1 = physical(lin + 1, true);
+            memory.write8(p0, v);
+            memory.write8(p1, v >>> 8);
+            return;
+        }
+        memory.write16(physical(lin, true), v);
+    }
+
+    private void writeLinear32(int lin, int v) {
+        if (paging() && (lin & 0xFFF) > 0xFFC) {
+            physical(lin + 3, true);
+            for (int i = 0; i < 4; i++) {
+                memory.write8(physical(lin + i, true), v >>> (8 * i));
+            }
+            return;
+        }
+        memory.write32(physical(lin, true), v);
+    }
+
+    private int read8(int seg, int off) {
+        return readLinear8(linear(seg, off, 1));
+    }
+
+    private int read16(int seg, int off) {
+        return readLinear16(linear(seg, off, 2));
+    }
+
+    private int read32(int seg, int off) {
+        return readLinear32(linear(seg, off, 4));
+    }
+
+    private void write8(int seg, int off, int v) {
+        writeLinear8(linear(seg, off, 1), v);
+    }
+
+    private void write16(int seg, int off, int v) {
+        writeLinear16(linear(seg, off, 2), v);
+    }
+
+    private void write32(int seg, int off, int v) {
+        writeLinear32(linear(seg, off, 4), v);
+    }
+
+    private int readMem(int size, int seg, int off) {
+        return switch (size) {
+            case B -> read8(seg, off);
+            case W -> read16(seg, off);
+            default -> read32(seg, off);
+        };
+    }
+
+    private void writeMem(int size, int seg, int off, int v) {
+        switch (size) {
+            case B -> write8(seg, off, v);
+            case W -> write16(seg, off, v);
+            default -> write32(seg, off, v);
+        }
+    }
+
+    /** System-table reads (GDT, IDT, TSS) use linear addresses at privilege 0. */
+    private int readSystem32(int lin) {
+        int saved = cpl;
+        cpl = 0;
+        try {
+            return readLinear32(lin);
+        } finally {
+            cpl = saved;
+        }
+    }
+
+    private int fetch8() {
+        int v = readLinear8(linear(CS, eip, 1));
+        eip++;
+        return v;
+    }
+
+    private int fetch16() {
+        int v = readLinear16(linear(CS, eip, 2));
+        eip += 2;
+        return v;
+    }
+
+    private int fetch32() {
+        int v = readLinear32(linear(CS, eip, 4));
+        eip += 4;
+        return v;
+    }
+
+    private int fetchImm(int size) {
+        return switch (size) {
+            case B -> fetch8();
+            case W -> fetch16();
+            default -> fetch32();
+        };
+    }
+
+    // ---------------------------------------------------------------- registers
+
+    private int getReg(int size, int r) {
+        return switch (size) {
+            case B -> r < 4 ? regs[r] & 0xFF : (regs[r - 4] >>> 8) & 0xFF;
+            case W -> regs[r] & 0xFFFF;
+            default -> regs[r];
+        };
+    }
+
+    private void setReg(int size, int r, int v) {
+        switch (size) {
+            case B -> {
+                if (r < 4) {
+                    regs[r] = (regs[r] & 0xFFFFFF00) | (v & 0xFF);
+                } else {
+                    regs[r - 4] = (regs[r - 4] & 0xFFFF00FF) | ((v & 0xFF) << 8);
+                }
+            }
+            case W -> regs[r] = (regs[r] & 0xFFFF0000) | (v & 0xFFFF);
+            default -> regs[r] = v;
+        }
+    }
+
+    private int osize() {
+        return op32 ? D : W;
+    }
+
+    // ---------------------------------------------------------------- ModRM
+
+    private void decodeModrm() {
+        int b = fetch8();
+        mod = b >>> 6;
+        reg = (b >> 3) & 7;
+        rm = b & 7;
+        if (mod == 3) {
+            return;
+        }
+        int seg = DS;
+        int off;
+        if (!addr32) {
+            switch (rm) {
+                case 0 -> off = regs[EBX] + regs[ESI];
+                case 1 -> off = regs[EBX] + regs[EDI];
+                case 2 -> {
+                    off = regs[EBP] + regs[ESI];
+                    seg = SS;
+                }
+                case 3 -> {
+                    off = regs[EBP] + regs[EDI];
+                    seg = SS;
+                }
+                case 4 -> off = regs[ESI];
+                case 5 -> off = regs[EDI];
+                case 6 -> {
+                    if (mod == 0) {
+                        off = fetch16();
+                    } else {
+                        off = regs[EBP];
+                        seg = SS;
+                    }
+                }
+                default -> off = regs[EBX];
+            }
+            if (mod == 1) {
+                off += (byte) fetch8();
+            } else if (mod == 2) {
+                off += fetch16();
+            }
+            off &= 0xFFFF;
+        } else {
+            if (rm == 4) {
+                int sib = fetch8();
+                int base = sib & 7;
+                int index = (sib >> 3) & 7;
+                if (base == 5 && mod == 0) {
+                    off = fetch32();
+                } else {
+                    off = regs[base];
+                    if (base == ESP || base == EBP) {
+                        seg = SS;
+                    }
+                }
+                if (index != 4) {
+                    off += regs[index] << (sib >>> 6);
+                }
+            } else if (rm == 5 && mod == 0) {
+                off = fetch32();
+            } else {
+                off = regs[rm];
+                if (rm == EBP) {
+                    seg = SS;
+                }
+            }
+            if (mod == 1) {
+                off += (byte) fetch8();
+            } else if (mod == 2) {
+                off += fetch32();
+            }
+        }
+        eaOff = off;
+        eaSeg = segOverride >= 0 ? segOverride : seg;
+    }
+
+    private int readRm(int size) {
+        return mod == 3 ? getReg(size, rm) : readMem(size, eaSeg, eaOff);
+    }
+
+    private void writeRm(int size, int v) {
+        if (mod == 3) {
+            setReg(size, rm, v);
+        } else {
+            writeMem(size, eaSeg, eaOff, v);
+        }
+    }
+
+    private void requireMemory() {
+        if (mod == 3) {
+            throw ud();
+        }
+    }
+
+    private int dataSeg() {
+        return segOverride >= 0 ? segOverride : DS;
+    }
+
+    // ---------------------------------------------------------------- stack
+
+    private boolean stack32() {
+        return (segAttr[SS] & ATTR_DB) != 0;
+    }
+
+    private void push(int size, int v) {
+        int n = BYTES[size];
+        if (stack32()) {
+            int sp = regs[ESP] - n;
+            writeMem(size, SS, sp, v);
+            regs[ESP] = sp;
+        } else {
+            int sp = (regs[ESP] - n) & 0xFFFF;
+            writeMem(size, SS, sp, v);
+            regs[ESP] = (regs[ESP] & 0xFFFF0000) | sp;
+        }
+    }
+
+    private int pop(int size) {
+        int v = peek(size, 0);
+        adjustSp(BYTES[size]);
+        return v;
+    }
+
+    private int peek(int size, int offset) {
+        int sp = stack32() ? regs[ESP] + offset : (regs[ESP] + offset) & 0xFFFF;
+        return readMem(size, SS, sp);
+    }
+
+    private void adjustSp(int n) {
+        if (stack32()) {
+            regs[ESP] += n;
+        } else {
+            regs[ESP] = (regs[ESP] & 0xFFFF0000) | ((regs[ESP] + n) & 0xFFFF);
+        }
+    }
+
+    // ---------------------------------------------------------------- ALU
+
+    private int alu(int op, int size, int a, int b) {
+        int m = MASK[size];
+        a &= m;
+        b &= m;
+        int r;
+        switch (op) {
+            case 0 -> {
+                r = (a + b) & m;
+                setLazy(OP_ADD, size, a, b, r);
+            }
+            case 1 -> {
+                r = a | b;
+                setLazy(OP_LOGIC, size, a, b, r);
+            }
+            case 2 -> {
+                boolean c = cf();
+                r = (a + b + (c ? 1 : 0)) & m;
+                setLazy(OP_ADC, size, a, b, r);
+                lazyCarry = c;
+            }
+            case 3 -> {
+                boolean c = cf();
+                r = (a - b - (c ? 1 : 0)) & m;
+                setLazy(OP_SBB, size, a, b, r);
+                lazyCarry = c;
+            }
+            case 4 -> {
+                r = a & b;
+                setLazy(OP_LOGIC, size, a, b, r);
+            }
+            case 5, 7 -> {
+                r = (a - b) & m;
+                setLazy(OP_SUB, size, a, b, r);
+            }
+            default -> {
+                r = a ^ b;
+                setLazy(OP_LOGIC, size, a, b, r);
+            }
+        }
+        return r;
+    }
+
+    private int incDec(int size, int a, boolean dec) {
+        boolean c = cf();
+        int m = MASK[size];
+        a &= m;
+        int r = (dec ? a - 1 : a + 1) & m;
+        setLazy(dec ? OP_DEC : OP_INC, size, a, 1, r);
+        lazyMask = ARITH & ~CF;
+        eflags = (eflags & ~CF) | (c ? CF : 0);
+        return r;
+    }
+
+    private int shift(int op, int size, int a, int count) {
+        count &= 31;
+        if (count == 0) {
+            return a & MASK[size];
+        }
+        int bits = 8 << size;
+        int m = MASK[size];
+        int s = SIGN[size];
+        a &= m;
+        int r;
+        switch (op) {
+            case 0 -> { // ROL
+                int n = count % bits;
+                r = n == 0 ? a : ((a << n) | (a >>> (bits - n))) & m;
+                boolean c = (r & 1) != 0;
+                setCfOf(c, ((r & s) != 0) != c);
+            }
+            case 1 -> { // ROR
+                int n = count % bits;
+                r = n == 0 ? a : ((a >>> n) | (a << (bits - n))) & m;
+                boolean top = (r & s) != 0;
+                setCfOf(top, top != ((r & (s >>> 1)) != 0));
+            }
+            case 2 -> { // RCL
+                int n = count % (bits + 1);
+                long wide = (a & 0xFFFFFFFFL) | (cf() ? 1L << bits : 0);
+                for (int i = 0; i < n; i++) {
+                    wide = ((wide << 1) | (wide >>> bits)) & ((1L << (bits + 1)) - 1);
+                }
+                r = (int) wide & m;
+                boolean c = ((wide >>> bits) & 1) != 0;
+                setCfOf(c, ((r & s) != 0) != c);
+            }
+            case 3 -> { // RCR
+                int n = count % (bits + 1);
+                boolean c0 = cf();
+                long wide = (a & 0xFFFFFFFFL) | (c0 ? 1L << bits : 0);
+                for (int i = 0; i < n; i++) {
+                    wide = ((wide >>> 1) | ((wide & 1) << bits));
+                }
+                r = (int) wide & m;
+                boolean c = ((wide >>> bits) & 1) != 0;
+                setCfOf(c, ((r & s) != 0) != ((r & (s >>> 1)) != 0));
+            }
+            case 4, 6 -> { // SHL/SAL
+                long wide = (a & 0xFFFFFFFFL) << count;
+                r = (int) wide & m;
+                boolean c = ((wide >>> bits) & 1) != 0;
+                setResultFlags(size, r, c, ((r & s) != 0) != c);
+            }
+            case 5 -> { // SHR
+                boolean c = (((a & 0xFFFFFFFFL) >>> (count - 1)) & 1) != 0;
+                r = (int) ((a & 0xFFFFFFFFL) >>> count) & m;
+                setResultFlags(size, r, c, (a & s) != 0);
+            }
+            default -> { // SAR
+                int sa = size == B ? (byte) a : size == W ? (short) a : a;
+                boolean c = ((sa >> Math.min(count - 1, 31)) & 1) != 0;
+                r = (sa >> Math.min(count, 31)) & m;
+                setResultFlags(size, r, c, false);
+            }
+        }
+        return r;
+    }
+
+    private void setCfOf(boolean c, boolean o) {
+        if ((lazyMask & (CF | OF)) != 0) {
+            materializedFlags();
+        }
+        eflags = (eflags & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0);
+    }
+
+    private int doubleShift(boolean left, int size, int dst, int src, int count) {
+        count &= 31;
+        int m = MASK[size];
+        dst &= m;
+        src &= m;
+        if (count == 0) {
+            return dst;
+        }
+        int bits = 8 << size;
+        long d = dst & 0xFFFFFFFFL, sv = src & 0xFFFFFFFFL;
+        int r;
+        boolean c;
+        if (left) {
+            long t = (d << bits) | sv;
+            r = (int) ((t << count) >>> bits) & m;
+            if (size == D) {
+                r = (int) ((t << count) >>> 32);
+            }
+            c = count <= bits && ((d >>> (bits - count)) & 1) != 0;
+        } else {
+            long t = (sv << bits) | d;
+            r = (int) (t >>> count) & m;
+            c = ((d >>> (count - 1)) & 1) != 0;
+        }
+        int s = SIGN[size];
+        setResultFlags(size, r, c, ((r ^ dst) & s) != 0);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- segments
+
+    private boolean realMode() {
+        return (cr0 & CR0_PE) == 0;
+    }
+
+    private boolean v86() {
+        return (eflags & VM) != 0;
+    }
+
+    private int descLo, descHi;
+
+    /** Reads the descriptor a selector names into descLo/descHi, or raises #GP(selector). */
+    private void readDescriptor(int sel) {
+        int index = sel & 0xFFF8;
+        int base, limit;
+        if ((sel & 4) != 0) {
+            base = ldtBase;
+            limit = ldtLimit;
+        } else {
+            base = gdtBase;
+            limit = gdtLimit;
+        }
+        if (index + 7 > (limit & 0xFFFFFFFFL)) {
+            throw gp(sel & 0xFFFC);
+        }
+        descLo = readSystem32(base + index);
+        descHi = readSystem32(base + index + 4);
+    }
+
+    private void markAccessed(int sel) {
+        if ((descHi & ATTR_ACCESSED) == 0) {
+            int base = (sel & 4) != 0 ? ldtBase : gdtBase;
+            int lin = base + (sel & 0xFFF8) + 4;
+            int saved = cpl;
+            cpl = 0;
+            try {
+                writeLinear32(lin, descHi | ATTR_ACCESSED);
+            } finally {
+                cpl = saved;
+            }
+            descHi |= ATTR_ACCESSED;
+        }
+    }
+
+    private static int descBase(int lo, int hi) {
+        return (lo >>> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000);
+    }
+
+    private static int descLimit(int lo, int hi) {
+        int limit = (lo & 0xFFFF) | (hi & 0xF0000);
+        return (hi & ATTR_G) != 0 ? (limit << 12) | 0xFFF : limit;
+    }
+
+    private void loadCache(int seg, int sel) {
+        segSel[seg] = sel & 0xFFFF;
+        segBase[seg] = descBase(descLo, descHi);
+        segLimit[seg] = descLimit(descLo, descHi);
+        segAttr[seg] = descHi & 0x00F0FF00;
+    }
+
+    /** MOV/POP/LxS to a data or stack segment register (SDM vol. 2, MOV: protected-mode checks). */
+    private void loadSegment(int seg, int sel) {
+        sel &= 0xFFFF;
+        if (realMode() || v86()) {
+            segSel[seg] = sel;
+            segBase[seg] = sel << 4;
+            if (v86()) {
+                segLimit[seg] = 0xFFFF;
+                segAttr[seg] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (3 << 13);
+            }
+            return;
+        }
+        int rpl = sel & 3;
+        if ((sel & 0xFFFC) == 0) {
+            if (seg == SS) {
+                throw gp(0);
+            }
+            segSel[seg] = sel;
+            segBase[seg] = 0;
+            segLimit[seg] = 0;
+            segAttr[seg] = 0;
+            return;
+        }
+        readDescriptor(sel);
+        int attr = descHi;
+        int dpl = (attr >> 13) & 3;
+        if ((attr & ATTR_S) == 0) {
+            throw gp(sel & 0xFFFC);
+        }
+        boolean code = (attr & ATTR_CODE) != 0;
+        if (seg == SS) {
+            if (code || (attr & ATTR_WRITE_READ) == 0 || rpl != cpl || dpl != cpl) {
+                throw gp(sel & 0xFFFC);
+            }
+            if ((attr & ATTR_P) == 0) {
+                throw exc(12, sel & 0xFFFC);
+            }
+        } else {
+            if (code && (attr & ATTR_WRITE_READ) == 0) {
+                throw gp(sel & 0xFFFC);
+            }
+            if ((!code || (attr & ATTR_CONFORMING) == 0) && dpl < Math.max(cpl, rpl)) {
+                throw gp(sel & 0xFFFC);
+            }
+            if ((attr & ATTR_P) == 0) {
+                throw exc(11, sel & 0xFFFC);
+            }
+        }
+        markAccessed(sel);
+        loadCache(seg, sel);
+    }
+
+    /** Loads CS for a far transfer to {@code sel:off}; {@code call} pushes the return address. */
+    private void farTransfer(int sel, int off, boolean call, int size) {
+        sel &= 0xFFFF;
+        if (realMode() || v86()) {
+            if (call) {
+                push(size, segSel[CS]);
+                push(size, eip);
+            }
+            segSel[CS] = sel;
+            segBase[CS] = sel << 4;
+            eip = size == W ? off & 0xFFFF : off;
+            return;
+        }
+        if ((sel & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        readDescriptor(sel);
+        int attr = descHi;
+        if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0) {
+            // Call gates, task gates and TSS targets are not modelled yet.
+            throw gp(sel & 0xFFFC);
+        }
+        int dpl = (attr >> 13) & 3;
+        int rpl = sel & 3;
+        if ((attr & ATTR_CONFORMING) != 0) {
+            if (dpl > cpl) {
+                throw gp(sel & 0xFFFC);
+            }
+        } else if (rpl > cpl || dpl != cpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        if ((attr & ATTR_P) == 0) {
+            throw exc(11, sel & 0xFFFC);
+        }
+        int newOff = size == W ? off & 0xFFFF : off;
+        if ((newOff & 0xFFFFFFFFL) > (descLimit(descLo, descHi) & 0xFFFFFFFFL)) {
+            throw gp(0);
+        }
+        int lo = descLo, hi = descHi;
+        if (call) {
+            push(size, segSel[CS]);
+            push(size, eip);
+        }
+        descLo = lo;
+        descHi = hi;
+        markAccessed(sel);
+        loadCache(CS, (sel & 0xFFFC) | cpl);
+        eip = newOff;
+    }
+
+    /** Far RET / IRET back to {@code sel:off}: same privilege or outer. */
+    private void farReturnTo(int sel, int off, int size, int extraPop, boolean iret, int newFlags) {
+        sel &= 0xFFFF;
+        int rpl = sel & 3;
+        if ((sel & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        readDescriptor(sel);
+        int attr = descHi;
+        if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0 || rpl < cpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        int dpl = (attr >> 13) & 3;
+        if ((attr & ATTR_CONFORMING) != 0 ? dpl > rpl : dpl != rpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        if ((attr & ATTR_P) == 0) {
+            throw exc(11, sel & 0xFFFC);
+        }
+        int lo = descLo, hi = descHi;
+        int frame = iret ? 3 : 2;
+        if (rpl > cpl) {
+            // Return to an outer ring: SS:ESP follow the CS:EIP (and EFLAGS) on the stack.
+            int n = BYTES[size];
+            int newEsp = peek(size, frame * n + extraPop);
+            int newSs = peek(size, (frame + 1) * n + extraPop) & 0xFFFF;
+            int oldCpl = cpl;
+            cpl = rpl;
+            try {
+                loadSegment(SS, newSs);
+            } catch (CpuFault f) {
+                cpl = oldCpl;
+                throw f;
+            }
+            descLo = lo;
+            descHi = hi;
+            markAccessed(sel);
+            loadCache(CS, sel);
+            if (iret) {
+                writeFlagsForIret(newFlags, size, oldCpl);
+            }
+            regs[ESP] = stack32() ? newEsp : (regs[ESP] & 0xFFFF0000) | (newEsp & 0xFFFF);
+            adjustSp(extraPop);
+            for (int s : DATA_SEGMENTS) {
+                int a = segAttr[s];
+                boolean dataOrNonConf = (a & ATTR_CODE) == 0 || (a & ATTR_CONFORMING) == 0;
+                if ((segSel[s] & 0xFFFC) != 0 && dataOrNonConf && ((a >> 13) & 3) < cpl) {
+                    segSel[s] = 0;
+                    segAttr[s] = 0;
+                }
+            }
+        } else {
+            descLo = lo;
+            descHi = hi;
+            markAccessed(sel);
+            loadCache(CS, sel);
+            adjustSp(frame * BYTES[size] + extraPop);
+            if (iret) {
+                writeFlagsForIret(newFlags, size, cpl);
+            }
+        }
+        eip = size == W ? off & 0xFFFF : off;
+    }
+
+    private void writeFlagsForIret(int value, int size, int privilege) {
+        int mask = EFLAGS_WRITABLE;
+        if (privilege > 0) {
+            mask &= ~IOPL;
+        }
+        if (privilege > ((eflags >> 12) & 3)) {
+            mask &= ~IF;
+        }
+        if (size == W) {
+            mask &= 0xFFFF;
+        }
+        materializedFlags();
+        eflags = (eflags & ~mask) | (value & mask) | 2;
+    }
+
+    // ---------------------------------------------------------------- interrupt delivery
+
+    /**
+     * Delivers an interrupt or exception through the IVT (real mode) or IDT (protected mode,
+     * interrupt and trap gates; SDM vol. 3, 6.12). {@code returnEip} is what the handler's IRET
+     * resumes at.
+     */
+    private void deliver(int vector, int kind, boolean hasError, int errorCode, int returnEip) {
+        int flags = materializedFlags();
+        if (realMode()) {
+            if (vector * 4 + 3 > (idtLimit & 0xFFFFFFFFL)) {
+                throw gp(vector * 8 + 2);
+            }
+            int target = readLinear32(idtBase + vector * 4);
+            push(W, flags);
+            push(W, segSel[CS]);
+            push(W, returnEip);
+            segSel[CS] = target >>> 16;
+            segBase[CS] = (target >>> 16) << 4;
+            eip = target & 0xFFFF;
+            eflags &= ~(IF | TF | AC | RF);
+            return;
+        }
+        int ext = kind == INT_SOFTWARE ? 0 : 1;
+        if (vector * 8 + 7 > (idtLimit & 0xFFFFFFFFL)) {
+            throw gp(vector * 8 + 2 + ext);
+        }
+        int lo = readSystem32(idtBase + vector * 8);
+        int hi = readSystem32(idtBase + vector * 8 + 4);
+        int type = (hi >> 8) & 0x1F;
+        boolean gate32;
+        boolean trap;
+        switch (type) {
+            case 0x06 -> {
+                gate32 = false;
+                trap = false;
+            }
+            case 0x07 -> {
+                gate32 = false;
+                trap = true;
+            }
+            case 0x0E -> {
+                gate32 = true;
+                trap = false;
+            }
+            case 0x0F -> {
+                gate32 = true;
+                trap = true;
+            }
+            default -> throw gp(vector * 8 + 2 + ext); // task gates are not modelled yet
+        }
+        if (kind == INT_SOFTWARE && ((hi >> 13) & 3) < cpl) {
+            throw gp(vector * 8 + 2);
+        }
+        if ((hi & ATTR_P) == 0) {
+            throw exc(11, vector * 8 + 2 + ext);
+        }
+        int sel = lo >>> 16;
+        int off = gate32 ? (hi & 0xFFFF0000) | (lo & 0xFFFF) : lo & 0xFFFF;
+        if ((sel & 0xFFFC) == 0) {
+            throw gp(ext);
+        }
+        readDescriptor(sel);
+        int cattr = descHi;
+        int dpl = (cattr >> 13) & 3;
+        if ((cattr & ATTR_S) == 0 || (cattr & ATTR_CODE) == 0 || dpl > cpl) {
+            throw gp((sel & 0xFFFC) + ext);
+        }
+        if ((cattr & ATTR_P) == 0) {
+            throw exc(11, (sel & 0xFFFC) + ext);
+        }
+        int clo = descLo, chi = descHi;
+        int size = gate32 ? D : W;
+        if ((cattr & ATTR_CONFORMING) == 0 && dpl < cpl) {
+            // Inner-privilege interrupt: switch to the stack the TSS names for the new ring.
+            int newSs, newEsp;
+            if ((trAttr & 0x800) != 0) {
+                newEsp = readSystem32(trBase + 4 + dpl * 8);
+                newSs = readSystem32(trBase + 8 + dpl * 8) & 0xFFFF;
+            } else {
+                newEsp = readSystem32(trBase + 2 + dpl * 4) & 0xFFFF;
+                newSs = readSystem32(trBase + 4 + dpl * 4) & 0xFFFF;
+            }
+            int oldSs = segSel[SS], oldEsp = regs[ESP];
+            int oldCpl = cpl;
+            cpl = dpl;
+            try {
+                loadSegment(SS, newSs);
+            } catch (CpuFault f) {
+                cpl = oldCpl;
+                throw exc(10, newSs & 0xFFFC);
+            }
+            regs[ESP] = newEsp;
+            push(size, oldSs);
+            push(size, oldEsp);
+        }
+        push(size, flags);
+        push(size, segSel[CS]);
+        push(size, returnEip);
+        if (hasError) {
+            push(size, errorCode);
+        }
+        descLo = clo;
+        descHi = chi;
+        markAccessed(sel);
+        int newCpl = (cattr & ATTR_CONFORMING) != 0 ? cpl : dpl;
+        cpl = newCpl;
+        loadCache(CS, (sel & 0xFFFC) | newCpl);
+        eip = off;
+        eflags &= ~(TF | NT | RF | VM);
+        if (!trap) {
+            eflags &= ~IF;
+        }
+    }
+
+    private void softwareInterrupt(int vector) {
+        if (v86() && ((eflags >> 12) & 3) < 3) {
+            throw gp(0);
+        }
+        deliver(vector, INT_SOFTWARE, false, 0, eip);
+    }
+
+    private void iret() {
+        int size = osize();
+        if (realMode()) {
+            int newEip = pop(size);
+            int newCs = pop(size) & 0xFFFF;
+            int newFlags = pop(size);
+            segSel[CS] = newCs;
+            segBase[CS] = newCs << 4;
+            eip = size == W ? newEip & 0xFFFF : newEip;
+            int mask = size == W ? EFLAGS_WRITABLE & 0xFFFF : EFLAGS_WRITABLE;
+            materializedFlags();
+            eflags = (eflags & ~mask) | (newFlags & mask) | 2;
+            nmiBlocked = false;
+            return;
+        }
+        if (v86() || (eflags & NT) != 0) {
+            // Virtual-8086 IRET and nested-task returns are not modelled yet.
+            throw gp(0);
+        }
+        int newEip = peek(size, 0);
+        int newCs = peek(size, BYTES[size]) & 0xFFFF;
+        int newFlags = peek(size, 2 * BYTES[size]);
+        if (size == D && (newFlags & VM) != 0 && cpl == 0) {
+            throw gp(0); // return to virtual-8086 mode is not modelled yet
+        }
+        farReturnTo(newCs, newEip, size, 0, true, newFlags);
+        nmiBlocked = false;
+    }
+
+    private void retFar(int extra) {
+        int size = osize();
+        if (realMode() || v86()) {
+            int newEip = pop(size);
+            int newCs = pop(size) & 0xFFFF;
+            segSel[CS] = newCs;
+            segBase[CS] = newCs << 4;
+            eip = size == W ? newEip & 0xFFFF : newEip;
+            adjustSp(extra);
+            return;
+        }
+        int newEip = peek(size, 0);
+        int newCs = peek(size, BYTES[size]) & 0xFFFF;
+        farReturnTo(newCs, newEip, size, extra, false, 0);
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    private void step() {
+        boolean d = (segAttr[CS] & ATTR_DB) != 0;
+        op32 = d;
+        addr32 = d;
+        segOverride = -1;
+        rep = 0;
+        int b;
+        for (; ; ) {
+            b = fetch8();
+            switch (b) {
+                case 0x26 -> segOverride = ES;
+                case 0x2E -> segOverride = CS;
+                case 0x36 -> segOverride = SS;
+                case 0x3E -> segOverride = DS;
+                case 0x64 -> segOverride = FS;
+                case 0x65 -> segOverride = GS;
+                case 0x66 -> op32 = !d;
+                case 0x67 -> addr32 = !d;
+                case 0xF0 -> {}
+                case 0xF2, 0xF3 -> rep = b;
+                default -> {
+                    execute(b);
+                    return;
+                }
+            }
+            if (eip - startEip > 15) {
+                throw gp(0);
+            }
+        }
+    }
+
+    private void execute(int op) {
+        if (op < 0x40 && (op & 7) < 6) {
+            aluForm(op);
+            return;
+        }
+        int osz = osize();
+        switch (op) {
+            case 0x06, 0x0E, 0x16, 0x1E -> push(osz, segSel[op >> 3]);
+            case 0x07, 0x17, 0x1F -> {
+                int seg = op >> 3;
+                int v = peek(osz, 0);
+                loadSegment(seg, v);
+                adjustSp(BYTES[osz]);
+                if (seg == SS) {
+                    interruptShadow = true;
+                }
+            }
+            case 0x0F -> execute0F(fetch8());
+            case 0x27 -> daa();
+            case 0x2F -> das();
+            case 0x37 -> aaa(true);
+            case 0x3F -> aaa(false);
+            case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47 ->
+                    setReg(osz, op & 7, incDec(osz, getReg(osz, op & 7), false));
+            case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F ->
+                    setReg(osz, op & 7, incDec(osz, getReg(osz, op & 7), true));
+            case 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57 -> push(osz, getReg(osz, op & 7));
+            case 0x58, 0x59, 0x5A, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F -> {
+                int v = pop(osz);
+                setReg(osz, op & 7, v);
+            }
+            case 0x60 -> pusha(osz);
+            case 0x61 -> popa(osz);
+            case 0x62 -> bound(osz);
+            case 0x63 -> arpl();
+            case 0x68 -> push(osz, fetchImm(osz));
+            case 0x6A -> push(osz, (byte) fetch8());
+            case 0x69, 0x6B -> {
+                decodeModrm();
+                int a = readRm(osz);
+                int imm = op == 0x69 ? fetchImm(osz) : (byte) fetch8();
+                setReg(osz, reg, imul2(osz, a, imm));
+            }
+            case 0x6C -> stringOp(6, B);
+            case 0x6D -> stringOp(6, osz);
+            case 0x6E -> stringOp(7, B);
+            case 0x6F -> stringOp(7, osz);
+            case 0x70,
+                    0x71,
+                    0x72,
+                    0x73,
+                    0x74,
+                    0x75,
+                    0x76,
+                    0x77,
+                    0x78,
+                    0x79,
+                    0x7A,
+                    0x7B,
+                    0x7C,
+                    0x7D,
+                    0x7E,
+                    0x7F -> {
+                int disp = (byte) fetch8();
+                if (condition(op & 15)) {
+                    jumpRelative(disp);
+                }
+            }
+            case 0x80, 0x82 -> {
+                decodeModrm();
+                int a = readRm(B);
+                int r = alu(reg, B, a, fetch8());
+                if (reg != 7) {
+                    writeRm(B, r);
+                }
+            }
+            case 0x81, 0x83 -> {
+                decodeModrm();
+                int a = readRm(osz);
+                int imm = op == 0x81 ? fetchImm(osz) : (byte) fetch8();
+                int r = alu(reg, osz, a, imm);
+                if (reg != 7) {
+                    writeRm(osz, r);
+                }
+            }
+            case 0x84, 0x85 -> {
+                int size = op == 0x84 ? B : osz;
+                decodeModrm();
+                alu(4, size, readRm(size), getReg(size, reg));
+            }
+            case 0x86, 0x87 -> {
+                int size = op == 0x86 ? B : osz;
+                decodeModrm();
+                int a = readRm(size);
+                writeRm(size, getReg(size, reg));
+                setReg(size, reg, a);
+            }
+            case 0x88 -> {
+                decodeModrm();
+                writeRm(B, getReg(B, reg));
+            }
+            case 0x89 -> {
+                decodeModrm();
+                writeRm(osz, getReg(osz, reg));
+            }
+            case 0x8A -> {
+                decodeModrm();
+                setReg(B, reg, readRm(B));
+            }
+            case 0x8B -> {
+                decodeModrm();
+                setReg(osz, reg, readRm(osz));
+            }
+            case 0x8C -> {
+                decodeModrm();
+                if (reg > 5) {
+                    throw ud();
+                }
+                if (mod == 3) {
+                    setReg(osz, rm, segSel[reg]);
+                } else {
+                    writeMem(W, eaSeg, eaOff, segSel[reg]);
+                }
+            }
+            case 0x8D -> {
+                decodeModrm();
+                requireMemory();
+                setReg(osz, reg, eaOff);
+            }
+            case 0x8E -> {
+                decodeModrm();
+                if (reg > 5 || reg == CS) {
+                    throw ud();
+                }
+                loadSegment(reg, readRm(W));
+                if (reg == SS) {
+                    interruptShadow = true;
+                }
+            }
+            case 0x8F -> {
+                int v = peek(osz, 0);
+                int savedEsp = regs[ESP];
+                adjustSp(BYTES[osz]);
+                try {
+                    decodeModrm();
+                    writeRm(osz, v);
+                } catch (CpuFault f) {
+                    regs[ESP] = savedEsp;
+                    throw f;
+                }
+            }
+            case 0x90 -> {}
+            case 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97 -> {
+                int r = op & 7;
+                int a = getReg(osz, r);
+                setReg(osz, r, getReg(osz, EAX));
+                setReg(osz, EAX, a);
+            }
+            case 0x98 -> {
+                if (op32) {
+                    regs[EAX] = (short) regs[EAX];
+                } else {
+                    setReg(W, EAX, (byte) regs[EAX]);
+                }
+            }
+            case 0x99 -> {
+                if (op32) {
+                    regs[EDX] = regs[EAX] >> 31;
+                } else {
+                    setReg(W, EDX, ((short) regs[EAX]) >> 15);
+                }
+            }
+            case 0x9A -> {
+                int off = fetchImm(osz);
+                int sel = fetch16();
+                farTransfer(sel, off, true, osz);
+            }
+            case 0x9B -> {
+                if ((cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS)) {
+                    throw exc(7);
+                }
+            }
+            case 0x9C -> pushf(osz);
+            case 0x9D -> popf(osz);
+            case 0x9E -> {
+                materializedFlags();
+                int ah = (regs[EAX] >>> 8) & (SF | ZF | AF | PF | CF);
+                eflags = (eflags & ~(SF | ZF | AF | PF | CF)) | ah;
+            }
+            case 0x9F -> setReg(B, 4, (materializedFlags() & 0xD7) | 2);
+            case 0xA0, 0xA1, 0xA2, 0xA3 -> {
+                int size = (op & 1) == 0 ? B : osz;
+                int off = addr32 ? fetch32() : fetch16();
+                if (op < 0xA2) {
+                    setReg(size, EAX, readMem(size, dataSeg(), off));
+                } else {
+                    writeMem(size, dataSeg(), off, getReg(size, EAX));
+                }
+            }
+            case 0xA4 -> stringOp(0, B);
+            case 0xA5 -> stringOp(0, osz);
+            case 0xA6 -> stringOp(1, B);
+            case 0xA7 -> stringOp(1, osz);
+            case 0xA8 -> alu(4, B, regs[EAX], fetch8());
+            case 0xA9 -> alu(4, osz, regs[EAX], fetchImm(osz));
+            case 0xAA -> stringOp(2, B);
+            case 0xAB -> stringOp(2, osz);
+            case 0xAC -> stringOp(3, B);
+            case 0xAD -> stringOp(3, osz);
+            case 0xAE -> stringOp(4, B);
+            case 0xAF -> stringOp(4, osz);
+            case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7 -> setReg(B, op & 7, fetch8());
+            case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF ->
+                    setReg(osz, op & 7, fetchImm(osz));
+            case 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3 -> {
+                int size = (op & 1) == 0 ? B : osz;
+                decodeModrm();
+                int a = readRm(size);
+                int count = op <= 0xC1 ? fetch8() : op <= 0xD1 ? 1 : regs[ECX] & 0xFF;
+                if ((count & 31) != 0) {
+                    writeRm(size, shift(reg, size, a, count));
+                }
+            }
+            case 0xC2 -> {
+                int n = fetch16();
+                int target = pop(osz);
+                eip = op32 ? target : target & 0xFFFF;
+                adjustSp(n);
+            }
+            case 0xC3 -> {
+                int target = pop(osz);
+                eip = op32 ? target : target & 0xFFFF;
+            }
+            case 0xC4 -> loadFarPointer(ES);
+            case 0xC5 -> loadFarPointer(DS);
+            case 0xC6 -> {
+                decodeModrm();
+                writeRm(B, fetch8());
+            }
+            case 0xC7 -> {
+                decodeModrm();
+                writeRm(osz, fetchImm(osz));
+            }
+            case 0xC8 -> enter(osz);
+            case 0xC9 -> {
+                if (stack32()) {
+                    regs[ESP] = regs[EBP];
+                } else {
+                    regs[ESP] = (regs[ESP] & 0xFFFF0000) | (regs[EBP] & 0xFFFF);
+                }
+                setReg(osz, EBP, pop(osz));
+            }
+            case 0xCA -> retFar(fetch16());
+            case 0xCB -> retFar(0);
+            case 0xCC -> softwareInterruptTrap(3);
+            case 0xCD -> softwareInterrupt(fetch8());
+            case 0xCE -> {
+                if (of()) {
+                    softwareInterruptTrap(4);
+                }
+            }
+            case 0xCF -> iret();
+            case 0xD4 -> {
+                int base = fetch8();
+                if (base == 0) {
+                    throw exc(0);
+                }
+                int al = regs[EAX] & 0xFF;
+                int r = ((al / base) << 8) | (al % base);
+                setReg(W, EAX, r);
+                setLazy(OP_LOGIC, B, 0, 0, r & 0xFF);
+            }
+            case 0xD5 -> {
+                int base = fetch8();
+                int r = ((regs[EAX] & 0xFF) + ((regs[EAX] >>> 8) & 0xFF) * base) & 0xFF;
+                setReg(W, EAX, r);
+                setLazy(OP_LOGIC, B, 0, 0, r);
+            }
+            case 0xD6 -> setReg(B, EAX, cf() ? 0xFF : 0);
+            case 0xD7 -> {
+                int off =
+                        addr32
+                                ? regs[EBX] + (regs[EAX] & 0xFF)
+                                : (regs[EBX] + (regs[EAX] & 0xFF)) & 0xFFFF;
+                setReg(B, EAX, read8(dataSeg(), off));
+            }
+            case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> fpu(op);
+            case 0xE0, 0xE1, 0xE2 -> {
+                int disp = (byte) fetch8();
+                int count;
+                if (addr32) {
+                    count = --regs[ECX];
+                } else {
+                    count = (regs[ECX] - 1) & 0xFFFF;
+                    setReg(W, ECX, count);
+                }
+                boolean take = count != 0 && (op == 0xE2 || (op == 0xE1) == zf());
+                if (take) {
+                    jumpRelative(disp);
+                }
+            }
+            case 0xE3 -> {
+                int disp = (byte) fetch8();
+                if ((addr32 ? regs[ECX] : regs[ECX] & 0xFFFF) == 0) {
+                    jumpRelative(disp);
+                }
+            }
+            case 0xE4 -> {
+                int port = fetch8();
+                checkIo();
+                setReg(B, EAX, io.in(port, 1));
+            }
+            case 0xE5 -> {
+                int port = fetch8();
+                checkIo();
+                setReg(osz, EAX, io.in(port, BYTES[osz]));
+            }
+            case 0xE6 -> {
+                int port = fetch8();
+                checkIo();
+                io.out(port, 1, regs[EAX] & 0xFF);
+            }
+            case 0xE7 -> {
+                int port = fetch8();
+                checkIo();
+                io.out(port, BYTES[osz], getReg(osz, EAX));
+            }
+            case 0xE8 -> {
+                int disp = fetchImm(osz);
+                push(osz, eip);
+                jumpRelative(disp);
+            }
+            case 0xE9 -> jumpRelative(fetchImm(osz));
+            case 0xEA -> {
+                int off = fetchImm(osz);
+                int sel = fetch16();
+                farTransfer(sel, off, false, osz);
+            }
+            case 0xEB -> jumpRelative((byte) fetch8());
+            case 0xEC -> {
+                checkIo();
+                setReg(B, EAX, io.in(regs[EDX] & 0xFFFF, 1));
+            }
+            case 0xED -> {
+                checkIo();
+                setReg(osz, EAX, io.in(regs[EDX] & 0xFFFF, BYTES[osz]));
+            }
+            case 0xEE -> {
+                checkIo();
+                io.out(regs[EDX] & 0xFFFF, 1, regs[EAX] & 0xFF);
+            }
+            case 0xEF -> {
+                checkIo();
+                io.out(regs[EDX] & 0xFFFF, BYTES[osz], getReg(osz, EAX));
+            }
+            case 0xF1 -> softwareInterruptTrap(1);
+            case 0xF4 -> {
+                requirePrivilege();
+                halted = true;
+            }
+            case 0xF5 -> setFlag(CF, !cf());
+            case 0xF6 -> group3(B);
+            case 0xF7 -> group3(osz);
+            case 0xF8 -> setFlag(CF, false);
+            case 0xF9 -> setFlag(CF, true);
+            case 0xFA -> {
+                checkIopl();
+                eflags &= ~IF;
+            }
+            case 0xFB -> {
+                checkIopl();
+                if ((eflags & IF) == 0) {
+                    interruptShadow = true;
+                }
+                eflags |= IF;
+            }
+            case 0xFC -> eflags &= ~DF;
+            case 0xFD -> eflags |= DF;
+            case 0xFE -> {
+                decodeModrm();
+                if (reg > 1) {
+                    throw ud();
+                }
+                writeRm(B, incDec(B, readRm(B), reg == 1));
+            }
+            case 0xFF -> group5(osz);
+            default -> throw ud();
+        }
+    }
+
+    private void softwareInterruptTrap(int vector) {
+        // INT3, INTO and INT1 are delivered like INT n but without the v86 IOPL check.
+        deliver(vector, vector == 1 ? INT_EXCEPTION : INT_SOFTWARE, false, 0, eip);
+    }
+
+    private void aluForm(int op) {
+        int kind = op >> 3;
+        int osz = osize();
+        switch (op & 7) {
+            case 0 -> {
+                decodeModrm();
+                int r = alu(kind, B, readRm(B), getReg(B, reg));
+                if (kind != 7) {
+                    writeRm(B, r);
+                }
+            }
+            case 1 -> {
+                decodeModrm();
+                int r = alu(kind, osz, readRm(osz), getReg(osz, reg));
+                if (kind != 7) {
+                    writeRm(osz, r);
+                }
+            }
+            case 2 -> {
+                decodeModrm();
+                int r = alu(kind, B, getReg(B, reg), readRm(B));
+                if (kind != 7) {
+                    setReg(B, reg, r);
+                }
+            }
+            case 3 -> {
+                decodeModrm();
+                int r = alu(kind, osz, getReg(osz, reg), readRm(osz));
+                if (kind != 7) {
+                    setReg(osz, reg, r);
+                }
+            }
+            case 4 -> {
+                int r = alu(kind, B, regs[EAX], fetch8());
+                if (kind != 7) {
+                    setReg(B, EAX, r);
+                }
+            }
+            default -> {
+                int r = alu(kind, osz, regs[EAX], fetchImm(osz));
+                if (kind != 7) {
+                    setReg(osz, EAX, r);
+                }
+            }
+        }
+    }
+
+    private void jumpRelative(int disp) {
+        eip = op32 ? eip + disp : (eip + disp) & 0xFFFF;
+    }
+
+    private void requirePrivilege() {
+        if (cpl != 0 || v86()) {
+            throw gp(0);
+        }
+    }
+
+    private void checkIopl() {
+        if (!realMode() && cpl > ((eflags >> 12) & 3)) {
+            throw gp(0);
+        }
+    }
+
+    private void checkIo() {
+        checkIopl();
+    }
+
+    private void pushf(int size) {
+        if (v86() && ((eflags >> 12) & 3) < 3) {
+            throw gp(0);
+        }
+        push(size, materializedFlags() & ~(VM | RF));
+    }
+
+    private void popf(int size) {
+        if (v86() && ((eflags >> 12) & 3) < 3) {
+            throw gp(0);
+        }
+        int v = pop(size);
+        int mask = EFLAGS_WRITABLE & ~RF;
+        if (!realMode()) {
+            if (cpl > 0) {
+                mask &= ~IOPL;
+            }
+            if (cpl > ((eflags >> 12) & 3)) {
+                mask &= ~IF;
+            }
+        }
+        if (size == W) {
+            mask &= 0xFFFF;
+        }
+        materializedFlags();
+        eflags = (eflags & ~mask) | (v & mask) | 2;
+    }
+
+    private void pusha(int size) {
+        int sp = getReg(size, ESP);
+        for (int r = 0; r < 8; r++) {
+            push(size, r == ESP ? sp : getReg(size, r));
+        }
+    }
+
+    private void popa(int size) {
+        for (int r = 7; r >= 0; r--) {
+            int v = pop(size);
+            if (r != ESP) {
+                setReg(size, r, v);
+            }
+        }
+    }
+
+    private void bound(int size) {
+        decodeModrm();
+        requireMemory();
+        int idx = getReg(size, reg);
+        int lo = readMem(size, eaSeg, eaOff);
+        int hi = readMem(size, eaSeg, eaOff + BYTES[size]);
+        if (size == W) {
+            idx = (short) idx;
+            lo = (short) lo;
+            hi = (short) hi;
+        }
+        if (idx < lo || idx > hi) {
+            throw exc(5);
+        }
+    }
+
+    private void arpl() {
+        if (realMode() || v86()) {
+            throw ud();
+        }
+        decodeModrm();
+        int dst = readRm(W);
+        int src = getReg(W, reg);
+        if ((dst & 3) < (src & 3)) {
+            writeRm(W, (dst & ~3) | (src & 3));
+            setFlag(ZF, true);
+        } else {
+            setFlag(ZF, false);
+        }
+    }
+
+    private void loadFarPointer(int seg) {
+        int osz = osize();
+        decodeModrm();
+        requireMemory();
+        int off = readMem(osz, eaSeg, eaOff);
+        int sel = read16(eaSeg, eaOff + BYTES[osz]);
+        loadSegment(seg, sel);
+        setReg(osz, reg, off);
+        if (seg == SS) {
+            interruptShadow = true;
+        }
+    }
+
+    private void enter(int size) {
+        int frameSize = fetch16();
+        int level = fetch8() & 31;
+        push(size, getReg(size, EBP));
+        int frameTemp = stack32() ? regs[ESP] : regs[ESP] & 0xFFFF;
+        if (level > 0) {
+            int bp = regs[EBP];
+            for (int i = 1; i < level; i++) {
+                bp = stack32() ? bp - BYTES[size] : (bp - BYTES[size]) & 0xFFFF;
+                push(size, readMem(size, SS, bp));
+            }
+            push(size, frameTemp);
+        }
+        setReg(size, EBP, frameTemp);
+        if (stack32()) {
+            regs[ESP] -= frameSize;
+        } else {
+            regs[ESP] = (regs[ESP] & 0xFFFF0000) | ((regs[ESP] - frameSize) & 0xFFFF);
+        }
+    }
+
+    private int imul2(int size, int a, int b) {
+        if (size == D) {
+            long r = (long) a * (long) b;
+            boolean over = r != (int) r;
+            setResultFlags(D, (int) r, over, over);
+            return (int) r;
+        }
+        int r = (short) a * (short) b;
+        boolean over = r != (short) r;
+        setResultFlags(W, r, over, over);
+        return r & 0xFFFF;
+    }
+
+    private void group3(int size) {
+        decodeModrm();
+        int m = MASK[size];
+        switch (reg) {
+            case 0, 1 -> alu(4, size, readRm(size), fetchImm(size));
+            case 2 -> writeRm(size, ~readRm(size));
+            case 3 -> {
+                int a = readRm(size) & m;
+                int r = (-a) & m;
+                setLazy(OP_SUB, size, 0, a, r);
+                writeRm(size, r);
+            }
+            case 4 -> {
+                int src = readRm(size);
+                switch (size) {
+                    case B -> {
+                        int r = (regs[EAX] & 0xFF) * src;
+                        setReg(W, EAX, r);
+                        setResultFlags(B, r, (r & 0xFF00) != 0, (r & 0xFF00) != 0);
+                    }
+                    case W -> {
+                        int r = (regs[EAX] & 0xFFFF) * src;
+                        setReg(W, EAX, r);
+                        setReg(W, EDX, r >>> 16);
+                        setResultFlags(W, r, (r >>> 16) != 0, (r >>> 16) != 0);
+                    }
+                    default -> {
+                        long r = (regs[EAX] & 0xFFFFFFFFL) * (src & 0xFFFFFFFFL);
+                        regs[EAX] = (int) r;
+                        regs[EDX] = (int) (r >>> 32);
+                        boolean hi = regs[EDX] != 0;
+                        setResultFlags(D, (int) r, hi, hi);
+                    }
+                }
+            }
+            case 5 -> {
+                int src = readRm(size);
+                switch (size) {
+                    case B -> {
+                        int r = (byte) regs[EAX] * (byte) src;
+                        setReg(W, EAX, r);
+                        boolean over = r != (byte) r;
+                        setResultFlags(B, r, over, over);
+                    }
+                    case W -> {
+                        int r = (short) regs[EAX] * (short) src;
+                        setReg(W, EAX, r);
+                        setReg(W, EDX, r >>> 16);
+                        boolean over = r != (short) r;
+                        setResultFlags(W, r, over, over);
+                    }
+                    default -> {
+                        long r = (long) regs[EAX] * (long) src;
+                        regs[EAX] = (int) r;
+                        regs[EDX] = (int) (r >>> 32);
+                        boolean over = r != (int) r;
+                        setResultFlags(D, (int) r, over, over);
+                    }
+                }
+            }
+            case 6 -> divide(size, readRm(size) & m);
+            default -> idivide(size, readRm(size));
+        }
+    }
+
+    private void divide(int size, int divisor) {
+        if (divisor == 0) {
+            throw exc(0);
+        }
+        switch (size) {
+            case B -> {
+                int n = regs[EAX] & 0xFFFF;
+                int q = n / divisor;
+                if (q > 0xFF) {
+                    throw exc(0);
+                }
+                setReg(W, EAX, ((n % divisor) << 8) | q);
+            }
+            case W -> {
+                long n = ((regs[EDX] & 0xFFFFL) << 16) | (regs[EAX] & 0xFFFFL);
+                long q = n / divisor;
+                if (q > 0xFFFF) {
+                    throw exc(0);
+                }
+                setReg(W, EAX, (int) q);
+                setReg(W, EDX, (int) (n % divisor));
+            }
+            default -> {
+                long n = ((long) regs[EDX] << 32) | (regs[EAX] & 0xFFFFFFFFL);
+                long dv = divisor & 0xFFFFFFFFL;
+                if (Long.compareUnsigned(regs[EDX] & 0xFFFFFFFFL, dv) >= 0) {
+                    throw exc(0);
+                }
+                regs[EAX] = (int) Long.divideUnsigned(n, dv);
+                regs[EDX] = (int) Long.remainderUnsigned(n, dv);
+            }
+        }
+    }
+
+    private void idivide(int size, int divisor) {
+        switch (size) {
+            case B -> {
+                int dv = (byte) divisor;
+                if (dv == 0) {
+                    throw exc(0);
+                }
+                int n = (short) regs[EAX];
+                int q = n / dv;
+                if (q != (byte) q) {
+                    throw exc(0);
+                }
+                setReg(W, EAX, ((n % dv) << 8) | (q & 0xFF));
+            }
+            case W -> {
+                int dv = (short) divisor;
+                if (dv == 0) {
+                    throw exc(0);
+                }
+                int n = (regs[EDX] << 16) | (regs[EAX] & 0xFFFF);
+                long q = (long) n / dv;
+                if (q != (short) q) {
+                    throw exc(0);
+                }
+                setReg(W, EAX, (int) q);
+                setReg(W, EDX, (int) ((long) n % dv));
+            }
+            default -> {
+                if (divisor == 0) {
+                    throw exc(0);
+                }
+                long n = ((long) regs[EDX] << 32) | (regs[EAX] & 0xFFFFFFFFL);
+                if (n == Long.MIN_VALUE && divisor == -1) {
+                    throw exc(0);
+                }
+                long q = n / divisor;
+                if (q != (int) q) {
+                    throw exc(0);
+                }
+                regs[EAX] = (int) q;
+                regs[EDX] = (int) (n % divisor);
+            }
+        }
+    }
+
+    private void group5(int osz) {
+        decodeModrm();
+        switch (reg) {
+            case 0 -> writeRm(osz, incDec(osz, readRm(osz), false));
+            case 1 -> writeRm(osz, incDec(osz, readRm(osz), true));
+            case 2 -> {
+                int target = readRm(osz);
+                push(osz, eip);
+                eip = op32 ? target : target & 0xFFFF;
+            }
+            case 3, 5 -> {
+                requireMemory();
+                int off = readMem(osz, eaSeg, eaOff);
+                int sel = read16(eaSeg, eaOff + BYTES[osz]);
+                farTransfer(sel, off, reg == 3, osz);
+            }
+            case 4 -> {
+                int target = readRm(osz);
+                eip = op32 ? target : target & 0xFFFF;
+            }
+            case 6 -> push(osz, readRm(osz));
+            default -> throw ud();
+        }
+    }
+
+    // ---------------------------------------------------------------- BCD
+
+    private void daa() {
+        int al = regs[EAX] & 0xFF;
+        boolean oldCf = cf();
+        boolean af = (materializedFlags() & AF) != 0;
+        boolean c = false;
+        if ((al & 0xF) > 9 || af) {
+            c = oldCf || al > 0xF9;
+            al = (al + 6) & 0xFF;
+            af = true;
+        } else {
+            af = false;
+        }
+        if ((regs[EAX] & 0xFF) > 0x99 || oldCf) {
+            al = (al + 0x60) & 0xFF;
+            c = true;
+        }
+        setReg(B, EAX, al);
+        bcdFlags(al, c, af);
+    }
+
+    private void das() {
+        int al = regs[EAX] & 0xFF;
+        int oldAl = al;
+        boolean oldCf = cf();
+        boolean af = (materializedFlags() & AF) != 0;
+        boolean c = false;
+        if ((al & 0xF) > 9 || af) {
+            c = oldCf || al < 6;
+            al = (al - 6) & 0xFF;
+            af = true;
+        } else {
+            af = false;
+        }
+        if (oldAl > 0x99 || oldCf) {
+            al = (al - 0x60) & 0xFF;
+            c = true;
+        }
+        setReg(B, EAX, al);
+        bcdFlags(al, c, af);
+    }
+
+    private void bcdFlags(int al, boolean c, boolean af) {
+        setResultFlags(B, al, c, false);
+        lazyMask &= ~AF;
+        eflags = (eflags & ~AF) | (af ? AF : 0);
+    }
+
+    private void aaa(boolean add) {
+        boolean af = (materializedFlags() & AF) != 0;
+        int ax = regs[EAX] & 0xFFFF;
+        if ((ax & 0xF) > 9 || af) {
+            ax = add ? ax + 0x106 : ax - 0x106;
+            eflags |= AF | CF;
+        } else {
+            eflags &= ~(AF | CF);
+        }
+        setReg(W, EAX, ax & 0xFF0F);
+    }
+
+    // ---------------------------------------------------------------- strings
+
+    /** MOVS(0) CMPS(1) STOS(2) LODS(3) SCAS(4) INS(6) OUTS(7), with REP/REPE/REPNE. */
+    private void stringOp(int kind, int size) {
+        if (kind >= 6) {
+            checkIo();
+        }
+        int n = BYTES[size];
+        int delta = (eflags & DF) != 0 ? -n : n;
+        int amask = addr32 ? -1 : 0xFFFF;
+        int src = dataSeg();
+        for (; ; ) {
+            if (rep != 0 && (regs[ECX] & amask) == 0) {
+                return;
+            }
+            int si = regs[ESI] & amask, di = regs[EDI] & amask;
+            switch (kind) {
+                case 0 -> {
+                    writeMem(size, ES, di, readMem(size, src, si));
+                    advance(ESI, delta, amask);
+                    advance(EDI, delta, amask);
+                }
+                case 1 -> {
+                    int a = readMem(size, src, si);
+                    int b = readMem(size, ES, di);
+                    alu(7, size, a, b);
+                    advance(ESI, delta, amask);
+                    advance(EDI, delta, amask);
+                }
+                case 2 -> {
+                    writeMem(size, ES, di, regs[EAX]);
+                    advance(EDI, delta, amask);
+                }
+                case 3 -> {
+                    setReg(size, EAX, readMem(size, src, si));
+                    advance(ESI, delta, amask);
+                }
+                case 4 -> {
+                    alu(7, size, regs[EAX], readMem(size, ES, di));
+                    advance(EDI, delta, amask);
+                }
+                case 6 -> {
+                    linear(ES, di, n);
+                    writeMem(size, ES, di, io.in(regs[EDX] & 0xFFFF, n));
+                    advance(EDI, delta, amask);
+                }
+                default -> {
+                    io.out(regs[EDX] & 0xFFFF, n, readMem(size, src, si));
+                    advance(ESI, delta, amask);
+                }
+            }
+            if (rep == 0) {
+                return;
+            }
+            regs[ECX] = (regs[ECX] & ~amask) | ((regs[ECX] - 1) & amask);
+            if (kind == 1 || kind == 4) {
+                boolean z = zf();
+                if ((rep == 0xF3) != z) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void advance(int r, int delta, int amask) {
+        regs[r] = (regs[r] & ~amask) | ((regs[r] + delta) & amask);
+    }
+
+    // ---------------------------------------------------------------- x87 (minimal)
+
+    /** FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW/FWAIT only: enough for firmware probing the FPU. */
+    private void fpu(int op) {
+        if ((cr0 & (CR0_EM | CR0_TS)) != 0) {
+            throw exc(7);
+        }
+        decodeModrm();
+        if (op == 0xDB && mod == 3 && reg == 4 && rm == 3) {
+            fpuControl = 0x37F;
+            fpuStatus = 0;
+            fpuTag = 0xFFFF;
+        } else if (op == 0xDB && mod == 3 && reg == 4 && rm == 2) {
+            fpuStatus &= 0x7F00;
+        } else if (op == 0xDF && mod == 3 && reg == 4 && rm == 0) {
+            setReg(W, EAX, fpuStatus);
+        } else if (op == 0xDD && mod != 3 && reg == 7) {
+            write16(eaSeg, eaOff, fpuStatus);
+        } else if (op == 0xD9 && mod != 3 && reg == 7) {
+            write16(eaSeg, eaOff, fpuControl);
+        } else if (op == 0xD9 && mod != 3 && reg == 5) {
+            fpuControl = read16(eaSeg, eaOff);
+        } else {
+            throw ud();
+        }
+    }
+
+    // ---------------------------------------------------------------- 0F xx
+
+    private void execute0F(int op) {
+        int osz = osize();
+        switch (op) {
+            case 0x00 -> group6();
+            case 0x01 -> group7();
+            case 0x02, 0x03 -> larLsl(op == 0x02);
+            case 0x06 -> {
+                requirePrivilege();
+                cr0 &= ~CR0_TS;
+            }
+            case 0x08, 0x09 -> requirePrivilege();
+            case 0x0B -> throw ud();
+            case 0x1F -> {
+                decodeModrm();
+            }
+            case 0x20 -> {
+                requirePrivilege();
+                decodeModrm();
+                regs[rm] =
+                        switch (reg) {
+                            case 0 -> cr0;
+                            case 2 -> cr2;
+                            case 3 -> cr3;
+                            case 4 -> cr4;
+                            default -> throw ud();
+                        };
+            }
+            case 0x21 -> {
+                requirePrivilege();
+                decodeModrm();
+                regs[rm] = dr[reg];
+            }
+            case 0x22 -> {
+                requirePrivilege();
+                decodeModrm();
+                writeControl(reg, regs[rm]);
+            }
+            case 0x23 -> {
+                requirePrivilege();
+                decodeModrm();
+                dr[reg] = regs[rm];
+            }
+            case 0x30 -> {
+                requirePrivilege();
+                writeMsr(regs[ECX], ((long) regs[EDX] << 32) | (regs[EAX] & 0xFFFFFFFFL));
+            }
+            case 0x31 -> {
+                if ((cr4 & CR4_TSD) != 0 && cpl != 0) {
+                    throw gp(0);
+                }
+                long t = timestampCounter.getAsLong() + tscOffset;
+                regs[EAX] = (int) t;
+                regs[EDX] = (int) (t >>> 32);
+            }
+            case 0x32 -> {
+                requirePrivilege();
+                long v = readMsr(regs[ECX]);
+                regs[EAX] = (int) v;
+                regs[EDX] = (int) (v >>> 32);
+            }
+            case 0x40,
+                    0x41,
+                    0x42,
+                    0x43,
+                    0x44,
+                    0x45,
+                    0x46,
+                    0x47,
+                    0x48,
+                    0x49,
+                    0x4A,
+                    0x4B,
+                    0x4C,
+                    0x4D,
+                    0x4E,
+                    0x4F -> {
+                decodeModrm();
+                int v = readRm(osz);
+                if (condition(op & 15)) {
+                    setReg(osz, reg, v);
+                }
+            }
+            case 0x80,
+                    0x81,
+                    0x82,
+                    0x83,
+                    0x84,
+                    0x85,
+                    0x86,
+                    0x87,
+                    0x88,
+                    0x89,
+                    0x8A,
+                    0x8B,
+                    0x8C,
+                    0x8D,
+                    0x8E,
+                    0x8F -> {
+                int disp = fetchImm(osz);
+                if (condition(op & 15)) {
+                    jumpRelative(disp);
+                }
+            }
+            case 0x90,
+                    0x91,
+                    0x92,
+                    0x93,
+                    0x94,
+                    0x95,
+                    0x96,
+                    0x97,
+                    0x98,
+                    0x99,
+                    0x9A,
+                    0x9B,
+                    0x9C,
+                    0x9D,
+                    0x9E,
+                    0x9F -> {
+                decodeModrm();
+                writeRm(B, condition(op & 15) ? 1 : 0);
+            }
+            case 0xA0, 0xA8 -> push(osz, segSel[op == 0xA0 ? FS : GS]);
+            case 0xA1, 0xA9 -> {
+                int seg = op == 0xA1 ? FS : GS;
+                int v = peek(osz, 0);
+                loadSegment(seg, v);
+                adjustSp(BYTES[osz]);
+            }
+            case 0xA2 -> cpuid();
+            case 0xA3 -> bitOp(0, false);
+            case 0xAB -> bitOp(1, false);
+            case 0xB3 -> bitOp(2, false);
+            case 0xBB -> bitOp(3, false);
+            case 0xBA -> {
+                decodeModrm();
+                if (reg < 4) {
+                    throw ud();
+                }
+                bitOpDecoded(reg - 4, true);
+            }
+            case 0xA4, 0xA5, 0xAC, 0xAD -> {
+                decodeModrm();
+                int dst = readRm(osz);
+                int count = (op & 1) == 0 ? fetch8() : regs[ECX] & 0xFF;
+                if ((count & 31) != 0) {
+                    writeRm(osz, doubleShift(op < 0xA8, osz, dst, getReg(osz, reg), count));
+                }
+            }
+            case 0xAF -> {
+                decodeModrm();
+                setReg(osz, reg, imul2(osz, getReg(osz, reg), readRm(osz)));
+            }
+            case 0xB0, 0xB1 -> {
+                int size = op == 0xB0 ? B : osz;
+                decodeModrm();
+                int dst = readRm(size);
+                alu(7, size, regs[EAX], dst);
+                if (zf()) {
+                    writeRm(size, getReg(size, reg));
+                } else {
+                    // The destination is written back unchanged, as the locked cycle does.
+                    writeRm(size, dst);
+                    setReg(size, EAX, dst);
+                }
+            }
+            case 0xB2 -> loadFarPointer(SS);
+            case 0xB4 -> loadFarPointer(FS);
+            case 0xB5 -> loadFarPointer(GS);
+            case 0xB6, 0xB7 -> {
+                decodeModrm();
+                int v = op == 0xB6 ? readRm(B) : readRm(W);
+                setReg(osz, reg, v);
+            }
+            case 0xBE, 0xBF -> {
+                decodeModrm();
+                int v = op == 0xBE ? (byte) readRm(B) : (short) readRm(W);
+                setReg(osz, reg, v);
+            }
+            case 0xBC, 0xBD -> {
+                decodeModrm();
+                int v = readRm(osz) & MASK[osz];
+                if (v == 0) {
+                    setFlag(ZF, true);
+                } else {
+                    int r =
+                            op == 0xBC
+                                    ? Integer.numberOfTrailingZeros(v)
+                                    : 31 - Integer.numberOfLeadingZeros(v);
+                    setReg(osz, reg, r);
+                    setFlag(ZF, false);
+                }
+            }
+            case 0xC0, 0xC1 -> {
+                int size = op == 0xC0 ? B : osz;
+                decodeModrm();
+                int dst = readRm(size);
+                int src = getReg(size, reg);
+                int r = alu(0, size, dst, src);
+                if (mod == 3) {
+                    setReg(size, reg, dst);
+                    setReg(size, rm, r);
+                } else {
+                    writeRm(size, r);
+                    setReg(size, reg, dst);
+                }
+            }
+            case 0xC7 -> {
+                decodeModrm();
+                if (reg != 1) {
+                    throw ud();
+                }
+                requireMemory();
+                int lo = read32(eaSeg, eaOff);
+                int hi = read32(eaSeg, eaOff + 4);
+                if (lo == regs[EAX] && hi == regs[EDX]) {
+                    write32(eaSeg, eaOff, regs[EBX]);
+                    write32(eaSeg, eaOff + 4, regs[ECX]);
+                    setFlag(ZF, true);
+                } else {
+                    write32(eaSeg, eaOff, lo);
+                    write32(eaSeg, eaOff + 4, hi);
+                    regs[EAX] = lo;
+                    regs[EDX] = hi;
+                    setFlag(ZF, false);
+                }
+            }
+            case 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF ->
+                    regs[op & 7] = Integer.reverseBytes(regs[op & 7]);
+            default -> throw ud();
+        }
+    }
+
+    /**
+     * BT(0) BTS(1) BTR(2) BTC(3) with a register bit offset (which may address beyond the operand).
+     */
+    private void bitOp(int kind, boolean immediate) {
+        decodeModrm();
+        bitOpDecoded(kind, immediate);
+    }
+
+    private void bitOpDecoded(int kind, boolean immediate) {
+        int osz = osize();
+        int bits = 8 << osz;
+        int offset;
+        int seg = eaSeg, off = eaOff;
+        if (immediate) {
+            offset = fetch8() & (bits - 1);
+        } else {
+            int raw = osz == W ? (short) getReg(W, reg) : regs[reg];
+            if (mod == 3) {
+                offset = raw & (bits - 1);
+            } else {
+                off += (raw >> (osz == W ? 4 : 5)) * BYTES[osz];
+                if (!addr32) {
+                    off &= 0xFFFF;
+                }
+                offset = raw & (bits - 1);
+            }
+        }
+        int v = mod == 3 ? getReg(osz, rm) : readMem(osz, seg, off);
+        boolean bit = ((v >>> offset) & 1) != 0;
+        setFlag(CF, bit);
+        if (kind == 0) {
+            return;
+        }
+        int nv =
+                switch (kind) {
+                    case 1 -> v | (1 << offset);
+                    case 2 -> v & ~(1 << offset);
+                    default -> v ^ (1 << offset);
+                };
+        if (mod == 3) {
+            setReg(osz, rm, nv);
+        } else {
+            writeMem(osz, seg, off, nv);
+        }
+    }
+
+    private void writeControl(int n, int v) {
+        switch (n) {
+            case 0 -> {
+                if ((v & CR0_PG) != 0 && (v & CR0_PE) == 0) {
+                    throw gp(0);
+                }
+                cr0 = v | CR0_ET;
+                if ((v & CR0_PE) == 0) {
+                    cpl = 0;
+                }
+            }
+            case 2 -> cr2 = v;
+            case 3 -> cr3 = v;
+            case 4 -> {
+                if ((v & ~(CR4_TSD | CR4_PSE)) != 0) {
+                    throw gp(0);
+                }
+                cr4 = v;
+            }
+            default -> throw ud();
+        }
+    }
+
+    private void group6() {
+        decodeModrm();
+        if (realMode() || v86()) {
+            throw ud();
+        }
+        switch (reg) {
+            case 0 -> writeRm(mod == 3 ? osize() : W, ldtSel);
+            case 1 -> writeRm(mod == 3 ? osize() : W, trSel);
+            case 2 -> {
+                requirePrivilege();
+                int sel = readRm(W);
+                if ((sel & 0xFFFC) == 0) {
+                    ldtSel = sel;
+                    ldtBase = 0;
+                    ldtLimit = 0;
+                    return;
+                }
+                if ((sel & 4) != 0) {
+                    throw gp(sel & 0xFFFC);
+                }
+                readDescriptor(sel);
+                if ((descHi & 0x1F00) != 0x0200) {
+                    throw gp(sel & 0xFFFC);
+                }
+                if ((descHi & ATTR_P) == 0) {
+                    throw exc(11, sel & 0xFFFC);
+                }
+                ldtSel = sel;
+                ldtBase = descBase(descLo, descHi);
+                ldtLimit = descLimit(descLo, descHi);
+            }
+            case 3 -> {
+                requirePrivilege();
+                int sel = readRm(W);
+                if ((sel & 0xFFFC) == 0 || (sel & 4) != 0) {
+                    throw gp(sel & 0xFFFC);
+                }
+                readDescriptor(sel);
+                int type = (descHi >> 8) & 0x1F;
+                if (type != 0x01 && type != 0x09) {
+                    throw gp(sel & 0xFFFC);
+                }
+                if ((descHi & ATTR_P) == 0) {
+                    throw exc(11, sel & 0xFFFC);
+                }
+                trSel = sel;
+                trBase = descBase(descLo, descHi);
+                trLimit = descLimit(descLo, descHi);
+                trAttr = (descHi | 0x200) & 0x00F0FF00;
+                int saved = cpl;
+                cpl = 0;
+                try {
+                    writeLinear32(gdtBase + (sel & 0xFFF8) + 4, descHi | 0x200);
+                } finally {
+                    cpl = saved;
+                }
+            }
+            case 4, 5 -> {
+                int sel = readRm(W);
+                boolean ok = false;
+                if ((sel & 0xFFFC) != 0) {
+                    try {
+                        readDescriptor(sel);
+                        int attr = descHi;
+                        int dpl = (attr >> 13) & 3;
+                        boolean code = (attr & ATTR_CODE) != 0;
+                        boolean conforming = code && (attr & ATTR_CONFORMING) != 0;
+                        ok =
+                                (attr & ATTR_S) != 0
+                                        && (conforming || dpl >= Math.max(cpl, sel & 3))
+                                        && (reg == 4
+                                                ? !code || (attr & ATTR_WRITE_READ) != 0
+                                                : !code && (attr & ATTR_WRITE_READ) != 0);
+                    } catch (CpuFault f) {
+                        ok = false;
+                    }
+                }
+                setFlag(ZF, ok);
+            }
+            default -> throw ud();
+        }
+    }
+
+    private void group7() {
+        decodeModrm();
+        switch (reg) {
+            case 0, 1 -> {
+                requireMemory();
+                write16(eaSeg, eaOff, reg == 0 ? gdtLimit : idtLimit);
+                int base = reg == 0 ? gdtBase : idtBase;
+                write32(eaSeg, eaOff + 2, op32 ? base : base & 0xFFFFFF);
+            }
+            case 2, 3 -> {
+                requireMemory();
+                requirePrivilege();
+                int limit = read16(eaSeg, eaOff);
+                int base = read32(eaSeg, eaOff + 2);
+                if (!op32) {
+                    base &= 0xFFFFFF;
+                }
+                if (reg == 2) {
+                    gdtLimit = limit;
+                    gdtBase = base;
+                } else {
+                    idtLimit = limit;
+                    idtBase = base;
+                }
+            }
+            case 4 -> writeRm(mod == 3 ? osize() : W, cr0);
+            case 6 -> {
+                requirePrivilege();
+                int v = readRm(W) & 0xF;
+                // LMSW can set PE but never clear it.
+                cr0 = (cr0 & ~0xE) | v | (cr0 & CR0_PE);
+            }
+            case 7 -> {
+                requireMemory();
+                requirePrivilege();
+            }
+            default -> throw ud();
+        }
+    }
+
+    private void larLsl(boolean lar) {
+        if (realMode() || v86()) {
+            throw ud();
+        }
+        int osz = osize();
+        decodeModrm();
+        int sel = readRm(W);
+        boolean ok = false;
+        if ((sel & 0xFFFC) != 0) {
+            try {
+                readDescriptor(sel);
+                int attr = descHi;
+                int dpl = (attr >> 13) & 3;
+                int type = (attr >> 8) & 0x1F;
+                boolean conforming = (type & 0x1C) == 0x1C;
+                boolean validType =
+                        (attr & ATTR_S) != 0
+                                || (lar
+                                        ? type == 1
+                                                || type == 2
+                                                || type == 3
+                                                || type == 4
+                                                || type == 5
+                                                || type == 9
+                                                || type == 0xB
+                                                || type == 0xC
+                                        : type == 1
+                                                || type == 2
+                                                || type == 3
+                                                || type == 9
+                                                || type == 0xB);
+                ok = validType && (conforming || dpl >= Math.max(cpl, sel & 3));
+            } catch (CpuFault f) {
+                ok = false;
+            }
+        }
+        if (ok) {
+            setReg(osz, reg, lar ? descHi & 0x00FFFF00 : descLimit(descLo, descHi));
+        }
+        setFlag(ZF, ok);
+    }
+
+    private void cpuid() {
+        switch (regs[EAX]) {
+            case 0 -> {
+                regs[EAX] = 1;
+                // "AtriumAtrium": this is not an Intel or AMD part and says so.
+                regs[EBX] = 0x69727441; // "Atri"
+                regs[EDX] = 0x74416d75; // "umAt"
+                regs[ECX] = 0x6d756972; // "rium"
+            }
+            case 1 -> {
+                regs[EAX] = 0x00000610;
+                regs[EBX] = 0;
+                regs[ECX] = 0;
+                // Only what is implemented: PSE (3), TSC (4), MSR (5), CX8 (8), CMOV (15).
+                regs[EDX] = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15);
+            }
+            default -> {
+                regs[EAX] = 0;
+                regs[EBX] = 0;
+                regs[ECX] = 0;
+                regs[EDX] = 0;
+            }
+        }
+    }
+
+    private long readMsr(int msr) {
+        return switch (msr) {
+            case 0x10 -> timestampCounter.getAsLong() + tscOffset;
+            case 0x174 -> sysenterCs & 0xFFFFFFFFL;
+            case 0x175 -> sysenterEsp & 0xFFFFFFFFL;
+            case 0x176 -> sysenterEip & 0xFFFFFFFFL;
+            default -> throw gp(0);
+        };
+    }
+
+    private void writeMsr(int msr, long v) {
+        switch (msr) {
+            case 0x10 -> tscOffset = v - timestampCounter.getAsLong();
+            case 0x174 -> sysenterCs = (int) v;
+            case 0x175 -> sysenterEsp = (int) v;
+            case 0x176 -> sysenterEip = (int) v;
+            default -> throw gp(0);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.atrium.emulator.cpu;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.atrium.emulator.bus.IoPorts;
+import org.atrium.emulator.bus.PhysicalMemory;
+
+/**
+ * A flat test board for the CPU: 2 MiB of RAM (the top 1 MiB of the 4 GiB space aliases the top of
+ * the first MiB, as a PC's BIOS ROM does), ports that record writes and answer reads from a map,
+ * and an interrupt line fed from a queue of vectors.
+ */
+final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
+    static final int RAM_SIZE = 2 << 20;
+
+    final byte[] ram = new byte[RAM_SIZE];
+    final List<int[]> outs = new ArrayList<>();
+    final Map<Integer, Integer> inValues = new HashMap<>();
+    final ArrayDeque<Integer> vectors = new ArrayDeque<>();
+    long tsc;
+    final Cpu cpu = new Cpu(this, this, this, () -> tsc);
+
+    /** Parses space-separated hex bytes, as printed by {@code xxd -p}. */
+    static byte[] hex(String text) {
+        String[] parts = text.trim().split("\\s+");
+        byte[] out = new byte[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = (byte) Integer.parseInt(parts[i], 16);
+        }
+        return out;
+    }
+
+    void load(int address, byte[] bytes) {
+        System.arraycopy(bytes, 0, ram, address, bytes.length);
+    }
+
+    /** Loads code at segment:0 in real mode and points CS:IP at it. */
+    void startReal(int segment, String code) {
+        load(segment << 4, hex(code));
+        cpu.setSegmentReal(Cpu.CS, segment);
+        cpu.setEip(0);
+        cpu.setSegmentReal(Cpu.SS, 0);
+        cpu.setEsp(0x7000);
+    }
+
+    /** Runs until HLT (or the step budget runs out) and fails loudly on emulator errors. */
+    void runToHalt() {
+        int budget = 1_000_000;
+        while (budget > 0 && !cpu.halted() && !cpu.shutdownRequested()) {
+            budget -= Math.max(1, cpu.run(Math.min(budget, 10_000)));
+            if (cpu.failure() != null) {
+                throw new AssertionError(cpu.failure().message(), cpu.failure().cause());
+            }
+        }
+    }
+
+    private int index(int address) {
+        if (Integer.compareUnsigned(address, 0xFFF00000) >= 0) {
+            return address & 0xFFFFF;
+        }
+        if (Integer.compareUnsigned(address, RAM_SIZE) >= 0) {
+            return -1;
+        }
+        return address;
+    }
+
+    @Override
+    public int read8(int address) {
+        int i = index(address);
+        return i < 0 ? 0xFF : ram[i] & 0xFF;
+    }
+
+    @Override
+    public int read16(int address) {
+        return read8(address) | (read8(address + 1) << 8);
+    }
+
+    @Override
+    public int read32(int address) {
+        return read16(address) | (read16(address + 2) << 16);
+    }
+
+    @Override
+    public void write8(int address, int value) {
+        int i = index(address);
+        if (i >= 0) {
+            ram[i] = (byte) value;
+        }
+    }
+
+    @Override
+    public void write16(int address, int value) {
+        write8(address, value);
+        write8(address + 1, value >>> 8);
+    }
+
+    @Override
+    public void write32(int address, int value) {
+        write16(address, value);
+        write16(address + 2, value >>> 16);
+    }
+
+    int peek16(int address) {
+        return read16(address);
+    }
+
+    @Override
+    public int in(int port, int size) {
+        return inValues.getOrDefault(port, size == 1 ? 0xFF : size == 2 ? 0xFFFF : -1);
+    }
+
+    @Override
+    public void out(int port, int size, int value) {
+        outs.add(new int[] {port, size, value});
+    }
+
+    @Override
+    public boolean pending() {
+        return !vectors.isEmpty();
+    }
+
+    @Override
+    public int acknowledge() {
+        return vectors.isEmpty() ? 0xFF : vectors.poll();
+    }
+}

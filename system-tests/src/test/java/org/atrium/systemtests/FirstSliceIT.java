@@ -1,0 +1,219 @@
+package org.atrium.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The first slice as a person meets it: {@code ./atrium up}, sign in with the printed demo account,
+ * see the demo pool, connect, and watch a VM of Atrium's emulator run SeaBIOS in noVNC, with the
+ * picture changing when the VM is reset and a key press reaching the firmware.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FirstSliceIT {
+    private Platform platform;
+    private ChromeDriver browser;
+    private Map<String, String> credentials;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path state = Files.createTempDirectory("atrium-first-slice");
+        platform = Platform.start(state);
+        credentials = platform.demoCredentials();
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void servesTheLoginPageAndReportsReady() throws Exception {
+        var ready = platform.get("/q/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"UP\""), ready.body());
+
+        browser.get(platform.baseUrl() + "/");
+        wait(Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/login"));
+        assertTrue(browser.findElement(By.id("username")).isDisplayed());
+        assertTrue(browser.findElement(By.id("password")).isDisplayed());
+    }
+
+    @Test
+    @Order(2)
+    void aWrongPasswordGetsAClearError() {
+        signIn(credentials.get("demo user"), "not-" + credentials.get("demo user password"));
+        WebElement error =
+                wait(Duration.ofSeconds(20))
+                        .until(d -> visible(d.findElements(By.id("login-error"))));
+        assertTrue(
+                error.getText().toLowerCase().contains("wrong"),
+                "the error should say the name or password is wrong: " + error.getText());
+        Browser.screenshot(browser, "01-wrong-password");
+    }
+
+    @Test
+    @Order(3)
+    void theDemoUserConnectsAndSeesTheFirmwareOfAnEmulatedPc() {
+        signIn(credentials.get("demo user"), credentials.get("demo user password"));
+        WebElement connect =
+                wait(Duration.ofSeconds(30))
+                        .until(
+                                d ->
+                                        visible(
+                                                d.findElements(
+                                                        By.cssSelector(
+                                                                "[data-pool-id] .connect"))));
+        Browser.screenshot(browser, "02-my-desktops");
+        connect.click();
+
+        wait(Duration.ofSeconds(60))
+                .until(
+                        d ->
+                                "connected"
+                                        .equals(
+                                                d.findElement(By.id("screen"))
+                                                        .getAttribute("data-state")));
+
+        // The firmware's banner is on the first text row once the VGA BIOS and SeaBIOS have run.
+        Screen banner =
+                awaitScreen(
+                        Duration.ofSeconds(120), s -> s.litInTopBand() > 50, "a firmware banner");
+        assertTrue(banner.width() >= 640 && banner.height() >= 400, banner.toString());
+        Screen settled = awaitSettled(Duration.ofSeconds(120), Duration.ofSeconds(5));
+        assertTrue(settled.litInTopBand() > 50, "banner still shown once settled: " + settled);
+        Browser.screenshot(browser, "03-firmware-screen");
+
+        // Reset the VM: the picture must leave the settled one (the firmware starts over)…
+        browser.findElement(By.id("reset-button")).click();
+        Screen during =
+                awaitScreen(
+                        Duration.ofSeconds(60),
+                        s -> !s.sameAs(settled),
+                        "a picture after the reset");
+        assertFalse(during.sameAs(settled));
+        // …and once the banner is back, Escape opens SeaBIOS's boot menu, which the untouched run
+        // never shows.
+        awaitScreen(
+                Duration.ofSeconds(120),
+                s -> s.litInTopBand() > 50 && !s.sameAs(settled),
+                "the banner again after the reset");
+        focusScreen();
+        new Actions(browser).sendKeys(Keys.ESCAPE).perform();
+        Screen menu = awaitSettled(Duration.ofSeconds(120), Duration.ofSeconds(5));
+        Browser.screenshot(browser, "04-after-reset-and-escape");
+        assertFalse(
+                menu.sameAs(settled),
+                "after Escape the firmware should show its boot menu, not the same screen: "
+                        + menu);
+        assertTrue(menu.litInTopBand() > 50, menu.toString());
+    }
+
+    @Test
+    @Order(4)
+    void aPoolOfAnotherTenantIsRefused() {
+        String otherPool = credentials.get("other tenant pool");
+        assertNotNull(otherPool, "the demo credentials name another tenant's pool: " + credentials);
+        Object status =
+                ((JavascriptExecutor) browser)
+                        .executeAsyncScript(
+                                """
+                                const done = arguments[arguments.length - 1];
+                                fetch('/api/v1/pools/' + arguments[0] + '/connect', {method: 'POST'})
+                                  .then(r => done(r.status)).catch(e => done(String(e)));
+                                """,
+                                otherPool);
+        assertTrue(
+                status instanceof Number n && (n.intValue() == 403 || n.intValue() == 404),
+                "connecting to another tenant's pool must be refused, got " + status);
+    }
+
+    private void signIn(String user, String password) {
+        browser.manage().deleteAllCookies();
+        browser.get(platform.baseUrl() + "/login.html");
+        WebElement name = browser.findElement(By.id("username"));
+        name.clear();
+        name.sendKeys(user);
+        WebElement secret = browser.findElement(By.id("password"));
+        secret.clear();
+        secret.sendKeys(password);
+        browser.findElement(By.id("login-button")).click();
+    }
+
+    private void focusScreen() {
+        ((JavascriptExecutor) browser)
+                .executeScript("document.querySelector('#screen canvas').focus()");
+    }
+
+    private Screen awaitScreen(Duration limit, Predicate<Screen> wanted, String what) {
+        Instant end = Instant.now().plus(limit);
+        Screen last = null;
+        while (Instant.now().isBefore(end)) {
+            last = Screen.sample(browser);
+            if (last != null && wanted.test(last)) {
+                return last;
+            }
+            Platform.sleep(100);
+        }
+        Browser.screenshot(browser, "failed-waiting");
+        throw new AssertionError("no " + what + " within " + limit + "; last: " + last);
+    }
+
+    /** Waits until the picture stays the same (within a cursor's blink) for {@code quiet}. */
+    private Screen awaitSettled(Duration limit, Duration quiet) {
+        Instant end = Instant.now().plus(limit);
+        Screen stable = null;
+        Instant since = Instant.now();
+        while (Instant.now().isBefore(end)) {
+            Screen now = Screen.sample(browser);
+            if (now == null || !now.sameAs(stable)) {
+                stable = now;
+                since = Instant.now();
+            } else if (Duration.between(since, Instant.now()).compareTo(quiet) >= 0) {
+                return stable;
+            }
+            Platform.sleep(250);
+        }
+        Browser.screenshot(browser, "failed-settling");
+        throw new AssertionError(
+                "the picture did not settle within " + limit + "; last: " + stable);
+    }
+
+    private WebDriverWait wait(Duration limit) {
+        return new WebDriverWait(browser, limit);
+    }
+
+    private static WebElement visible(java.util.List<WebElement> elements) {
+        return elements.stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
+    }
+}
