@@ -1,5 +1,7 @@
 package org.atrium.host.vm;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.function.Consumer;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
@@ -25,6 +27,12 @@ public interface VmMachine {
     KeyboardInput keyboard();
 
     PointerInput pointer();
+
+    /** Bytes the guest sends on its first serial port. */
+    InputStream serialFromGuest();
+
+    /** Bytes typed into the guest's first serial port. */
+    OutputStream serialToGuest();
 
     /** Told once, with a reason, when the machine stops by itself (triple fault, error). */
     void onExit(Consumer<String> listener);

@@ -74,6 +74,16 @@ public class SyntheticMachineFactory implements MachineFactory {
         }
 
         @Override
+        public java.io.InputStream serialFromGuest() {
+            return java.io.InputStream.nullInputStream();
+        }
+
+        @Override
+        public java.io.OutputStream serialToGuest() {
+            return java.io.OutputStream.nullOutputStream();
+        }
+
+        @Override
         public void onExit(Consumer<String> listener) {}
 
         @Override
