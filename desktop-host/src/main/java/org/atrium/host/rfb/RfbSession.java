@@ -68,6 +68,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
     private int clientWidth;
     private int clientHeight;
     private boolean announceExtendedSize;
+    private boolean acknowledgeQemuKeys;
     private boolean refuseDesktopSize;
     private ZrleEncoder zrle;
     private final HextileEncoder hextile = new HextileEncoder();
@@ -281,6 +282,8 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         }
         // Telling the client the extension works lets it offer resizing (noVNC does).
         announceExtendedSize = encodings.contains(RfbEncoding.EXTENDED_DESKTOP_SIZE);
+        // Clients send QEMU key events only after the server echoes the pseudo-encoding.
+        acknowledgeQemuKeys = encodings.contains(RfbEncoding.QEMU_EXTENDED_KEY_EVENT);
     }
 
     private Rect screen() {
@@ -327,7 +330,8 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                                 .intersect(visible);
         List<Rect> rects = area.isEmpty() ? List.of() : damage.take(area);
         boolean announce = extended && (announceExtendedSize || refuseDesktopSize);
-        if (rects.isEmpty() && !sendSize && !announce) return;
+        boolean qemuKeys = acknowledgeQemuKeys;
+        if (rects.isEmpty() && !sendSize && !announce && !qemuKeys) return;
 
         boolean lastRect = encodings.contains(RfbEncoding.LAST_RECT);
         ByteBuf out = ctx.alloc().buffer();
@@ -335,7 +339,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         out.writeShort(
                 lastRect
                         ? LastRectEncoder.UNKNOWN_COUNT
-                        : rects.size() + (sendSize || announce ? 1 : 0));
+                        : rects.size() + (sendSize || announce ? 1 : 0) + (qemuKeys ? 1 : 0));
         if (extended && (sendSize || announce)) {
             boolean refusal = refuseDesktopSize && !sendSize;
             new ExtendedDesktopSizeEncoder()
@@ -353,6 +357,10 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
             new DesktopSizeEncoder().encode(clientWidth, clientHeight, out);
         }
         announceExtendedSize = false;
+        if (qemuKeys) {
+            RfbEncoding.writeHeader(out, 0, 0, 0, 0, RfbEncoding.QEMU_EXTENDED_KEY_EVENT);
+            acknowledgeQemuKeys = false;
+        }
         refuseDesktopSize = false;
         PixelEncoder encoder = encoder();
         for (Rect r : rects) {

@@ -377,4 +377,22 @@ class RfbSessionTest {
                     new int[] {1, 1, 100, 60, RfbEncoding.EXTENDED_DESKTOP_SIZE}, rects.get(0));
         }
     }
+
+    @Test
+    void qemuExtendedKeyEventSupportIsAcknowledged() {
+        EmbeddedRfbClient c = client();
+        c.handshake();
+        c.setEncodings(RfbEncoding.ZRLE, RfbEncoding.QEMU_EXTENDED_KEY_EVENT);
+        c.request(true, 0, 0, 100, 60);
+        int[] frame = new int[100 * 60];
+        try (TestRfbDecoding decoding = new TestRfbDecoding()) {
+            List<int[]> rects = c.readUpdate(PixelFormat.SERVER_DEFAULT, frame, 100, decoding);
+            assertEquals(1, rects.size());
+            assertArrayEquals(
+                    new int[] {0, 0, 0, 0, RfbEncoding.QEMU_EXTENDED_KEY_EVENT}, rects.get(0));
+            // Acknowledged once: the next incremental request waits for damage.
+            c.request(true, 0, 0, 100, 60);
+            assertEquals(0, c.drain().readableBytes());
+        }
+    }
 }
