@@ -31,6 +31,9 @@ public final class VmCommand {
     private VmCommand() {}
 
     public static void main(String[] args) {
+        // Without Quarkus the JBoss SLF4J binding cannot start; Netty logs through the JDK instead.
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
         System.exit(run(args, System.in, System.out, System.err, VmCommand::pcMachine, null));
     }
 
