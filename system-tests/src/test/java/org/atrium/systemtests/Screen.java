@@ -53,6 +53,11 @@ record Screen(int width, int height, int[] litPerBand) {
         return Arrays.stream(litPerBand).sum();
     }
 
+    /** How many text rows show text (more than a cursor's worth of lit pixels). */
+    int litBands() {
+        return (int) Arrays.stream(litPerBand).filter(lit -> lit > TOLERANCE).count();
+    }
+
     boolean blank() {
         return lit() == 0;
     }

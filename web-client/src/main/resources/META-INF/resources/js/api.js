@@ -95,7 +95,8 @@ function toProblem(response, body) {
 export async function signOut() {
   const result = await api("/logout", { method: "POST", redirectOn401: false });
   if (!result.ok && result.status !== 401) {
-    // Quarkus form authentication keeps the session in this cookie; dropping it signs the browser out.
+    // Quarkus form authentication keeps the session in this cookie. A page can only drop it when the broker
+    // does not mark it HttpOnly; otherwise only the broker's /logout can, so this is a best effort.
     document.cookie = "quarkus-credential=; Max-Age=0; path=/; SameSite=Strict";
   }
   window.location.replace(LOGIN_PAGE);

@@ -3,6 +3,8 @@ import { announce, api, byId, signOut } from "./api.js";
 import { confirmWith } from "./dialogs.js";
 
 const status = byId("portal-status");
+/** Pool names by id, so a session row can name its pool even when the session list does not. */
+const poolNames = new Map();
 
 /** The viewer page for a pool; the viewer asks the broker for a desktop (the user's own, if one is open). */
 function viewerUrl(poolId) {
@@ -34,10 +36,12 @@ async function showPools() {
   const rows = result.data.map((pool) => {
     const row = template.content.firstElementChild.cloneNode(true);
     row.dataset.poolId = pool.id;
+    poolNames.set(String(pool.id), pool.name);
     row.querySelector(".pool-name").textContent = pool.name;
     row.querySelector(".pool-description").textContent = pool.description || "";
     row.querySelector(".pool-kind").textContent = describeKind(pool.kind);
-    row.querySelector(".pool-available").textContent = describeAvailable(pool.available);
+    // "ready" is what an earlier broker called the count of free desktops.
+    row.querySelector(".pool-available").textContent = describeAvailable(pool.available ?? pool.ready);
     const connect = row.querySelector(".connect");
     connect.setAttribute("aria-label", `Connect to ${pool.name}`);
     connect.addEventListener("click", () => window.location.assign(viewerUrl(pool.id)));
@@ -79,13 +83,13 @@ async function showSessions() {
   const rows = result.data.map((session) => {
     const row = template.content.firstElementChild.cloneNode(true);
     row.dataset.sessionId = session.id;
-    row.dataset.poolId = session.poolId;
-    const name = session.poolName || session.poolId;
+    const name = session.poolName || poolNames.get(String(session.poolId)) || "Desktop";
     row.querySelector(".session-pool").textContent = name;
     row.querySelector(".session-state").textContent = describeState(session.state);
     const started = row.querySelector(".session-started");
-    started.dateTime = session.startedAt || "";
-    started.textContent = session.startedAt ? new Date(session.startedAt).toLocaleString() : "unknown";
+    const startedAt = session.startedAt || session.createdAt;
+    started.dateTime = startedAt || "";
+    started.textContent = startedAt ? new Date(startedAt).toLocaleString() : "unknown";
     const reconnect = row.querySelector(".reconnect");
     reconnect.setAttribute("aria-label", `Reconnect to ${name}`);
     reconnect.addEventListener("click", () => window.location.assign(viewerUrl(session.poolId)));
@@ -138,5 +142,6 @@ document.addEventListener("visibilitychange", () => {
 });
 
 if (await showUser()) {
-  await Promise.all([showPools(), showSessions()]);
+  await showPools();
+  await showSessions();
 }

@@ -34,6 +34,8 @@ let securityFailure = null;
 let fitToWindow = true;
 let resetTimer = 0;
 let resetPending = false;
+/** True while a connect call is under way, so a second trigger (the online event, a click) cannot open two. */
+let connecting = false;
 
 /**
  * A reset loses unsaved work, so it waits this long with a focused Cancel button first: an accidental
@@ -61,6 +63,9 @@ function offerConnectAgain(label) {
 }
 
 async function connect(automatic) {
+  if (connecting || rfb) {
+    return;
+  }
   clearTimeout(reconnectTimer);
   reconnectButton.hidden = true;
   endedByUser = false;
@@ -68,7 +73,13 @@ async function connect(automatic) {
   if (!automatic) {
     setState("connecting", "Connecting to your desktop…");
   }
-  const result = await api(`/api/v1/pools/${encodeURIComponent(poolId)}/connect`, { method: "POST" });
+  connecting = true;
+  let result;
+  try {
+    result = await api(`/api/v1/pools/${encodeURIComponent(poolId)}/connect`, { method: "POST" });
+  } finally {
+    connecting = false;
+  }
   if (endedByUser) {
     return;
   }
@@ -89,14 +100,13 @@ async function connect(automatic) {
     return;
   }
   current = result.data;
-  let url;
   try {
-    url = webSocketUrl(window.location, current.wsPath);
+    open(webSocketUrl(window.location, current.wsPath));
   } catch (error) {
-    setState("failed", error.message, "error");
-    return;
+    rfb = null;
+    setState("failed", `Could not open the desktop: ${error.message}`, "error");
+    offerConnectAgain("Try again");
   }
-  open(url);
 }
 
 function open(url) {
@@ -142,6 +152,9 @@ async function onDisconnect(event) {
   }
   // A clean close comes from the server's side; when the session is gone (logged off elsewhere, idle limit)
   // reconnecting would silently start another one, so ask instead.
+  if (event.detail.clean && current) {
+    setState("reconnecting", "The desktop closed the connection. Checking your session…", "error");
+  }
   if (event.detail.clean && current && (await sessionEnded(current.sessionId))) {
     setState("disconnected", "Your session has ended.");
     offerConnectAgain("Start a new session");

@@ -32,9 +32,28 @@ class PageSanityTest {
                     "/login.html",
                     List.of("username", "password", "login-button", "login-error"),
                     "/index.html",
-                    List.of("pool-list", "session-list", "logout-button", "user-name"),
+                    List.of(
+                            "pool-list",
+                            "session-list",
+                            "logout-button",
+                            "user-name",
+                            "logoff-dialog",
+                            "logoff-confirm",
+                            "logoff-cancel"),
                     "/viewer.html",
-                    List.of("screen", "status", "reset-button", "disconnect-button"));
+                    List.of(
+                            "screen",
+                            "status",
+                            "reset-button",
+                            "reset-cancel",
+                            "disconnect-button",
+                            "reconnect-button",
+                            "scale-button",
+                            "fullscreen-button",
+                            "ctrl-alt-del-button",
+                            "clipboard-button",
+                            "clipboard-text",
+                            "clipboard-send"));
 
     private static final Pattern BY_ID = Pattern.compile("\\bbyId\\(\\s*\"([^\"]+)\"\\s*\\)");
 
@@ -226,22 +245,37 @@ class PageSanityTest {
 
     @Test
     void poolRowsCarryTheirIdAndAConnectButton() {
+        assertRowTemplate("pool-row-template", "data-pool-id", List.of("connect"));
+    }
+
+    @Test
+    void sessionRowsCarryTheirIdAndTheirButtons() {
+        assertRowTemplate(
+                "session-row-template", "data-session-id", List.of("reconnect", "logoff"));
+    }
+
+    private static void assertRowTemplate(
+            String templateId, String idAttribute, List<String> buttonClasses) {
         Document page = page("/index.html");
         Element template =
                 PolyglotHtml.elements(page, "template").stream()
-                        .filter(t -> t.getAttribute("id").equals("pool-row-template"))
+                        .filter(t -> t.getAttribute("id").equals(templateId))
                         .findFirst()
-                        .orElseThrow(() -> new AssertionError("no #pool-row-template"));
+                        .orElseThrow(() -> new AssertionError("no #" + templateId));
         Element row = (Element) template.getElementsByTagName("li").item(0);
-        assertTrue(row.hasAttribute("data-pool-id"), "pool row has no data-pool-id");
-        assertTrue(
-                PolyglotHtml.elements(page, "button").stream()
-                        .anyMatch(
-                                button ->
-                                        isInside(button, row)
-                                                && List.of(button.getAttribute("class").split(" "))
-                                                        .contains("connect")),
-                "pool row has no button.connect");
+        assertTrue(row.hasAttribute(idAttribute), templateId + " row has no " + idAttribute);
+        for (String buttonClass : buttonClasses) {
+            assertTrue(
+                    PolyglotHtml.elements(page, "button").stream()
+                            .anyMatch(
+                                    button ->
+                                            isInside(button, row)
+                                                    && List.of(
+                                                                    button.getAttribute("class")
+                                                                            .split(" "))
+                                                            .contains(buttonClass)),
+                    templateId + " row has no button." + buttonClass);
+        }
     }
 
     private static boolean isInside(Element element, Element ancestor) {

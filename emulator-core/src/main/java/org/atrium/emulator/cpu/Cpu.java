@@ -1,6 +1,7 @@
 package org.atrium.emulator.cpu;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.atrium.emulator.bus.IoPorts;
@@ -428,6 +429,95 @@ public final class Cpu {
 
     public boolean protectedMode() {
         return (cr0 & CR0_PE) != 0;
+    }
+
+    /** The complete architectural state, with lazy flags folded into EFLAGS. */
+    public CpuState state() {
+        Integer[] r = new Integer[8];
+        Integer[] d = new Integer[8];
+        SegmentState[] segs = new SegmentState[6];
+        for (int i = 0; i < 8; i++) {
+            r[i] = regs[i];
+            d[i] = dr[i];
+        }
+        for (int s = 0; s < 6; s++) {
+            segs[s] = new SegmentState(segSel[s], segBase[s], segLimit[s], segAttr[s]);
+        }
+        return new CpuState(
+                List.of(r),
+                eip,
+                materializedFlags(),
+                List.of(segs),
+                new SegmentState(ldtSel, ldtBase, ldtLimit, 0x8200),
+                new SegmentState(trSel, trBase, trLimit, trAttr),
+                gdtBase,
+                gdtLimit,
+                idtBase,
+                idtLimit,
+                cr0,
+                cr2,
+                cr3,
+                cr4,
+                List.of(d),
+                cpl,
+                tscOffset,
+                sysenterCs,
+                sysenterEsp,
+                sysenterEip,
+                fpuControl,
+                fpuStatus,
+                fpuTag,
+                halted,
+                shutdown,
+                nmiPending,
+                nmiBlocked,
+                interruptShadow);
+    }
+
+    /** Loads a state taken by {@link #state()}; clears any emulator failure. */
+    public void restore(CpuState st) {
+        for (int i = 0; i < 8; i++) {
+            regs[i] = st.registers().get(i);
+            dr[i] = st.debugRegisters().get(i);
+        }
+        for (int s = 0; s < 6; s++) {
+            SegmentState seg = st.segments().get(s);
+            segSel[s] = seg.selector() & 0xFFFF;
+            segBase[s] = seg.base();
+            segLimit[s] = seg.limit();
+            segAttr[s] = seg.attributes() & 0x00F0FF00;
+        }
+        eip = st.eip();
+        setEflags(st.eflags());
+        ldtSel = st.ldtr().selector() & 0xFFFF;
+        ldtBase = st.ldtr().base();
+        ldtLimit = st.ldtr().limit();
+        trSel = st.tr().selector() & 0xFFFF;
+        trBase = st.tr().base();
+        trLimit = st.tr().limit();
+        trAttr = st.tr().attributes() & 0x00F0FF00;
+        gdtBase = st.gdtBase();
+        gdtLimit = st.gdtLimit();
+        idtBase = st.idtBase();
+        idtLimit = st.idtLimit();
+        cr0 = st.cr0();
+        cr2 = st.cr2();
+        cr3 = st.cr3();
+        cr4 = st.cr4();
+        cpl = st.cpl();
+        tscOffset = st.tscOffset();
+        sysenterCs = st.sysenterCs();
+        sysenterEsp = st.sysenterEsp();
+        sysenterEip = st.sysenterEip();
+        fpuControl = st.fpuControl();
+        fpuStatus = st.fpuStatus();
+        fpuTag = st.fpuTag();
+        halted = st.halted();
+        shutdown = st.shutdown();
+        nmiPending = st.nmiPending();
+        nmiBlocked = st.nmiBlocked();
+        interruptShadow = st.interruptShadow();
+        failure = null;
     }
 
     // ---------------------------------------------------------------- lazy flags

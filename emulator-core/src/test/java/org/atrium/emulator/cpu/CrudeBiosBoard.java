@@ -29,6 +29,10 @@ final class CrudeBiosBoard implements PhysicalMemory, IoPorts, InterruptSource {
     private static final int VGA_FB_SIZE = 0x1000000;
     private int refresh;
     private long ticks;
+    // When set, IRQ0 (vector 8 after SeaBIOS programs the PIC) is raised every this many steps.
+    long timerPeriod;
+    private long nextTimer;
+    private boolean timerPending;
 
     CrudeBiosBoard(Path biosImage, Path vgaBiosImage, int ramMiB) throws IOException {
         bios = Files.readAllBytes(biosImage);
@@ -71,17 +75,18 @@ final class CrudeBiosBoard implements PhysicalMemory, IoPorts, InterruptSource {
     long run(long steps) {
         long done = 0;
         while (done < steps) {
-            int n = cpu.run(10_000);
-            done += n;
-            ticks += n;
+            int n = cpu.run(timerPeriod > 0 ? (int) Math.min(10_000, timerPeriod) : 10_000);
+            done += n == 0 ? 1_000 : n;
+            ticks += n == 0 ? 1_000 : n;
+            if (timerPeriod > 0 && ticks >= nextTimer) {
+                timerPending = true;
+                nextTimer = ticks + timerPeriod;
+            }
             if (cpu.failure() != null || cpu.shutdownRequested()) {
                 break;
             }
             if (cpu.halted() && (cpu.eflags() & Cpu.IF) == 0) {
                 break;
-            }
-            if (n == 0) {
-                done += 10_000;
             }
         }
         return done;
@@ -235,17 +240,21 @@ final class CrudeBiosBoard implements PhysicalMemory, IoPorts, InterruptSource {
 
     @Override
     public boolean pending() {
-        return false;
+        return timerPending;
     }
 
     @Override
     public int acknowledge() {
-        return 0xFF;
+        timerPending = false;
+        return 0x08;
     }
 
     public static void main(String[] args) throws IOException {
         CrudeBiosBoard board =
                 new CrudeBiosBoard(Path.of(args[0]), args.length > 2 ? Path.of(args[2]) : null, 32);
+        if (args.length > 3) {
+            board.timerPeriod = Long.parseLong(args[3]);
+        }
         long steps = board.run(Long.parseLong(args.length > 1 ? args[1] : "50000000"));
         System.out.println(board.debug);
         System.out.println(board.textScreen());

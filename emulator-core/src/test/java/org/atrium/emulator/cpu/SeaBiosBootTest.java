@@ -41,4 +41,24 @@ class SeaBiosBootTest {
         assertTrue(screen.startsWith("SeaBIOS (version"), screen);
         assertTrue(screen.contains("Press ESC for boot menu."), screen);
     }
+
+    @Test
+    void withATimerSeaBiosGivesUpBootingAndRebootsByTripleFault() throws Exception {
+        Path bios = DIR.resolve("bios.bin");
+        Path vga = DIR.resolve("vgabios-stdvga.bin");
+        assumeTrue(Files.isReadable(bios) && Files.isReadable(vga), "SeaBIOS images not installed");
+
+        CrudeBiosBoard board = new CrudeBiosBoard(bios, vga, 32);
+        // IRQ0 every 5000 steps drives SeaBIOS's tick count through the boot-menu and retry waits.
+        board.timerPeriod = 5_000;
+        board.run(100_000_000);
+
+        assertNull(board.cpu.failure(), () -> "emulator failure: " + board.cpu.failure());
+        String log = board.debug.toString();
+        assertTrue(log.contains("Booting from Floppy..."), log);
+        assertTrue(log.contains("No bootable device."), log);
+        // The crude board ignores the 0xCF9 reset, so SeaBIOS falls back to a triple fault.
+        assertTrue(log.contains("Attempting a hard reboot"), log);
+        assertTrue(board.cpu.shutdownRequested(), "hard reboot ends in a triple fault");
+    }
 }

@@ -23,14 +23,18 @@ final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
     long tsc;
     final Cpu cpu = new Cpu(this, this, this, () -> tsc);
 
-    /** Parses space-separated hex bytes, as printed by {@code xxd -p}. */
+    /** Parses space-separated hex bytes; {@code xx*N} stands for N copies of byte xx. */
     static byte[] hex(String text) {
-        String[] parts = text.trim().split("\\s+");
-        byte[] out = new byte[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            out[i] = (byte) Integer.parseInt(parts[i], 16);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String part : text.trim().split("\\s+")) {
+            int star = part.indexOf('*');
+            int count = star < 0 ? 1 : Integer.parseInt(part.substring(star + 1));
+            int value = Integer.parseInt(star < 0 ? part : part.substring(0, star), 16);
+            for (int i = 0; i < count; i++) {
+                out.write(value);
+            }
         }
-        return out;
+        return out.toByteArray();
     }
 
     void load(int address, byte[] bytes) {
@@ -46,15 +50,37 @@ final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
         cpu.setEsp(0x7000);
     }
 
+    /** Loads code at linear {@code offset} and starts it in real mode at 0000:offset. */
+    void startRealAt(int offset, String code) {
+        load(offset, hex(code));
+        cpu.setSegmentReal(Cpu.CS, 0);
+        cpu.setEip(offset);
+        cpu.setSegmentReal(Cpu.SS, 0);
+        cpu.setEsp(0x7000);
+    }
+
+    /**
+     * Loads code at linear 0x1000 and starts it with flat 32-bit CS/DS/ES/SS caches (PE stays 0).
+     */
+    void startFlat32(String code) {
+        load(0x1000, hex(code));
+        cpu.reset();
+        for (int seg = 0; seg < 6; seg++) {
+            cpu.setSegment(seg, 0, 0, -1, true);
+        }
+        cpu.setEip(0x1000);
+        cpu.setEsp(0x8000);
+    }
+
     /** Runs until HLT (or the step budget runs out) and fails loudly on emulator errors. */
     void runToHalt() {
         int budget = 1_000_000;
-        while (budget > 0 && !cpu.halted() && !cpu.shutdownRequested()) {
+        do {
             budget -= Math.max(1, cpu.run(Math.min(budget, 10_000)));
             if (cpu.failure() != null) {
                 throw new AssertionError(cpu.failure().message(), cpu.failure().cause());
             }
-        }
+        } while (budget > 0 && !cpu.halted() && !cpu.shutdownRequested());
     }
 
     private int index(int address) {

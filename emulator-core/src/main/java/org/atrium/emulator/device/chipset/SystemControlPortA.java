@@ -1,0 +1,41 @@
+package org.atrium.emulator.device.chipset;
+
+import java.util.function.Consumer;
+import org.atrium.emulator.bus.BusDevice;
+
+/**
+ * System Control Port A of PS/2-class chipsets (IBM PS/2 Technical Reference, "System Control Port
+ * A"): bit 1 drives the fast A20 gate, a 0→1 write of bit 0 pulses the CPU's reset line (fast
+ * reset). Other bits read back as written.
+ */
+public final class SystemControlPortA implements BusDevice {
+    private final Consumer<Boolean> a20;
+    private final Runnable cpuReset;
+    private int value;
+
+    public SystemControlPortA(Consumer<Boolean> a20, Runnable cpuReset) {
+        this.a20 = a20;
+        this.cpuReset = cpuReset;
+    }
+
+    public void reset() {
+        value = 0;
+    }
+
+    @Override
+    public int read(int offset, int size) {
+        return value;
+    }
+
+    @Override
+    public void write(int offset, int size, int v) {
+        int old = value;
+        value = v & 0xFE;
+        if (((old ^ v) & 0x02) != 0) {
+            a20.accept((v & 0x02) != 0);
+        }
+        if ((v & 0x01) != 0 && (old & 0x01) == 0) {
+            cpuReset.run();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package org.atrium.emulator.machine;
+
+/** Why a {@link PcMachine} stopped. */
+public enum ExitReason {
+    /** The host called {@link PcMachine#stop()}. */
+    STOPPED_BY_HOST,
+    /** The guest turned the machine off (needs an ACPI or APM power device: none yet). */
+    POWER_OFF,
+    /** The CPU entered shutdown (a fault while delivering a double fault). */
+    TRIPLE_FAULT,
+    /** The emulator failed: an internal error ended the machine's thread. */
+    EMULATOR_ERROR
+}

@@ -1,0 +1,47 @@
+package org.atrium.emulator.machine;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What a {@link PcMachine} is built from.
+ *
+ * @param memoryMiB guest RAM in MiB, 2 to 3584 (the PCI hole starts at 3.5 GiB)
+ * @param bios the system BIOS image (SeaBIOS {@code bios.bin}); a multiple of 64 KiB, at most 16
+ *     MiB; mapped just below 4 GiB and its top 128 KiB also at 0xE0000
+ * @param vgaBios the VGA option ROM served by the display adapter's PCI ROM BAR, or {@code null}
+ *     for none
+ * @param kernel a Linux bzImage to boot directly, or {@code null}; reserved for a later direct-boot
+ *     path and rejected for now
+ * @param initrd an initial RAM disk for {@code kernel}, or {@code null}
+ * @param commandLine the kernel command line, or {@code null}
+ */
+public record MachineConfig(
+        int memoryMiB, Path bios, Path vgaBios, Path kernel, Path initrd, String commandLine) {
+    public static final int MIN_MEMORY_MIB = 2;
+    public static final int MAX_MEMORY_MIB = 3584;
+
+    public MachineConfig {
+        if (memoryMiB < MIN_MEMORY_MIB || memoryMiB > MAX_MEMORY_MIB) {
+            throw new IllegalArgumentException(
+                    "memoryMiB must be between "
+                            + MIN_MEMORY_MIB
+                            + " and "
+                            + MAX_MEMORY_MIB
+                            + ", got "
+                            + memoryMiB);
+        }
+        Objects.requireNonNull(bios, "bios");
+        if (kernel != null) {
+            throw new IllegalArgumentException("direct kernel boot is not supported yet");
+        }
+        if (initrd != null || commandLine != null) {
+            throw new IllegalArgumentException("initrd and commandLine need a kernel");
+        }
+    }
+
+    /** A machine that boots through the BIOS, with a VGA BIOS (or {@code null} for none). */
+    public static MachineConfig firmware(int memoryMiB, Path bios, Path vgaBios) {
+        return new MachineConfig(memoryMiB, bios, vgaBios, null, null, null);
+    }
+}

@@ -1,0 +1,333 @@
+package org.atrium.emulator.machine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import org.atrium.emulator.bus.BusDevice;
+import org.atrium.emulator.bus.IoPorts;
+import org.atrium.emulator.bus.PhysicalMemory;
+import org.atrium.emulator.cpu.InterruptSource;
+import org.atrium.emulator.device.AbsentDevice;
+import org.atrium.emulator.device.chipset.I440fx;
+import org.atrium.emulator.device.chipset.Piix3;
+import org.atrium.emulator.device.chipset.SpeakerTimerControl;
+import org.atrium.emulator.device.chipset.SystemControlPortA;
+import org.atrium.emulator.device.chipset.SystemControlPortB;
+import org.atrium.emulator.device.debugcon.DebugConsole;
+import org.atrium.emulator.device.keyboard.ControllerLines;
+import org.atrium.emulator.device.keyboard.I8042;
+import org.atrium.emulator.device.keyboard.Ps2Keyboard;
+import org.atrium.emulator.device.pci.PciBar;
+import org.atrium.emulator.device.pci.PciBus;
+import org.atrium.emulator.device.pci.PciFunction;
+import org.atrium.emulator.device.pci.PciMapper;
+import org.atrium.emulator.device.pci.RomImage;
+import org.atrium.emulator.device.pic.CascadedPics;
+import org.atrium.emulator.device.pit.I8254;
+import org.atrium.emulator.device.rtc.Mc146818;
+import org.atrium.emulator.device.serial.Uart16550;
+import org.atrium.emulator.display.DisplaySurface;
+import org.atrium.emulator.input.KeyboardInput;
+import org.atrium.emulator.memory.MemoryMap;
+import org.atrium.emulator.time.VirtualTime;
+
+/**
+ * The PC board: the one place that knows where each chip sits (I/O ports, memory addresses, IRQ
+ * lines) and wires chips to each other through interfaces. It follows QEMU's "pc" machine (i440FX
+ * host bridge at 00:00.0, PIIX3 ISA bridge at 00:01.0, std VGA at 00:02.0) because that is the
+ * board SeaBIOS's QEMU build expects; SeaBIOS recognises it by the host bridge's subsystem IDs.
+ *
+ * <p>There is no fw_cfg device: SeaBIOS then takes the RAM size from CMOS bytes 0x30/0x31 and
+ * 0x34/0x35, the CPU count from 0x5F, the boot order from 0x3D/0x38, and loads the VGA option ROM
+ * through the VGA's PCI ROM BAR. Everything runs on the machine's thread.
+ */
+final class PcBoard implements AutoCloseable {
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * KIB;
+
+    // Interrupt request lines of the PC/AT.
+    private static final int IRQ_TIMER = 0;
+    private static final int IRQ_KEYBOARD = 1;
+    private static final int IRQ_CASCADE = 2;
+    private static final int IRQ_COM1 = 4;
+    private static final int IRQ_RTC = 8;
+    private static final int IRQ_MOUSE = 12;
+
+    private final MemoryMap memory;
+    private final IoPortMap ports = new IoPortMap();
+    private final CascadedPics pics = new CascadedPics(IRQ_CASCADE);
+    private final I8254 pit;
+    private final SystemControlPortB portB;
+    private final SystemControlPortA portA;
+    private final Mc146818 rtc;
+    private final Uart16550 com1;
+    private final Ps2Keyboard keyboard;
+    private final I8042 keyboardController;
+    private final PciBus pci;
+    private final I440fx hostBridge;
+    private final Piix3 isaBridge;
+    private final VideoAdapter video;
+    private final DisplaySurface display;
+    private final Map<BusDevice, MemoryMap.Window> memoryWindows = new HashMap<>();
+    private final Map<BusDevice, int[]> ioWindows = new HashMap<>();
+    private boolean keyboardA20 = true;
+    private boolean portA20;
+
+    PcBoard(MachineConfig config, VirtualTime time, long rtcEpochMillis, BoardEvents events)
+            throws IOException {
+        this(config, time, rtcEpochMillis, events, VideoAdapters.standard());
+    }
+
+    PcBoard(
+            MachineConfig config,
+            VirtualTime time,
+            long rtcEpochMillis,
+            BoardEvents events,
+            VideoAdapter video)
+            throws IOException {
+        long ramBytes = config.memoryMiB() * MIB;
+        memory = new MemoryMap(ramBytes, Files.readAllBytes(config.bios()));
+        byte[] vgaBios = config.vgaBios() == null ? null : Files.readAllBytes(config.vgaBios());
+
+        // Interrupt controllers: master 0x20, slave 0xA0, edge/level control 0x4D0.
+        ports.map(0x20, 2, pics.masterPorts());
+        ports.map(0xA0, 2, pics.slavePorts());
+        ports.map(0x4D0, 2, pics.elcrPorts());
+
+        pit = new I8254(time, pics.line(IRQ_TIMER));
+        ports.map(0x40, 4, pit);
+        portB =
+                new SystemControlPortB(
+                        time,
+                        new SpeakerTimerControl() {
+                            @Override
+                            public void setGate(boolean gate) {
+                                pit.setGate(2, gate);
+                            }
+
+                            @Override
+                            public boolean output() {
+                                return pit.output(2);
+                            }
+                        });
+        ports.map(0x61, 1, portB);
+
+        rtc = new Mc146818(time, pics.line(IRQ_RTC), rtcEpochMillis);
+        ports.map(0x70, 2, rtc);
+        initCmos(ramBytes);
+
+        com1 = new Uart16550(pics.line(IRQ_COM1), events::serialTransmitted);
+        ports.map(0x3F8, 8, com1);
+
+        I8042[] controller = new I8042[1];
+        keyboard = new Ps2Keyboard(() -> controller[0].keyboardDataReady());
+        keyboardController =
+                new I8042(
+                        keyboard,
+                        pics.line(IRQ_KEYBOARD),
+                        pics.line(IRQ_MOUSE),
+                        new ControllerLines() {
+                            @Override
+                            public void a20(boolean enabled) {
+                                keyboardA20 = enabled;
+                                updateA20();
+                            }
+
+                            @Override
+                            public void reset() {
+                                events.resetRequested();
+                            }
+                        });
+        controller[0] = keyboardController;
+        ports.map(0x60, 1, keyboardController.dataPort());
+        ports.map(0x64, 1, keyboardController.statusPort());
+
+        portA =
+                new SystemControlPortA(
+                        enabled -> {
+                            portA20 = enabled;
+                            updateA20();
+                        },
+                        events::resetRequested);
+        ports.map(0x92, 1, portA);
+
+        pci = new PciBus(new BoardPciMapper());
+        hostBridge = new I440fx(memory::setShadow);
+        isaBridge = new Piix3(events::resetRequested);
+        pci.plug(0, 0, hostBridge.function());
+        pci.plug(1, 0, isaBridge.function());
+        BusDevice configAddress = pci.addressPort();
+        BusDevice resetControl = isaBridge.resetControl();
+        // 0xCF8 is CONFIG_ADDRESS for dword accesses only; a byte at 0xCF9 is PIIX3's reset
+        // control.
+        ports.map(
+                0xCF8,
+                4,
+                new BusDevice() {
+                    @Override
+                    public int read(int offset, int size) {
+                        if (PciBus.isAddressAccess(offset, size)) {
+                            return configAddress.read(offset, size);
+                        }
+                        return offset == 1 && size == 1 ? resetControl.read(0, 1) : 0xFF;
+                    }
+
+                    @Override
+                    public void write(int offset, int size, int value) {
+                        if (PciBus.isAddressAccess(offset, size)) {
+                            configAddress.write(offset, size, value);
+                        } else if (offset == 1 && size == 1) {
+                            resetControl.write(0, 1, value);
+                        }
+                    }
+                });
+        ports.map(0xCFC, 4, pci.dataPort());
+
+        this.video = video;
+        if (video != null) {
+            ports.map(0x3C0, 0x20, video.vgaPorts());
+            ports.map(0x1CE, 2, video.dispiPorts());
+            memory.window(video.legacyMemory()).place(0xA0000, 0x20000);
+            PciFunction vga =
+                    new PciFunction(0x1234, 0x1111, 0x02, 0x030000, 0x00)
+                            .subsystem(0x1AF4, 0x1100)
+                            .bar(
+                                    0,
+                                    PciBar.memory(
+                                            video.vramSize(), true, video.linearFramebuffer()));
+            if (vgaBios != null) {
+                RomImage rom = new RomImage(vgaBios);
+                vga.rom(rom.windowSize(), rom);
+            }
+            pci.plug(2, 0, vga);
+            display = video.surface();
+        } else {
+            display = new BlankDisplay();
+        }
+
+        ports.map(0x402, 1, new DebugConsole(events::debugConsole));
+        AbsentDevice absent = new AbsentDevice();
+        ports.map(0x00, 0x10, absent); // 8237 DMA controller 1
+        ports.map(0x80, 0x10, absent); // POST code and DMA page registers
+        ports.map(0xC0, 0x20, absent); // 8237 DMA controller 2
+        reset();
+    }
+
+    /** The CMOS bytes firmware reads on a QEMU "pc" board without fw_cfg. */
+    private void initCmos(long ramBytes) {
+        rtc.setCmos(0x10, 0x00); // no floppy drives
+        rtc.setCmos(0x12, 0x00); // no legacy hard disks
+        rtc.setCmos(0x14, 0x06); // equipment: FPU, PS/2 mouse port, VGA
+        rtc.setCmos(0x15, 640 & 0xFF); // base memory in KiB
+        rtc.setCmos(0x16, 640 >> 8);
+        long extendedKib = Math.min((ramBytes - MIB) / KIB, 0xFFFF);
+        rtc.setCmos(0x17, (int) extendedKib & 0xFF);
+        rtc.setCmos(0x18, (int) extendedKib >> 8);
+        rtc.setCmos(0x30, (int) extendedKib & 0xFF);
+        rtc.setCmos(0x31, (int) extendedKib >> 8);
+        long above16m =
+                ramBytes > 16 * MIB ? Math.min((ramBytes - 16 * MIB) / (64 * KIB), 0xFFFF) : 0;
+        rtc.setCmos(0x34, (int) above16m & 0xFF);
+        rtc.setCmos(0x35, (int) above16m >> 8);
+        rtc.setCmos(0x5B, 0); // no RAM above 4 GiB
+        rtc.setCmos(0x5C, 0);
+        rtc.setCmos(0x5D, 0);
+        rtc.setCmos(0x5F, 0); // one CPU (the count minus one)
+        // Boot order: hard disk, floppy, CD-ROM (QEMU's default "cad"); floppy signature check on.
+        rtc.setCmos(0x3D, 0x12);
+        rtc.setCmos(0x38, 0x30);
+        int sum = 0;
+        for (int i = 0x10; i <= 0x2D; i++) {
+            sum += rtc.cmos(i);
+        }
+        rtc.setCmos(0x2E, sum >> 8);
+        rtc.setCmos(0x2F, sum & 0xFF);
+    }
+
+    private void updateA20() {
+        memory.setA20(keyboardA20 || portA20);
+    }
+
+    PhysicalMemory memory() {
+        return memory;
+    }
+
+    IoPorts ports() {
+        return ports;
+    }
+
+    InterruptSource interrupts() {
+        return pics;
+    }
+
+    DisplaySurface display() {
+        return display;
+    }
+
+    /** The PS/2 keyboard; call on the machine's thread. */
+    KeyboardInput keyboard() {
+        return keyboard;
+    }
+
+    /** Offers a byte from the host to COM1; false when its receiver has no room. */
+    boolean serialReceive(int value) {
+        return com1.receive(value);
+    }
+
+    void refreshDisplay(long virtualNanos) {
+        if (video != null) {
+            video.refresh(virtualNanos);
+        }
+    }
+
+    /** The reset line: every chip back to its power-on state; RAM and CMOS keep their contents. */
+    void reset() {
+        pics.reset();
+        pit.reset();
+        portB.reset();
+        portA.reset();
+        rtc.reset();
+        com1.reset();
+        keyboardController.reset();
+        pci.reset();
+        hostBridge.reset();
+        isaBridge.reset();
+        keyboardA20 = true;
+        portA20 = false;
+        updateA20();
+    }
+
+    @Override
+    public void close() {
+        memory.close();
+    }
+
+    /** PCI BAR placements land in the board's memory and I/O maps. */
+    private final class BoardPciMapper implements PciMapper {
+        @Override
+        public void map(BusDevice target, boolean io, long base, long size) {
+            if (io) {
+                ports.map((int) base, (int) size, target);
+                ioWindows.put(target, new int[] {(int) base, (int) size});
+            } else {
+                memoryWindows.computeIfAbsent(target, memory::window).place(base, size);
+            }
+        }
+
+        @Override
+        public void unmap(BusDevice target, boolean io) {
+            if (io) {
+                int[] w = ioWindows.remove(target);
+                if (w != null) {
+                    ports.unmap(w[0], w[1], target);
+                }
+            } else {
+                MemoryMap.Window w = memoryWindows.get(target);
+                if (w != null) {
+                    w.remove();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.atrium.emulator.time;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The machine's virtual clock: it follows a host nanosecond source while running and stands still
+ * while paused, so a paused VM sees no time pass. Timers are kept here and fired by {@link
+ * #runDue()} on the machine's thread; the machine sleeps until {@link #nextDeadline()} when the CPU
+ * is halted. Not thread-safe: used only by the thread that runs the machine.
+ */
+public final class VirtualClock implements VirtualTime {
+    /** Returned by {@link #nextDeadline()} when no timer is armed. */
+    public static final long NEVER = Long.MAX_VALUE;
+
+    private final LongSupplier source;
+    private final List<ClockTimer> timers = new ArrayList<>();
+    private long origin;
+    private long pausedAt;
+    private boolean paused;
+    private long last;
+
+    /** A clock that starts at zero now and is driven by {@code source} (host nanoseconds). */
+    public VirtualClock(LongSupplier source) {
+        this.source = source;
+        this.origin = source.getAsLong();
+    }
+
+    @Override
+    public long nanos() {
+        long now = paused ? pausedAt - origin : source.getAsLong() - origin;
+        // Guards against a host source that steps back: virtual time must be monotonic.
+        if (now < last) {
+            now = last;
+        }
+        last = now;
+        return now;
+    }
+
+    /** Stops virtual time; idempotent. */
+    public void pause() {
+        if (!paused) {
+            pausedAt = source.getAsLong();
+            paused = true;
+        }
+    }
+
+    /** Lets virtual time run again from where it stopped; idempotent. */
+    public void resume() {
+        if (paused) {
+            origin += source.getAsLong() - pausedAt;
+            paused = false;
+        }
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    @Override
+    public Timer timer(Runnable onExpiry) {
+        ClockTimer timer = new ClockTimer(onExpiry);
+        timers.add(timer);
+        return timer;
+    }
+
+    /** The earliest armed deadline, or {@link #NEVER}. */
+    public long nextDeadline() {
+        long next = NEVER;
+        for (ClockTimer t : timers) {
+            if (t.armed && t.deadline < next) {
+                next = t.deadline;
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Fires every timer whose deadline has passed, earliest first; a timer re-armed by its callback
+     * for a time already past fires again in the same call.
+     */
+    public void runDue() {
+        while (true) {
+            long now = nanos();
+            ClockTimer due = null;
+            for (ClockTimer t : timers) {
+                if (t.armed && t.deadline <= now && (due == null || t.deadline < due.deadline)) {
+                    due = t;
+                }
+            }
+            if (due == null) {
+                return;
+            }
+            due.armed = false;
+            due.onExpiry.run();
+        }
+    }
+
+    private static final class ClockTimer implements Timer {
+        private final Runnable onExpiry;
+        private long deadline;
+        private boolean armed;
+
+        ClockTimer(Runnable onExpiry) {
+            this.onExpiry = onExpiry;
+        }
+
+        @Override
+        public void arm(long deadlineNanos) {
+            deadline = deadlineNanos;
+            armed = true;
+        }
+
+        @Override
+        public void cancel() {
+            armed = false;
+        }
+
+        @Override
+        public boolean armed() {
+            return armed;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.atrium.emulator.time;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VirtualClockTest {
+    private long host = 500;
+    private final VirtualClock clock = new VirtualClock(() -> host);
+
+    @Test
+    void startsAtZeroAndFollowsTheHost() {
+        assertEquals(0, clock.nanos());
+        host += 1234;
+        assertEquals(1234, clock.nanos());
+    }
+
+    @Test
+    void standsStillWhilePaused() {
+        host += 100;
+        clock.pause();
+        host += 1_000_000;
+        assertEquals(100, clock.nanos());
+        clock.resume();
+        host += 5;
+        assertEquals(105, clock.nanos());
+    }
+
+    @Test
+    void neverGoesBackwards() {
+        host += 100;
+        assertEquals(100, clock.nanos());
+        host -= 50;
+        assertEquals(100, clock.nanos());
+    }
+
+    @Test
+    void firesDueTimersInDeadlineOrder() {
+        List<String> fired = new ArrayList<>();
+        Timer late = clock.timer(() -> fired.add("late"));
+        Timer early = clock.timer(() -> fired.add("early"));
+        late.arm(300);
+        early.arm(200);
+        assertEquals(200, clock.nextDeadline());
+        host += 250;
+        clock.runDue();
+        assertEquals(List.of("early"), fired);
+        host += 100;
+        clock.runDue();
+        assertEquals(List.of("early", "late"), fired);
+        assertFalse(late.armed());
+        assertEquals(VirtualClock.NEVER, clock.nextDeadline());
+    }
+
+    @Test
+    void periodicTimerRearmedFromItsCallbackCatchesUp() {
+        int[] count = {0};
+        Timer[] t = new Timer[1];
+        t[0] =
+                clock.timer(
+                        () -> {
+                            count[0]++;
+                            if (count[0] < 10) {
+                                t[0].arm(count[0] * 100L + 100);
+                            }
+                        });
+        t[0].arm(100);
+        host += 350;
+        clock.runDue();
+        assertEquals(3, count[0]);
+    }
+}
