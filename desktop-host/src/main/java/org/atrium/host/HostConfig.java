@@ -27,7 +27,7 @@ public interface HostConfig {
     @WithDefault("64")
     int maxVms();
 
-    /** Directory of the SeaBIOS images ({@code bios-256k.bin}, {@code vgabios-stdvga.bin}). */
+    /** Directory of the SeaBIOS images ({@code bios.bin}, {@code vgabios-stdvga.bin}). */
     @WithDefault("/usr/share/seabios")
     Path firmwareDir();
 

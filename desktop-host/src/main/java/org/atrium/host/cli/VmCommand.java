@@ -8,12 +8,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.atrium.emulator.machine.MachineConfig;
 import org.atrium.host.rfb.RfbServer;
 import org.atrium.host.rfb.RfbSessionOptions;
 import org.atrium.host.rfb.RfbTarget;
 import org.atrium.host.rfb.WebSocketAdmission;
+import org.atrium.host.vm.PcMachineVm;
+import org.atrium.host.vm.VmExit;
 import org.atrium.host.vm.VmMachine;
 
 /**
@@ -37,12 +39,16 @@ public final class VmCommand {
         System.exit(run(args, System.in, System.out, System.err, VmCommand::pcMachine, null));
     }
 
-    /**
-     * The emulator's PcMachine has not been merged into this branch yet; until then the command
-     * checks everything else and says so.
-     */
+    /** The emulator's machine, booting the given BIOS and VGA BIOS. */
     static VmMachine pcMachine(VmCommandOptions options) {
-        throw new IllegalStateException("this build has no PcMachine yet: VMs cannot be started");
+        try {
+            return PcMachineVm.create(
+                    MachineConfig.firmware(options.memoryMiB(), options.bios(), options.vgaBios()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read firmware: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("firmware or memory not usable: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -70,6 +76,12 @@ public final class VmCommand {
             err.print(VmCommandOptions.USAGE);
             return 2;
         }
+        if (options.noReboot()) {
+            // PcMachine stops on a triple fault but has no hook for guest-requested resets yet.
+            err.println(
+                    "atrium vm: --no-reboot: a triple fault ends the VM; a reset the guest asks for"
+                            + " still reboots it");
+        }
         VmMachine machine;
         try {
             machine = machines.apply(options);
@@ -77,11 +89,11 @@ public final class VmCommand {
             err.println("atrium vm: " + e.getMessage());
             return 1;
         }
-        CountDownLatch exited = new CountDownLatch(1);
+        CompletableFuture<VmExit> exited = new CompletableFuture<>();
         machine.onExit(
-                reason -> {
-                    err.println("atrium vm: the VM stopped: " + reason);
-                    exited.countDown();
+                exit -> {
+                    err.println("atrium vm: the VM stopped: " + exit.reason());
+                    exited.complete(exit);
                 });
         RfbTarget target =
                 new RfbTarget(
@@ -107,14 +119,14 @@ public final class VmCommand {
             Thread hook = new Thread(machine::stop, "atrium-vm-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             if (started != null) started.complete(new Started(machine, vnc, ws));
-            exited.await();
+            VmExit exit = exited.get();
             if (serial != null) serial.interrupt();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // The JVM is already exiting through the hook.
             }
-            return 0;
+            return exit.failure() ? 1 : 0;
         } catch (InterruptedException e) {
             machine.stop();
             Thread.currentThread().interrupt();

@@ -43,7 +43,7 @@ public record VmCommandOptions(
             """
             usage: atrium vm [options]
               --memory SIZE        guest RAM, e.g. 32M or 1G (default 32M; a plain number is MiB)
-              --bios FILE          system BIOS image (default: the SeaBIOS bios-256k.bin of /usr/share/seabios)
+              --bios FILE          system BIOS image (default: the SeaBIOS bios.bin of /usr/share/seabios)
               --vga-bios FILE      VGA BIOS image (default: vgabios-stdvga.bin next to the BIOS)
               --vnc HOST:PORT      serve RFB on TCP, without authentication: loopback or trusted networks only
               --vnc-ws HOST:PORT   serve RFB over WebSocket (for noVNC), without authentication
@@ -97,7 +97,7 @@ public record VmCommandOptions(
                 default -> throw new UsageException("unknown option " + flag);
             }
         }
-        if (bios == null) bios = defaultFirmwareDir.resolve("bios-256k.bin");
+        if (bios == null) bios = defaultFirmwareDir.resolve("bios.bin");
         if (vgaBios == null) {
             Path dir = bios.toAbsolutePath().getParent();
             vgaBios = dir == null ? null : dir.resolve("vgabios-stdvga.bin");

@@ -1,15 +1,16 @@
 package org.atrium.host.vm;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.atrium.emulator.machine.MachineConfig;
 
 /**
- * Builds machines that boot SeaBIOS from a firmware directory. The emulator's {@code PcMachine} has
- * not reached this branch yet, so after checking the firmware this factory refuses with 503 rather
- * than pretend; wiring it is the one change left here once it lands.
+ * Builds {@link PcMachineVm}s that boot SeaBIOS and SeaVGABIOS (for the std VGA) from the host's
+ * firmware directory, the boot source {@code {"firmware": "seabios"}}.
  */
 public final class FirmwareMachineFactory implements MachineFactory {
-    public static final String BIOS = "bios-256k.bin";
+    public static final String BIOS = "bios.bin";
     public static final String VGA_BIOS = "vgabios-stdvga.bin";
 
     private final Path firmwareDir;
@@ -20,17 +21,33 @@ public final class FirmwareMachineFactory implements MachineFactory {
 
     @Override
     public VmMachine create(String id, VmSpec spec) {
-        for (String image : new String[] {BIOS, VGA_BIOS}) {
-            if (!Files.isReadable(firmwareDir.resolve(image))) {
+        if (spec.memoryMiB() < MachineConfig.MIN_MEMORY_MIB
+                || spec.memoryMiB() > MachineConfig.MAX_MEMORY_MIB) {
+            throw new VmProblemException(
+                    400,
+                    "Invalid memory size",
+                    "memoryMiB must be between "
+                            + MachineConfig.MIN_MEMORY_MIB
+                            + " and "
+                            + MachineConfig.MAX_MEMORY_MIB);
+        }
+        Path bios = firmwareDir.resolve(BIOS);
+        Path vgaBios = firmwareDir.resolve(VGA_BIOS);
+        for (Path image : new Path[] {bios, vgaBios}) {
+            if (!Files.isReadable(image)) {
                 throw new VmProblemException(
                         503,
                         "Firmware missing",
-                        image + " is not readable in the configured firmware directory");
+                        image.getFileName()
+                                + " is not readable in the configured firmware directory");
             }
         }
-        throw new VmProblemException(
-                503,
-                "Emulator not available",
-                "this build of the host has no PcMachine yet; VMs cannot be started");
+        try {
+            return PcMachineVm.create(MachineConfig.firmware(spec.memoryMiB(), bios, vgaBios));
+        } catch (IOException e) {
+            throw new VmProblemException(503, "Firmware unreadable", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new VmProblemException(503, "Firmware not usable", e.getMessage());
+        }
     }
 }

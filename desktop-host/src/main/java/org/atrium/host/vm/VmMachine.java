@@ -34,6 +34,6 @@ public interface VmMachine {
     /** Bytes typed into the guest's first serial port. */
     OutputStream serialToGuest();
 
-    /** Told once, with a reason, when the machine stops by itself (triple fault, error). */
-    void onExit(Consumer<String> listener);
+    /** Told once when the machine ends (stopped, triple fault, emulator error). */
+    void onExit(Consumer<VmExit> listener);
 }

@@ -72,7 +72,14 @@ public final class VmSupervisor {
         VmMachine machine = factory.create(id, spec);
         Vm vm = new Vm(id, spec, machine);
         machine.onExit(
-                reason -> LOG.log(System.Logger.Level.INFO, "VM {0} stopped: {1}", id, reason));
+                exit ->
+                        LOG.log(
+                                exit.failure()
+                                        ? System.Logger.Level.ERROR
+                                        : System.Logger.Level.INFO,
+                                "VM {0} stopped: {1}",
+                                id,
+                                exit.reason()));
         machine.start();
         vms.put(id, vm);
         return new Created(vm, true);

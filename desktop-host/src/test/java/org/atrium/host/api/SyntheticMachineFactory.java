@@ -84,7 +84,7 @@ public class SyntheticMachineFactory implements MachineFactory {
         }
 
         @Override
-        public void onExit(Consumer<String> listener) {}
+        public void onExit(Consumer<org.atrium.host.vm.VmExit> listener) {}
 
         @Override
         public int width() {

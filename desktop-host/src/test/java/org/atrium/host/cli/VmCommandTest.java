@@ -23,6 +23,7 @@ import org.atrium.emulator.display.DisplayListener;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
+import org.atrium.host.vm.VmExit;
 import org.atrium.host.vm.VmMachine;
 import org.atrium.host.vm.VmState;
 import org.junit.jupiter.api.Test;
@@ -111,17 +112,43 @@ class VmCommandTest {
     }
 
     @Test
-    void withoutAMachineItSaysWhy() throws IOException {
+    void unusableFirmwareIsReportedWithExitOne() throws IOException {
+        Path bios = dir.resolve("short.bin");
+        Files.write(bios, new byte[1000]); // not a multiple of 64 KiB
+        Files.write(dir.resolve("vga.bin"), new byte[512]);
         assertEquals(
                 1,
                 run(
                         VmCommand::pcMachine,
                         null,
                         "--bios",
-                        bios(),
+                        bios.toString(),
                         "--vga-bios",
                         dir.resolve("vga.bin").toString()));
-        assertTrue(err.toString().contains("no PcMachine"), err.toString());
+        assertTrue(err.toString().contains("firmware or memory not usable"), err.toString());
+    }
+
+    @Test
+    void anEmulatorFailureExitsOne() throws Exception {
+        Machine machine = new Machine();
+        CompletableFuture<VmCommand.Started> started = new CompletableFuture<>();
+        String bios = bios();
+        CompletableFuture<Integer> exit =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                run(
+                                        o -> machine,
+                                        started,
+                                        "--bios",
+                                        bios,
+                                        "--vga-bios",
+                                        dir.resolve("vga.bin").toString(),
+                                        "--serial",
+                                        "none"));
+        CompletableFuture.anyOf(started, exit).get(20, TimeUnit.SECONDS);
+        machine.exits.forEach(e -> e.accept(new VmExit("EMULATOR_ERROR: boom", true)));
+        assertEquals(1, exit.get(20, TimeUnit.SECONDS));
+        assertTrue(err.toString().contains("EMULATOR_ERROR: boom"), err.toString());
     }
 
     @Test
@@ -161,7 +188,7 @@ class VmCommandTest {
     /** Stands in for PcMachine, which cannot run here yet (not merged): a blank 8x8 screen. */
     static final class Machine implements VmMachine, DisplaySurface {
         volatile VmState state = VmState.STOPPED;
-        final List<Consumer<String>> exits = new CopyOnWriteArrayList<>();
+        final List<Consumer<VmExit>> exits = new CopyOnWriteArrayList<>();
 
         @Override
         public void start() {
@@ -174,7 +201,7 @@ class VmCommandTest {
         @Override
         public void stop() {
             state = VmState.STOPPED;
-            exits.forEach(e -> e.accept("stopped by host"));
+            exits.forEach(e -> e.accept(new VmExit("STOPPED_BY_HOST", false)));
         }
 
         @Override
@@ -208,7 +235,7 @@ class VmCommandTest {
         }
 
         @Override
-        public void onExit(Consumer<String> listener) {
+        public void onExit(Consumer<VmExit> listener) {
             exits.add(listener);
         }
 
