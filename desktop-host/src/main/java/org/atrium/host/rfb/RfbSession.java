@@ -316,13 +316,11 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         boolean sendSize =
                 (extended || encodings.contains(RfbEncoding.DESKTOP_SIZE))
                         && (width != clientWidth || height != clientHeight);
-        if (sendSize) {
-            clientWidth = width;
-            clientHeight = height;
-            damage.add(new Rect(0, 0, width, height));
-        }
+        if (sendSize) damage.add(new Rect(0, 0, width, height));
+        int knownWidth = sendSize ? width : clientWidth;
+        int knownHeight = sendSize ? height : clientHeight;
         // A client that cannot resize keeps its size: only what both sizes share is sent.
-        Rect visible = new Rect(0, 0, Math.min(width, clientWidth), Math.min(height, clientHeight));
+        Rect visible = new Rect(0, 0, Math.min(width, knownWidth), Math.min(height, knownHeight));
         Rect area =
                 sendSize
                         ? visible
@@ -332,6 +330,22 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         boolean announce = extended && (announceExtendedSize || refuseDesktopSize);
         boolean qemuKeys = acknowledgeQemuKeys;
         if (rects.isEmpty() && !sendSize && !announce && !qemuKeys) return;
+        // Pixels are read before anything is encoded: if the emulator resized the surface
+        // meanwhile, nothing has touched the zlib stream and the whole update is retried.
+        List<int[]> pixels = new java.util.ArrayList<>(rects.size());
+        try {
+            for (Rect r : rects) {
+                int[] p = new int[r.width() * r.height()];
+                target.display().read(r.x(), r.y(), r.width(), r.height(), p, 0, r.width());
+                pixels.add(p);
+            }
+        } catch (IndexOutOfBoundsException resizedMeanwhile) {
+            for (Rect r : rects) damage.add(r.intersect(screen()));
+            schedule();
+            return;
+        }
+        clientWidth = knownWidth;
+        clientHeight = knownHeight;
 
         boolean lastRect = encodings.contains(RfbEncoding.LAST_RECT);
         ByteBuf out = ctx.alloc().buffer();
@@ -363,11 +377,8 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         }
         refuseDesktopSize = false;
         PixelEncoder encoder = encoder();
-        for (Rect r : rects) {
-            int[] pixels = new int[r.width() * r.height()];
-            target.display().read(r.x(), r.y(), r.width(), r.height(), pixels, 0, r.width());
-            encoder.encode(r, pixels, format, out);
-        }
+        for (int i = 0; i < rects.size(); i++)
+            encoder.encode(rects.get(i), pixels.get(i), format, out);
         if (lastRect) new LastRectEncoder().encode(out);
         pending = null;
         inFlight = true;

@@ -240,4 +240,15 @@ class VmResourceTest {
                         .startsWith("HTTP 404"));
         api().delete("/api/v1/vms/desk").then().statusCode(204);
     }
+
+    @Test
+    void readyOnceTheRfbListenerIsBound() {
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("checks.name", hasItem("rfb-websocket"))
+                .body(
+                        "checks.find { it.name == 'rfb-websocket' }.data.port",
+                        equalTo(endpoint.address().getPort()));
+    }
 }

@@ -395,4 +395,32 @@ class RfbSessionTest {
             assertEquals(0, c.drain().readableBytes());
         }
     }
+
+    /** A surface that shrinks between the size the session saw and its read, as a resize can. */
+    @Test
+    void aResizeDuringAnUpdateIsRetriedNotFatal() {
+        TestDisplay shrinking =
+                new TestDisplay(100, 60) {
+                    int reads;
+
+                    @Override
+                    public synchronized void read(
+                            int x, int y, int w, int h, int[] dst, int off, int stride) {
+                        if (reads++ == 0) throw new IndexOutOfBoundsException("resized meanwhile");
+                        super.read(x, y, w, h, dst, off, stride);
+                    }
+                };
+        shrinking.paintTestPattern(5);
+        EmbeddedRfbClient c = new EmbeddedRfbClient(shrinking, RfbSessionOptions.open());
+        c.handshake();
+        c.setEncodings(RfbEncoding.ZRLE);
+        c.request(false, 0, 0, 100, 60);
+        c.channel.runPendingTasks();
+        assertTrue(c.channel.isActive());
+        int[] frame = new int[100 * 60];
+        try (TestRfbDecoding decoding = new TestRfbDecoding()) {
+            c.readUpdate(PixelFormat.SERVER_DEFAULT, frame, 100, decoding);
+        }
+        assertFrameMatches(shrinking, PixelFormat.SERVER_DEFAULT, frame);
+    }
 }

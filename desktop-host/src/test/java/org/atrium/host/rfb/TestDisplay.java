@@ -6,7 +6,7 @@ import org.atrium.emulator.display.DisplayListener;
 import org.atrium.emulator.display.DisplaySurface;
 
 /** A synthetic display surface: test data standing in for a VGA adapter's picture. */
-final class TestDisplay implements DisplaySurface {
+class TestDisplay implements DisplaySurface {
     private int width;
     private int height;
     private int[] pixels;
