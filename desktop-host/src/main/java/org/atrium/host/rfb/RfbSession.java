@@ -111,6 +111,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                                 millis,
                                 TimeUnit.MILLISECONDS);
         ctx.writeAndFlush(ascii("RFB 003.008\n"));
+        target.clients().add(ctx.channel());
     }
 
     @Override

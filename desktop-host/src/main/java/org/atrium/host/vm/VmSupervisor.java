@@ -118,6 +118,7 @@ public final class VmSupervisor {
         }
         if (vm == null) return false;
         vm.machine().stop();
+        vm.rfbClients().close();
         return true;
     }
 

@@ -251,4 +251,51 @@ class VmResourceTest {
                         "checks.find { it.name == 'rfb-websocket' }.data.port",
                         equalTo(endpoint.address().getPort()));
     }
+
+    @Test
+    void deletingAVmClosesItsRfbClients() throws Exception {
+        api().contentType(ContentType.JSON)
+                .body(body(16))
+                .put("/api/v1/vms/gone")
+                .then()
+                .statusCode(201);
+        long now = System.currentTimeMillis() / 1000;
+        String token = TestKeySource.BROKER.token("gone", "host-test", "jti-gone", now, now + 30);
+        CompletableFuture<String> greeting = new CompletableFuture<>();
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            client.newWebSocketBuilder()
+                    .buildAsync(
+                            ws("gone", token),
+                            new WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onBinary(
+                                        WebSocket w, ByteBuffer data, boolean last) {
+                                    greeting.complete("binary");
+                                    w.request(1);
+                                    return null;
+                                }
+
+                                @Override
+                                public CompletionStage<?> onClose(
+                                        WebSocket w, int status, String reason) {
+                                    closed.complete("close " + status);
+                                    return null;
+                                }
+
+                                @Override
+                                public void onError(WebSocket w, Throwable error) {
+                                    closed.complete("error " + error);
+                                }
+                            })
+                    .get(20, TimeUnit.SECONDS);
+            assertEquals("binary", greeting.get(20, TimeUnit.SECONDS));
+            // The server closing the socket ends the client with a Close frame or an error.
+            closed.get(20, TimeUnit.SECONDS);
+            api().delete("/api/v1/vms/gone").then().statusCode(204);
+            assertTrue(
+                    closed.get(20, TimeUnit.SECONDS).startsWith("e")
+                            || closed.get().startsWith("c"));
+        }
+    }
 }

@@ -423,4 +423,17 @@ class RfbSessionTest {
         }
         assertFrameMatches(shrinking, PixelFormat.SERVER_DEFAULT, frame);
     }
+
+    @Test
+    void clientsJoinTheTargetsGroupAndLeaveItWhenClosed() {
+        var group = RfbTarget.newClientGroup("g");
+        RfbTarget target = new RfbTarget("test-vm", display, (c, p) -> {}, (x, y, b) -> {}, group);
+        var channel = new io.netty.channel.embedded.EmbeddedChannel();
+        RfbSession.install(channel.pipeline(), target, RfbSessionOptions.open());
+        assertEquals(1, group.size());
+        group.close();
+        assertFalse(channel.isActive(), "closing the group closes the client");
+        assertEquals(0, group.size());
+        assertEquals(0, display.listeners.size());
+    }
 }
