@@ -19,6 +19,7 @@ import org.atrium.emulator.device.debugcon.DebugConsole;
 import org.atrium.emulator.device.keyboard.ControllerLines;
 import org.atrium.emulator.device.keyboard.I8042;
 import org.atrium.emulator.device.keyboard.Ps2Keyboard;
+import org.atrium.emulator.device.keyboard.Ps2Mouse;
 import org.atrium.emulator.device.pci.PciBar;
 import org.atrium.emulator.device.pci.PciBus;
 import org.atrium.emulator.device.pci.PciFunction;
@@ -31,6 +32,7 @@ import org.atrium.emulator.device.serial.Uart16550;
 import org.atrium.emulator.device.vga.StdVga;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
+import org.atrium.emulator.input.PointerInput;
 import org.atrium.emulator.memory.MemoryMap;
 import org.atrium.emulator.time.VirtualTime;
 
@@ -68,6 +70,7 @@ final class PcBoard implements AutoCloseable {
     private final Mc146818 rtc;
     private final Uart16550 com1;
     private final Ps2Keyboard keyboard;
+    private final Ps2Mouse mouse;
     private final I8042 keyboardController;
     private final PciBus pci;
     private final I440fx hostBridge;
@@ -127,10 +130,12 @@ final class PcBoard implements AutoCloseable {
         ports.map(0x3F8, 8, com1);
 
         I8042[] controller = new I8042[1];
-        keyboard = new Ps2Keyboard(() -> controller[0].keyboardDataReady());
+        keyboard = new Ps2Keyboard(() -> controller[0].deviceDataReady());
+        mouse = new Ps2Mouse(() -> controller[0].deviceDataReady());
         keyboardController =
                 new I8042(
                         keyboard,
+                        mouse,
                         pics.line(IRQ_KEYBOARD),
                         pics.line(IRQ_MOUSE),
                         new ControllerLines() {
@@ -291,6 +296,11 @@ final class PcBoard implements AutoCloseable {
     /** The PS/2 keyboard; call on the machine's thread. */
     KeyboardInput keyboard() {
         return keyboard;
+    }
+
+    /** The PS/2 mouse; call on the machine's thread. */
+    PointerInput pointer() {
+        return mouse;
     }
 
     /** Offers a byte from the host to COM1; false when its receiver has no room. */

@@ -201,6 +201,32 @@ class PcBoardTest {
     }
 
     @Test
+    void mouseMovementRaisesIrq12ThroughTheSlavePic() {
+        io.out(0x20, 1, 0x11);
+        io.out(0x21, 1, 0x08);
+        io.out(0x21, 1, 0x04);
+        io.out(0x21, 1, 0x01);
+        io.out(0xA0, 1, 0x11);
+        io.out(0xA1, 1, 0x70);
+        io.out(0xA1, 1, 0x02);
+        io.out(0xA1, 1, 0x01);
+        io.out(0x21, 1, 0xFB); // only the cascade
+        io.out(0xA1, 1, 0xEF); // only IRQ12
+        io.out(0x64, 1, 0xD4);
+        io.out(0x60, 1, 0xF4);
+        assertEquals(0xFA, io.in(0x60, 1));
+        io.out(0x64, 1, 0x60);
+        io.out(0x60, 1, 0x47); // translate, system flag, both interrupts
+        board.pointer().pointer(10, 10, 0);
+        board.pointer().pointer(13, 10, 0);
+        assertTrue(board.interrupts().pending());
+        assertEquals(0x74, board.interrupts().acknowledge());
+        assertEquals(0x08, io.in(0x60, 1));
+        assertEquals(3, io.in(0x60, 1));
+        assertEquals(0, io.in(0x60, 1));
+    }
+
+    @Test
     void com1TransmitsToTheHostAndReceivesFromIt() {
         io.out(0x3F8, 1, 'A');
         assertEquals("A", serial.toString());
