@@ -182,6 +182,22 @@ class CascadedPicsTest {
     }
 
     @Test
+    void reinitialisationNeedsAFreshEdgeFromALineAlreadyHigh() {
+        pics.line(0).raise();
+        assertEquals(0x08, pics.acknowledge());
+        eoi(master);
+        master.write(0, 1, 0x11);
+        master.write(1, 1, 0x20);
+        master.write(1, 1, 0x04);
+        master.write(1, 1, 0x01);
+        pics.line(0).raise();
+        assertFalse(pics.pending(), "ICW1 reset the edge sense: a high line is not a request");
+        pics.line(0).lower();
+        pics.line(0).raise();
+        assertEquals(0x20, pics.acknowledge(), "new base vector from ICW2");
+    }
+
+    @Test
     void imrReadsBack() {
         master.write(1, 1, 0xB8);
         assertEquals(0xB8, master.read(1, 1));
