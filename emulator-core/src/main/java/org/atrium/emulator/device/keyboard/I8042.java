@@ -74,6 +74,39 @@ public final class I8042 {
         updateIrq();
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "kbc-8042";
+    }
+
+    public I8042State snapshot() {
+        return new I8042State(
+                status,
+                commandByte,
+                outputPort,
+                output,
+                outputFromAux,
+                pendingCommand,
+                breakPrefix);
+    }
+
+    /** Loads a snapshot (checked by its record); the interrupt outputs follow from it. */
+    public void restore(I8042State s) {
+        status = s.status();
+        commandByte = s.commandByte();
+        outputPort = s.outputPort();
+        output = s.outputBuffer();
+        outputFromAux = s.outputFromAux();
+        pendingCommand = s.pendingCommand();
+        breakPrefix = s.breakPrefix();
+        updateIrq();
+    }
+
+    /** The A20 line as the output port drives it. */
+    public boolean a20() {
+        return (outputPort & OUT_A20) != 0;
+    }
+
     /** Tells the controller that the keyboard or the mouse queued a byte. */
     public void deviceDataReady() {
         pull();

@@ -68,8 +68,67 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
         dz = 0;
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "ps2-mouse";
+    }
+
+    public Ps2MouseState snapshot() {
+        byte[] q = new byte[queue.size()];
+        int i = 0;
+        for (int b : queue) {
+            q[i++] = (byte) b;
+        }
+        return new Ps2MouseState(
+                q,
+                reporting,
+                remote,
+                wrap,
+                sampleRate,
+                resolution,
+                scaling21,
+                id,
+                pendingCommand,
+                lastSent,
+                lastRates,
+                positioned,
+                lastX,
+                lastY,
+                buttons,
+                reportedButtons,
+                dx,
+                dy,
+                dz);
+    }
+
+    /** Loads a snapshot (checked by its record). */
+    public void restore(Ps2MouseState s) {
+        queue.clear();
+        for (byte b : s.queue()) {
+            queue.add(b & 0xFF);
+        }
+        reporting = s.reporting();
+        remote = s.remote();
+        wrap = s.wrap();
+        sampleRate = s.sampleRate();
+        resolution = s.resolution();
+        scaling21 = s.scaling21();
+        id = s.id();
+        pendingCommand = s.pendingCommand();
+        lastSent = s.lastSent();
+        System.arraycopy(s.recentRates(), 0, lastRates, 0, 3);
+        positioned = s.positioned();
+        lastX = s.x();
+        lastY = s.y();
+        buttons = s.buttons();
+        reportedButtons = s.reportedButtons();
+        dx = s.dx();
+        dy = s.dy();
+        dz = s.dz();
+    }
+
     /** The device ID: 0 for a plain mouse, 3 once the wheel is enabled. */
-    public int id() {
+    public int deviceId() {
         return id;
     }
 

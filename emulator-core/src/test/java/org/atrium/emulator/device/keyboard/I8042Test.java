@@ -267,4 +267,52 @@ class I8042Test {
             }
         }
     }
+
+    @Test
+    void snapshotMovesControllerKeyboardAndMouseToAFreshSet() {
+        writeCommandByte(0x43); // translate, both interrupts
+        for (int rate : new int[] {200, 100, 80}) {
+            toMouse(0xF3);
+            readAux();
+            toMouse(rate);
+            readAux();
+        }
+        mouse.pointer(50, 50, 0);
+        toMouse(0xF4);
+        readAux();
+        keyboard.key(0x1E, true);
+        keyboard.key(0x30, true); // B waits behind A in the keyboard's queue
+        I8042State controllerState = controller.snapshot();
+        Ps2KeyboardState keyboardState = keyboard.snapshot();
+        Ps2MouseState mouseState = mouse.snapshot();
+
+        RecordingLine copyIrq1 = new RecordingLine();
+        I8042[] h = new I8042[1];
+        Ps2Keyboard k = new Ps2Keyboard(() -> h[0].deviceDataReady());
+        Ps2Mouse m = new Ps2Mouse(() -> h[0].deviceDataReady());
+        I8042 c =
+                new I8042(
+                        k,
+                        m,
+                        copyIrq1,
+                        new RecordingLine(),
+                        new ControllerLines() {
+                            @Override
+                            public void a20(boolean enabled) {}
+
+                            @Override
+                            public void reset() {}
+                        });
+        h[0] = c;
+        k.restore(keyboardState);
+        m.restore(mouseState);
+        c.restore(controllerState);
+        assertTrue(copyIrq1.level());
+        assertEquals(0x1E, c.dataPort().read(0, 1));
+        assertEquals(0x30, c.dataPort().read(0, 1));
+        assertEquals(3, m.deviceId());
+        m.pointer(52, 50, 0);
+        assertEquals(0x08, c.dataPort().read(0, 1));
+        assertEquals(2, c.dataPort().read(0, 1), "movement continues from the restored position");
+    }
 }
