@@ -34,6 +34,8 @@ public class DemoBootstrap {
     public static final String DEMO_POOL = "Demo desktops";
     public static final String OTHER_TENANT = "other";
     public static final String OTHER_POOL = "Other tenant desktops";
+    public static final String OTHER_USER = "other-user";
+    public static final String OTHER_GROUP = "other-users";
     public static final String CREDENTIALS_FILE = "demo-credentials.txt";
 
     private static final Logger LOG = Logger.getLogger(DemoBootstrap.class);
@@ -63,6 +65,7 @@ public class DemoBootstrap {
         }
         String userPassword = password();
         String adminPassword = password();
+        String otherPassword = password();
         boolean created =
                 QuarkusTransaction.requiringNew()
                         .call(
@@ -70,7 +73,11 @@ public class DemoBootstrap {
                                     if (tenants.findByName(DEMO_TENANT).isPresent()) {
                                         return false;
                                     }
-                                    createDemo(userPassword, adminPassword);
+                                    createDemo(userPassword, adminPassword, otherPassword);
+                                    // Written before the commit: a start killed in between
+                                    // creates the demo again and overwrites the file, so the
+                                    // file never names passwords the database does not have.
+                                    writeCredentials(userPassword, adminPassword, otherPassword);
                                     return true;
                                 });
         if (created) {
@@ -78,7 +85,7 @@ public class DemoBootstrap {
         }
     }
 
-    private void createDemo(String userPassword, String adminPassword) {
+    private void createDemo(String userPassword, String adminPassword, String otherPassword) {
         var demo = tenants.create(DEMO_TENANT, "Demo");
         pools.define(
                 demo.id,
@@ -109,10 +116,12 @@ public class DemoBootstrap {
                         0,
                         32,
                         "{\"firmware\":\"seabios\"}",
-                        "other-users"));
+                        OTHER_GROUP));
+        identities.createUser(
+                other.id, OTHER_USER, otherPassword, List.of(Role.USER), List.of(OTHER_GROUP));
     }
 
-    private void announce(String userPassword, String adminPassword) {
+    private void writeCredentials(String userPassword, String adminPassword, String otherPassword) {
         Path file = config.stateDir().resolve(CREDENTIALS_FILE);
         String content =
                 "# Atrium demo accounts, generated on first start. Sign in at /login.html.\n"
@@ -124,12 +133,21 @@ public class DemoBootstrap {
                         + DEMO_ADMIN
                         + "\ndemo.admin.password="
                         + adminPassword
+                        + "\n# A user of a second tenant, whose pool the demo user may not use.\n"
+                        + "other.user.username="
+                        + OTHER_USER
+                        + "\nother.user.password="
+                        + otherPassword
                         + "\n";
         try {
             StateDirectory.writePrivate(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    private void announce(String userPassword, String adminPassword) {
+        Path file = config.stateDir().resolve(CREDENTIALS_FILE);
         LOG.infof(
                 "%n==================== Atrium demo accounts (shown once) ====================%n "
                     + " user:  %s / %s%n  admin: %s / %s%n  also written to %s"
