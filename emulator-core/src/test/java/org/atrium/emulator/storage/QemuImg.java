@@ -20,20 +20,25 @@ final class QemuImg {
     private QemuImg() {}
 
     static Path locate() {
+        return locate("qemu-img");
+    }
+
+    /** A tool of Debian's qemu-utils (qemu-img, qemu-io) on PATH. */
+    static Path locate(String tool) {
         String pathVar = System.getenv().getOrDefault("PATH", "");
         for (String dir : pathVar.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }
-            Path candidate = Path.of(dir, "qemu-img");
+            Path candidate = Path.of(dir, tool);
             if (Files.isExecutable(candidate)) {
                 return candidate;
             }
         }
         if (System.getenv("CI") != null) {
-            fail("qemu-img is not on PATH; CI must provide it (package qemu-utils)");
+            fail(tool + " is not on PATH; CI must provide it (package qemu-utils)");
         }
-        Assumptions.abort("qemu-img is not on PATH: skipping the qemu-img interop test");
+        Assumptions.abort(tool + " is not on PATH: skipping the qemu-img interop test");
         return null;
     }
 

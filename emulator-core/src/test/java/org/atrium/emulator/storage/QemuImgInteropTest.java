@@ -262,4 +262,44 @@ class QemuImgInteropTest {
             assertArrayEquals(shadow, readAll(reopened), info);
         }
     }
+
+    private void qemuIo(String image, String... commands) throws Exception {
+        java.util.List<String> argv = new java.util.ArrayList<>();
+        argv.add(QemuImg.locate("qemu-io").toString());
+        for (String c : commands) {
+            argv.add("-c");
+            argv.add(c);
+        }
+        argv.add(image);
+        Process p =
+                new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out =
+                new String(
+                        p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    @Test
+    void zeroClustersHideTheBackingImageAndStayZeroOnCopyOnWrite() throws Exception {
+        int size = MIB;
+        byte[] shadow = new byte[size];
+        java.util.Arrays.fill(shadow, (byte) 0x55);
+        Files.write(dir.resolve("base.raw"), shadow);
+        QemuImg.ok(dir, "convert", "-f", "raw", "-O", "qcow2", "base.raw", "base.qcow2");
+        QemuImg.ok(dir, "create", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", "top.qcow2");
+        // A preallocated zero cluster at 64 KiB and an unallocated zero cluster at 512 KiB.
+        qemuIo("top.qcow2", "write -P 0xaa 0 128k", "write -z 64k 64k", "write -z 512k 64k");
+        java.util.Arrays.fill(shadow, 0, 65536, (byte) 0xAA);
+        java.util.Arrays.fill(shadow, 65536, 131072, (byte) 0);
+        java.util.Arrays.fill(shadow, 524288, 589824, (byte) 0);
+        try (BlockBackend disk = new ImageStore(dir).open("top.qcow2", ImageFormat.QCOW2, false)) {
+            assertArrayEquals(shadow, readAll(disk));
+            writeBoth(disk, shadow, 65536 + 100, pattern(50, 13));
+            writeBoth(disk, shadow, 524288 + 4000, pattern(50, 14));
+            assertArrayEquals(shadow, readAll(disk));
+        }
+        Files.write(dir.resolve("expected.raw"), shadow);
+        QemuImg.checkClean(dir, "top.qcow2");
+        QemuImg.sameContent(dir, "expected.raw", "top.qcow2", "qcow2");
+    }
 }
