@@ -302,4 +302,26 @@ class QemuImgInteropTest {
         QemuImg.checkClean(dir, "top.qcow2");
         QemuImg.sameContent(dir, "expected.raw", "top.qcow2", "qcow2");
     }
+
+    @Test
+    void unknownAutoclearFeaturesAreClearedBeforeWriting() throws Exception {
+        QemuImg.ok(dir, "create", "-f", "qcow2", "disk.qcow2", "1M");
+        QemuImg.ok(dir, "bitmap", "--add", "disk.qcow2", "b0");
+        try (BlockBackend disk = new ImageStore(dir).open("disk.qcow2", ImageFormat.QCOW2, true)) {
+            assertEquals(1 << 20, disk.size());
+        }
+        assertEquals(
+                1,
+                java.nio.ByteBuffer.wrap(Files.readAllBytes(dir.resolve("disk.qcow2"))).getLong(88),
+                "read-only opening leaves the bitmaps bit alone");
+        try (BlockBackend disk = new ImageStore(dir).open("disk.qcow2", ImageFormat.QCOW2, false)) {
+            disk.write(0, new byte[] {7}, 0, 1);
+        }
+        assertEquals(
+                0,
+                java.nio.ByteBuffer.wrap(Files.readAllBytes(dir.resolve("disk.qcow2"))).getLong(88),
+                "a writer that does not keep the bitmaps clears their autoclear bit");
+        String info = QemuImg.ok(dir, "info", "disk.qcow2");
+        assertEquals(false, info.contains("name: b0"), info);
+    }
 }
