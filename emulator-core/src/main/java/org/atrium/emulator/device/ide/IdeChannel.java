@@ -144,6 +144,10 @@ public final class IdeChannel {
     // ---- registers ----
 
     private int readCommand(int offset, int size) {
+        if (drives[0] == null && drives[1] == null) {
+            // An empty channel reads as zeros, as on QEMU's PIIX, which drivers take for absence.
+            return 0;
+        }
         boolean hob = (control & CONTROL_HOB) != 0;
         return switch (offset) {
             case 0 -> readData(size);

@@ -397,4 +397,13 @@ class IdeChannelTest {
         packet(0xFFFE, 0x03, 0, 0, 0, 18);
         assertEquals(0x21, packetData()[12], "logical block address out of range");
     }
+
+    @Test
+    void emptyChannelReadsAsZero() {
+        IdeChannel empty = new IdeChannel(irq, null, null);
+        empty.commandBlock().write(COUNT, 1, 0x55);
+        assertEquals(0, empty.commandBlock().read(COUNT, 1));
+        assertEquals(0, empty.commandBlock().read(STATUS, 1));
+        assertEquals(0, empty.controlBlock().read(0, 1));
+    }
 }
