@@ -169,7 +169,8 @@ record Qcow2Header(
             if (backingSize <= 0 || backingSize > MAX_BACKING_NAME) {
                 throw corrupt("backing file name of " + backingSize + " bytes");
             }
-            if (backingOffset < 0 || backingOffset + backingSize > first.limit()) {
+            if (backingOffset < 0
+                    || backingOffset + backingSize > Math.min(first.limit(), clusterSize)) {
                 throw corrupt("backing file name lies outside the header cluster");
             }
             byte[] name = new byte[backingSize];

@@ -241,4 +241,33 @@ class HostileImageTest {
         putLong(L2, 1);
         refused("zero flag in a version 2 image");
     }
+
+    @Test
+    void absurdTableSizes() throws IOException {
+        putInt(36, 0x7fffffff);
+        refused("L1 table of 2147483647 entries is absurd");
+        putInt(36, 1);
+        putInt(56, 1 << 20);
+        refused("refcount table of 1048576 clusters is absurd");
+    }
+
+    @Test
+    void backingNameOutsideTheHeaderCluster() throws IOException {
+        putLong(8, 65530);
+        putInt(16, 100);
+        refused("backing file name lies outside the header cluster");
+    }
+
+    @Test
+    void compressedClusterInsideTheHeader() throws IOException {
+        // Compressed entry (bit 62) whose data starts inside the header cluster.
+        putLong(L2, 1L << 62 | 100);
+        refused("outside the file");
+    }
+
+    @Test
+    void encryptedImagesAreUnsupported() throws IOException {
+        putInt(32, 1);
+        refused("encrypted image");
+    }
 }
