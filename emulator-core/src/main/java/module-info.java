@@ -2,7 +2,6 @@
 module org.atrium.emulator {
     exports org.atrium.emulator.bus;
     exports org.atrium.emulator.cpu;
-    exports org.atrium.emulator.device.ide;
     exports org.atrium.emulator.device.vga;
     exports org.atrium.emulator.display;
     exports org.atrium.emulator.input;
