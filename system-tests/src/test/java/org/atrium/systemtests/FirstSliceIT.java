@@ -50,6 +50,7 @@ class FirstSliceIT {
     @AfterAll
     void stop() throws Exception {
         if (browser != null) {
+            Browser.keepConsole(browser);
             browser.quit();
         }
         if (platform != null) {
@@ -144,9 +145,6 @@ class FirstSliceIT {
                                     return connected && button.isEnabled() ? button : null;
                                 });
         reset.click();
-        // The viewer waits a few seconds (a Cancel button is offered), then asks the broker.
-        wait(Duration.ofSeconds(30))
-                .until(d -> d.findElement(By.id("status")).getText().contains("restarting"));
         Screen during =
                 awaitScreen(
                         Duration.ofSeconds(60),

@@ -93,7 +93,9 @@ public class DesktopGateway {
         var options =
                 new WebSocketConnectOptions()
                         .setAbsoluteURI(admission.hostSocket().toString())
-                        .setTimeout(10_000);
+                        // A connect timeout only: setTimeout would be an idle timeout that also
+                        // ends a proxied session whose screen stays still for that long.
+                        .setConnectTimeout(10_000);
         client().connect(options)
                 .onFailure(
                         failure -> {

@@ -2,6 +2,7 @@ package org.atrium.broker.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,25 @@ class DesktopGatewayTest {
 
         String token = connected.wsPath().substring(connected.wsPath().indexOf("token=") + 6);
         assertEquals(token, host.socketTokens.getLast());
+        socket.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A desktop whose screen does not change sends nothing for a while; the proxy must not mistake
+     * that for a dead connection (it once closed every session after 10 quiet seconds).
+     */
+    @Test
+    void aQuietSessionStaysOpen() throws Exception {
+        var connected = connect();
+        WebSocket socket = open(connected.wsPath(), connected.cookie());
+        var closed = new CompletableFuture<Void>();
+        socket.closeHandler(ignored -> closed.complete(null));
+        Thread.sleep(12_000);
+        assertFalse(closed.isDone(), "the proxy closed a quiet session");
+        var echoed = new CompletableFuture<Buffer>();
+        socket.binaryMessageHandler(echoed::complete);
+        socket.writeBinaryMessage(Buffer.buffer(new byte[] {1, 2, 3}));
+        assertEquals(Buffer.buffer(new byte[] {1, 2, 3}), echoed.get(20, TimeUnit.SECONDS));
         socket.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
