@@ -1,11 +1,14 @@
 package org.atrium.emulator.cpu.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,6 +67,7 @@ class CpuConformanceTest {
                 }
             }
         }
+        generatorSanity(family, expected);
         if (count > 0) {
             fail(
                     count
@@ -75,6 +79,25 @@ class CpuConformanceTest {
                             + SEED
                             + "):\n"
                             + String.join("\n", mismatches));
+        }
+    }
+
+    /**
+     * Guards the generator: cases that mostly fault on the real CPU would compare little. The fault
+     * family must reach many different exceptions; the others must mostly run to their end.
+     */
+    private static void generatorSanity(Family family, List<Outcome> real) {
+        Map<Integer, Integer> vectors = new TreeMap<>();
+        for (Outcome o : real) {
+            vectors.merge(o.vector(), 1, Integer::sum);
+        }
+        if (family == Family.FAULT) {
+            assertTrue(vectors.size() >= 6, "fault cases reach too few exceptions: " + vectors);
+        } else {
+            int completed = vectors.getOrDefault(-1, 0);
+            assertTrue(
+                    completed * 2 > real.size(),
+                    family + " cases mostly fault on the real CPU: " + vectors);
         }
     }
 

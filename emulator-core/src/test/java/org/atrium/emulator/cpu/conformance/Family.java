@@ -34,7 +34,10 @@ enum Family {
     EXCHANGE(Family::exchange),
     EXTEND(Family::extend),
     FAULT(Family::fault),
-    SEQUENCE(Family::sequence);
+    SEQUENCE(Family::sequence),
+    ADDRESS(Family::address),
+    STACK(Family::stack),
+    MOVE_AND_LOOP(Family::moveAndLoop);
 
     private final Function<CaseBuilder, CaseBuilder> generator;
 
@@ -476,6 +479,140 @@ enum Family {
                 default -> conditional(c);
             }
             c.registersOnly = true;
+        }
+        return c;
+    }
+
+    /**
+     * LEA over every ModRM/SIB form with arbitrary register values (no memory is touched, so the
+     * address may wrap), with 16- and 32-bit destinations and 16-bit addressing (67 prefix).
+     */
+    private static CaseBuilder address(CaseBuilder c) {
+        Random rnd = c.rnd;
+        int size = rnd.nextBoolean() ? W : D;
+        boolean addr16 = rnd.nextInt(3) == 0;
+        if (addr16) {
+            c.emit(0x67);
+        }
+        c.prefix(size);
+        int dest = c.register(size);
+        int mod = rnd.nextInt(3);
+        int rm = rnd.nextInt(8);
+        c.emit(0x8D, (mod << 6) | (dest << 3) | rm);
+        if (addr16) {
+            if (mod == 1) {
+                c.emit(rnd.nextInt(256));
+            } else if (mod == 2 || rm == 6) {
+                c.imm(2, rnd.nextInt());
+            }
+        } else {
+            int base = rm;
+            if (rm == 4) {
+                int sib = rnd.nextInt(256);
+                base = sib & 7;
+                c.emit(sib);
+            }
+            if (mod == 1) {
+                c.emit(rnd.nextInt(256));
+            } else if (mod == 2 || base == 5 && mod == 0) {
+                c.imm(4, c.value());
+            }
+        }
+        c.text(sized("lea", size) + (addr16 ? " addr16" : ""));
+        return c;
+    }
+
+    /**
+     * PUSH/POP (registers, immediates, memory), PUSHA/POPA, ENTER/LEAVE, CALL/RET with 16- and
+     * 32-bit operands; the stack is in the data page.
+     */
+    private static CaseBuilder stack(CaseBuilder c) {
+        Random rnd = c.rnd;
+        c.regs[5] = Layout.MEM + 0xD00 + rnd.nextInt(0x100); // EBP: frames for ENTER and LEAVE
+        int n = 1 + rnd.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            int size = rnd.nextInt(4) == 0 ? W : D;
+            c.prefix(size);
+            switch (rnd.nextInt(11)) {
+                case 0 -> c.emit(0x50 + c.register(size)).text(sized("push", size));
+                case 1 -> {
+                    int r = c.register(size);
+                    c.emit(0x58 + (r == 5 ? 0 : r)).text(sized("pop", size));
+                }
+                case 2 -> c.emit(0x68).imm(size, c.value()).text(sized("push imm", size));
+                case 3 -> c.emit(0x6A, rnd.nextInt(256)).text(sized("push imm8", size));
+                case 4 -> {
+                    c.emit(0xFF);
+                    c.rm(6, size);
+                    c.text(sized("push rm", size));
+                }
+                case 5 -> {
+                    c.emit(0x8F);
+                    c.rm(0, size);
+                    c.text(sized("pop rm", size));
+                }
+                case 6 -> c.emit(0x60).text(sized("pusha", size));
+                case 7 -> c.emit(0x61).text(sized("popa", size));
+                case 8 ->
+                        c.emit(0xC8)
+                                .imm(2, rnd.nextInt(0x40))
+                                .emit(rnd.nextInt(4))
+                                .text(sized("enter", size));
+                case 9 -> c.emit(0xC9).text(sized("leave", size));
+                default -> {
+                    // call over a RET imm16 that it never reaches: pushes the return address
+                    c.emit(0xE8).imm(size, 3).emit(0xC2).imm(2, 0).text(sized("call", size));
+                }
+            }
+            c.registersOnly = true;
+        }
+        return c;
+    }
+
+    /**
+     * MOV in all its forms (r/m, immediates, moffs), XLAT, multi-byte NOP, LOOP/LOOPE/LOOPNE/JECXZ.
+     */
+    private static CaseBuilder moveAndLoop(CaseBuilder c) {
+        Random rnd = c.rnd;
+        int size = c.size();
+        int sz = size == B ? 0 : 1;
+        switch (rnd.nextInt(8)) {
+            case 0 -> {
+                c.prefix(size).emit(0x88 + sz + (rnd.nextBoolean() ? 2 : 0));
+                c.rm(c.register(size), size);
+                c.text(sized("mov", size));
+            }
+            case 1 -> {
+                c.prefix(size).emit(0xC6 + sz).modrm(0, size).imm(size, c.value());
+                c.text(sized("mov rm, imm", size));
+            }
+            case 2 -> {
+                int r = c.register(size);
+                c.prefix(size).emit((size == B ? 0xB0 : 0xB8) + r).imm(size, c.value());
+                c.text(sized("mov r, imm", size));
+            }
+            case 3 -> {
+                c.prefix(size).emit(0xA0 + sz + (rnd.nextBoolean() ? 2 : 0));
+                c.imm(4, Layout.MEM + 0x40 + rnd.nextInt(0xB00));
+                c.text(sized("mov moffs", size));
+            }
+            case 4 -> {
+                c.regs[3] = Layout.MEM + rnd.nextInt(0xB00);
+                c.emit(0xD7).text("xlat");
+            }
+            case 5 -> {
+                c.prefix(size == B ? D : size).emit(0x0F, 0x1F);
+                c.rm(0, size == B ? D : size);
+                c.text("nop rm");
+            }
+            default -> {
+                int[] ops = {0xE0, 0xE1, 0xE2, 0xE3};
+                int op = ops[rnd.nextInt(4)];
+                c.regs[1] = rnd.nextInt(4) == 0 ? rnd.nextInt(3) : c.value();
+                // The branch skips a MOV EAX, imm32 when taken.
+                c.emit(op, 5).emit(0xB8).imm(4, c.value());
+                c.text(new String[] {"loopne", "loope", "loop", "jecxz"}[op - 0xE0]);
+            }
         }
         return c;
     }
