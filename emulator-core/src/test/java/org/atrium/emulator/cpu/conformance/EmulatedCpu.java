@@ -183,6 +183,9 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
         }
         put32(p, TSS - SYS + 4, RING0_STACK);
         put32(p, TSS - SYS + 8, 0x10);
+        // I/O map base past the TSS limit: no I/O bitmap, so ring 3 may touch no port (a process
+        // without ioperm). A base of 0 would read the TSS itself as a bitmap and allow ports.
+        put32(p, TSS - SYS + 0x64, 0x68 << 16);
         for (int v = 0; v < 32; v++) {
             int handler = HANDLERS + v;
             // Linux lets user code raise #BP (INT3) and #OF (INTO): their gates have DPL 3.
