@@ -970,19 +970,29 @@ public final class Cpu {
         }
     }
 
+    // An instruction longer than 15 bytes raises #GP(0) before it runs (SDM vol. 2, 2.3.11).
     private int fetch8() {
+        if (eip - startEip >= 15) {
+            throw gp(0);
+        }
         int v = readLinear8(checkedLinear(CS, eip, 1, ACCESS_FETCH));
         eip++;
         return v;
     }
 
     private int fetch16() {
+        if (eip - startEip > 13) {
+            throw gp(0);
+        }
         int v = readLinear16(checkedLinear(CS, eip, 2, ACCESS_FETCH));
         eip += 2;
         return v;
     }
 
     private int fetch32() {
+        if (eip - startEip > 11) {
+            throw gp(0);
+        }
         int v = readLinear32(checkedLinear(CS, eip, 4, ACCESS_FETCH));
         eip += 4;
         return v;
@@ -1756,9 +1766,6 @@ public final class Cpu {
                     execute(b);
                     return;
                 }
-            }
-            if (eip - startEip > 15) {
-                throw gp(0);
             }
         }
     }
