@@ -1114,6 +1114,27 @@ public final class Cpu {
         return mod == 3 ? getReg(size, rm) : readMem(size, eaSeg, eaOff);
     }
 
+    /**
+     * The read half of a read-modify-write operand, checked as a write before anything changes: a
+     * destination the instruction may not write faults with the flags still as they were, as on the
+     * real CPU (SDM vol. 3, 6.6: faults restore the state before the instruction).
+     */
+    private int readRmForWrite(int size) {
+        if (mod == 3) {
+            return getReg(size, rm);
+        }
+        int lin = checkedLinear(eaSeg, eaOff, BYTES[size], ACCESS_WRITE);
+        if (paging()) {
+            physical(lin, true);
+            physical(lin + BYTES[size] - 1, true);
+        }
+        return switch (size) {
+            case B -> readLinear8(lin);
+            case W -> readLinear16(lin);
+            default -> readLinear32(lin);
+        };
+    }
+
     private void writeRm(int size, int v) {
         if (mod == 3) {
             setReg(size, rm, v);
@@ -1893,7 +1914,7 @@ public final class Cpu {
             }
             case 0x80, 0x82 -> {
                 decodeModrm();
-                int a = readRm(B);
+                int a = reg == 7 ? readRm(B) : readRmForWrite(B);
                 int r = alu(reg, B, a, fetch8());
                 if (reg != 7) {
                     writeRm(B, r);
@@ -1901,7 +1922,7 @@ public final class Cpu {
             }
             case 0x81, 0x83 -> {
                 decodeModrm();
-                int a = readRm(osz);
+                int a = reg == 7 ? readRm(osz) : readRmForWrite(osz);
                 int imm = op == 0x81 ? fetchImm(osz) : (byte) fetch8();
                 int r = alu(reg, osz, a, imm);
                 if (reg != 7) {
@@ -2224,14 +2245,15 @@ public final class Cpu {
         switch (op & 7) {
             case 0 -> {
                 decodeModrm();
-                int r = alu(kind, B, readRm(B), getReg(B, reg));
+                int r = alu(kind, B, kind == 7 ? readRm(B) : readRmForWrite(B), getReg(B, reg));
                 if (kind != 7) {
                     writeRm(B, r);
                 }
             }
             case 1 -> {
                 decodeModrm();
-                int r = alu(kind, osz, readRm(osz), getReg(osz, reg));
+                int a = kind == 7 ? readRm(osz) : readRmForWrite(osz);
+                int r = alu(kind, osz, a, getReg(osz, reg));
                 if (kind != 7) {
                     writeRm(osz, r);
                 }

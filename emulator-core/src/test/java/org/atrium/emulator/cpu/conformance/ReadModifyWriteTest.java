@@ -1,0 +1,57 @@
+package org.atrium.emulator.cpu.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A read-modify-write instruction whose destination may not be written faults before it changes
+ * anything: here an ADD through CS (a code segment) at CPL 3, which is #GP(0) with EFLAGS as they
+ * were (SDM vol. 3, 6.6). Found by the conformance suite: the emulator updated the flags first.
+ */
+class ReadModifyWriteTest {
+    private static TestCase add(int... code) {
+        byte[] bytes = new byte[code.length];
+        for (int i = 0; i < code.length; i++) {
+            bytes[i] = (byte) code[i];
+        }
+        // eax = 1, ebx points into the data page; flags all clear, so an ADD would set some.
+        int[] regs = {1, 0, 0, Layout.MEM + 0x100, Layout.STACK_TOP, 0, 0, 0};
+        byte[] mem = new byte[Layout.MEM_SIZE];
+        mem[0x100] = (byte) 0xFF;
+        return new TestCase(
+                "rmw",
+                "add",
+                bytes,
+                regs,
+                0x202,
+                mem,
+                -1,
+                new int[] {-1, -1, -1, -1, -1, -1, -1, -1});
+    }
+
+    @Test
+    void writeThroughCodeSegmentFaultsBeforeFlagsChange() {
+        TestCase c = add(0x2E, 0x00, 0x03); // add cs:[ebx], al
+        Outcome o = new EmulatedCpu().run(c);
+        assertEquals(13, o.vector());
+        assertEquals(0, o.eipOffset());
+        assertEquals(0, o.eflags() & CaseBuilder.ARITH, "flags untouched");
+        assertArrayEquals(c.memory(), o.memory());
+    }
+
+    @Test
+    void immediateFormFaultsTheSameWay() {
+        Outcome o = new EmulatedCpu().run(add(0x2E, 0x83, 0x03, 0x01)); // add dword cs:[ebx], 1
+        assertEquals(13, o.vector());
+        assertEquals(0, o.eflags() & CaseBuilder.ARITH);
+    }
+
+    @Test
+    void compareThroughCodeSegmentOnlyReads() {
+        Outcome o = new EmulatedCpu().run(add(0x2E, 0x38, 0x03)); // cmp cs:[ebx], al
+        assertEquals(-1, o.vector(), "CS is readable: CMP runs");
+        assertEquals(3, o.eipOffset());
+    }
+}
