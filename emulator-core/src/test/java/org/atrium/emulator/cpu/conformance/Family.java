@@ -66,7 +66,15 @@ enum Family {
         int size = c.size();
         int op = rnd.nextInt(9); // 8 = TEST
         int form = rnd.nextInt(4);
+        if (rnd.nextInt(8) == 0) {
+            // ES/CS/SS/DS overrides: all flat (base 0) in both setups, but the decoder must
+            // skip them, in any order with the operand-size prefix.
+            c.emit(new int[] {0x26, 0x2E, 0x36, 0x3E}[rnd.nextInt(4)]);
+        }
         c.prefix(size);
+        if (size == W && rnd.nextInt(8) == 0) {
+            c.emit(0x66); // a repeated 66 is still a 16-bit operand size
+        }
         int sz = size == B ? 0 : 1;
         int immSize = size == B ? 1 : size;
         if (op == 8) {
@@ -84,6 +92,10 @@ enum Family {
                 default -> {
                     if (size != B && rnd.nextBoolean()) {
                         c.emit(0x83).modrm(op, size).imm(1, c.value());
+                    } else if (size == B && rnd.nextInt(4) == 0) {
+                        c.emit(0x82)
+                                .modrm(op, size)
+                                .imm(1, c.value()); // alias of 80 outside 64-bit
                     } else {
                         c.emit(0x80 + sz).modrm(op, size).imm(immSize, c.value());
                     }
@@ -642,7 +654,7 @@ enum Family {
      */
     private static CaseBuilder fault(CaseBuilder c) {
         Random rnd = c.rnd;
-        int kind = rnd.nextInt(12);
+        int kind = rnd.nextInt(15);
         if (kind != 8 && rnd.nextBoolean()) {
             alu(c); // some state change before the fault (BOUND's address must stay put)
             c.registersOnly = true;
@@ -672,6 +684,22 @@ enum Family {
                 c.emit(rnd.nextBoolean() ? 0x8B : 0x89, 0x05 | (c.register(D) << 3))
                         .imm(4, address);
                 c.text("mov unmapped");
+            }
+            case 11 -> {
+                // Instructions longer than 15 bytes raise #GP (SDM vol. 2, 2.3.11).
+                int prefixes = 10 + rnd.nextInt(6);
+                for (int i = 0; i < prefixes; i++) {
+                    c.emit(0x3E);
+                }
+                c.emit(0x81, 0xC0 | c.register(D))
+                        .imm(4, c.value())
+                        .text(prefixes + " prefixes + add imm32");
+            }
+            case 12 -> c.emit(0x0F, 0xC7, 0xC8 | rnd.nextInt(8)).text("cmpxchg8b reg");
+            case 13 -> {
+                c.emit(0xF0, 0x0F, 0xA3);
+                c.rm(c.register(D), D);
+                c.text("lock bt");
             }
             default -> c.emit(0x0F, 0xFF, 0xC0).text("ud0");
         }
