@@ -2227,7 +2227,7 @@ public final class Cpu {
                 if (reg > 1) {
                     throw ud();
                 }
-                writeRm(B, incDec(B, readRm(B), reg == 1));
+                writeRm(B, incDec(B, readRmForWrite(B), reg == 1));
             }
             case 0xFF -> group5(osz);
             default -> throw ud();
@@ -2454,9 +2454,9 @@ public final class Cpu {
         int m = MASK[size];
         switch (reg) {
             case 0, 1 -> alu(4, size, readRm(size), fetchImm(size));
-            case 2 -> writeRm(size, ~readRm(size));
+            case 2 -> writeRm(size, ~readRmForWrite(size));
             case 3 -> {
-                int a = readRm(size) & m;
+                int a = readRmForWrite(size) & m;
                 int r = (-a) & m;
                 setLazy(OP_SUB, size, 0, a, r);
                 writeRm(size, r);
@@ -2596,8 +2596,8 @@ public final class Cpu {
     private void group5(int osz) {
         decodeModrm();
         switch (reg) {
-            case 0 -> writeRm(osz, incDec(osz, readRm(osz), false));
-            case 1 -> writeRm(osz, incDec(osz, readRm(osz), true));
+            case 0 -> writeRm(osz, incDec(osz, readRmForWrite(osz), false));
+            case 1 -> writeRm(osz, incDec(osz, readRmForWrite(osz), true));
             case 2 -> {
                 int target = readRm(osz);
                 push(osz, eip);

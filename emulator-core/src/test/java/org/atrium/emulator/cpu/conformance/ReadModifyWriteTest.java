@@ -49,6 +49,21 @@ class ReadModifyWriteTest {
     }
 
     @Test
+    void incDecNegNotFaultBeforeChangingFlags() {
+        int[][] codes = {
+            {0x2E, 0xFE, 0x03}, // inc byte cs:[ebx]
+            {0x2E, 0xFF, 0x0B}, // dec dword cs:[ebx]
+            {0x2E, 0xF6, 0x1B}, // neg byte cs:[ebx]
+            {0x2E, 0xF7, 0x13}, // not dword cs:[ebx]
+        };
+        for (int[] code : codes) {
+            Outcome o = new EmulatedCpu().run(add(code));
+            assertEquals(13, o.vector());
+            assertEquals(0, o.eflags() & CaseBuilder.ARITH);
+        }
+    }
+
+    @Test
     void compareThroughCodeSegmentOnlyReads() {
         Outcome o = new EmulatedCpu().run(add(0x2E, 0x38, 0x03)); // cmp cs:[ebx], al
         assertEquals(-1, o.vector(), "CS is readable: CMP runs");
