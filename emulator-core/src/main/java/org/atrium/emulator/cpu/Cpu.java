@@ -2061,7 +2061,7 @@ public final class Cpu {
             case 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3 -> {
                 int size = (op & 1) == 0 ? B : osz;
                 decodeModrm();
-                int a = readRm(size);
+                int a = readRmForWrite(size); // checked as a write even for a count of 0
                 int count = op <= 0xC1 ? fetch8() : op <= 0xD1 ? 1 : regs[ECX] & 0xFF;
                 if ((count & 31) != 0) {
                     writeRm(size, shift(reg, size, a, count));
@@ -2917,7 +2917,7 @@ public final class Cpu {
             }
             case 0xA4, 0xA5, 0xAC, 0xAD -> {
                 decodeModrm();
-                int dst = readRm(osz);
+                int dst = readRmForWrite(osz);
                 int count = (op & 1) == 0 ? fetch8() : regs[ECX] & 0xFF;
                 if ((count & 31) != 0) {
                     writeRm(osz, doubleShift(op < 0xA8, osz, dst, getReg(osz, reg), count));

@@ -64,6 +64,22 @@ class ReadModifyWriteTest {
     }
 
     @Test
+    void shiftsFaultBeforeChangingFlagsEvenForCountZero() {
+        int[][] codes = {
+            {0x2E, 0xD0, 0x23}, // shl byte cs:[ebx], 1
+            {0x2E, 0xC1, 0x0B, 0x05}, // ror dword cs:[ebx], 5
+            {0x2E, 0xC1, 0x3B, 0x00}, // sar dword cs:[ebx], 0: still a write access
+            {0x2E, 0x0F, 0xA4, 0x03, 0x04}, // shld cs:[ebx], eax, 4
+            {0x2E, 0x0F, 0xAC, 0x03, 0x20}, // shrd cs:[ebx], eax, 32 (masked to 0)
+        };
+        for (int[] code : codes) {
+            Outcome o = new EmulatedCpu().run(add(code));
+            assertEquals(13, o.vector());
+            assertEquals(0, o.eflags() & CaseBuilder.ARITH);
+        }
+    }
+
+    @Test
     void compareThroughCodeSegmentOnlyReads() {
         Outcome o = new EmulatedCpu().run(add(0x2E, 0x38, 0x03)); // cmp cs:[ebx], al
         assertEquals(-1, o.vector(), "CS is readable: CMP runs");
