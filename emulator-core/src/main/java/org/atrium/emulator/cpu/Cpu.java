@@ -1120,10 +1120,11 @@ public final class Cpu {
      * real CPU (SDM vol. 3, 6.6: faults restore the state before the instruction).
      */
     private int readRmForWrite(int size) {
-        if (mod == 3) {
-            return getReg(size, rm);
-        }
-        int lin = checkedLinear(eaSeg, eaOff, BYTES[size], ACCESS_WRITE);
+        return mod == 3 ? getReg(size, rm) : readMemForWrite(size, eaSeg, eaOff);
+    }
+
+    private int readMemForWrite(int size, int seg, int off) {
+        int lin = checkedLinear(seg, off, BYTES[size], ACCESS_WRITE);
         if (paging()) {
             physical(lin, true);
             physical(lin + BYTES[size] - 1, true);
@@ -2930,7 +2931,7 @@ public final class Cpu {
             case 0xB0, 0xB1 -> {
                 int size = op == 0xB0 ? B : osz;
                 decodeModrm();
-                int dst = readRm(size);
+                int dst = readRmForWrite(size); // CMPXCHG always writes its destination
                 alu(7, size, regs[EAX], dst);
                 if (zf()) {
                     writeRm(size, getReg(size, reg));
@@ -2970,7 +2971,7 @@ public final class Cpu {
             case 0xC0, 0xC1 -> {
                 int size = op == 0xC0 ? B : osz;
                 decodeModrm();
-                int dst = readRm(size);
+                int dst = readRmForWrite(size);
                 int src = getReg(size, reg);
                 int r = alu(0, size, dst, src);
                 if (mod == 3) {
@@ -3034,7 +3035,10 @@ public final class Cpu {
                 offset = raw & (bits - 1);
             }
         }
-        int v = mod == 3 ? getReg(osz, rm) : readMem(osz, seg, off);
+        int v =
+                mod == 3
+                        ? getReg(osz, rm)
+                        : kind == 0 ? readMem(osz, seg, off) : readMemForWrite(osz, seg, off);
         boolean bit = ((v >>> offset) & 1) != 0;
         setFlag(CF, bit);
         if (kind == 0) {

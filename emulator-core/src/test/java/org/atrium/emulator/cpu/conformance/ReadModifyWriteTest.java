@@ -80,6 +80,23 @@ class ReadModifyWriteTest {
     }
 
     @Test
+    void bitOpsXaddAndCmpxchgFaultBeforeChangingFlags() {
+        int[][] codes = {
+            {0x2E, 0x0F, 0xAB, 0x03}, // bts cs:[ebx], eax
+            {0x2E, 0x0F, 0xBA, 0x33, 0x01}, // btr dword cs:[ebx], 1
+            {0x2E, 0x0F, 0xC1, 0x03}, // xadd cs:[ebx], eax
+            {0x2E, 0x0F, 0xB0, 0x03}, // cmpxchg cs:[ebx], al
+        };
+        for (int[] code : codes) {
+            Outcome o = new EmulatedCpu().run(add(code));
+            assertEquals(13, o.vector());
+            assertEquals(0, o.eflags() & CaseBuilder.ARITH);
+        }
+        TestCase bt = add(0x2E, 0x0F, 0xA3, 0x03); // bt cs:[ebx], eax only reads
+        assertEquals(-1, new EmulatedCpu().run(bt).vector());
+    }
+
+    @Test
     void compareThroughCodeSegmentOnlyReads() {
         Outcome o = new EmulatedCpu().run(add(0x2E, 0x38, 0x03)); // cmp cs:[ebx], al
         assertEquals(-1, o.vector(), "CS is readable: CMP runs");
