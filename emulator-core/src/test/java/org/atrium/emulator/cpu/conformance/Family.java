@@ -545,7 +545,13 @@ enum Family {
         for (int i = 0; i < n; i++) {
             int size = rnd.nextInt(4) == 0 ? W : D;
             c.prefix(size);
-            switch (rnd.nextInt(11)) {
+            int kind = rnd.nextInt(14);
+            if (i > 0 && (kind == 8 || kind == 9)) {
+                // ENTER and LEAVE follow EBP, which earlier POPs may have made any value: an
+                // address the runner's process happens to map would then read differently.
+                kind = 0;
+            }
+            switch (kind) {
                 case 0 -> c.emit(0x50 + c.register(size)).text(sized("push", size));
                 case 1 -> {
                     int r = c.register(size);
@@ -571,6 +577,14 @@ enum Family {
                                 .emit(rnd.nextInt(4))
                                 .text(sized("enter", size));
                 case 9 -> c.emit(0xC9).text(sized("leave", size));
+                case 11 -> c.emit(0x54).text(sized("push esp", size)); // pushes the old ESP
+                case 12 -> {
+                    // POP [ESP+d]: the address uses ESP after the pop (SDM POP).
+                    c.emit(0x8F, 0x44, 0x24, rnd.nextInt(4) * 4).text(sized("pop [esp+d]", size));
+                }
+                case 13 ->
+                        c.emit(0xFF, 0x74, 0x24, rnd.nextInt(8) * 2)
+                                .text(sized("push [esp+d]", size));
                 default -> {
                     // call over a RET imm16 that it never reaches: pushes the return address
                     c.emit(0xE8).imm(size, 3).emit(0xC2).imm(2, 0).text(sized("call", size));
