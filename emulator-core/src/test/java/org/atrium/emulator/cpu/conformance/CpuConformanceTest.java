@@ -115,6 +115,9 @@ class CpuConformanceTest {
                             real.faultAddress(), emulated.faultAddress());
         }
         StringBuilder d = new StringBuilder();
+        if (real.segments() != emulated.segments()) {
+            d.append(String.format("ds:es %08x/%08x ", real.segments(), emulated.segments()));
+        }
         if (real.eipOffset() != emulated.eipOffset()) {
             d.append(String.format("eip +%x/+%x ", real.eipOffset(), emulated.eipOffset()));
         }
