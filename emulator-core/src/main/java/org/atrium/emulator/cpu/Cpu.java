@@ -1177,6 +1177,21 @@ public final class Cpu {
         }
     }
 
+    /**
+     * PUSH of a segment register with a 32-bit operand size moves the stack pointer by 4 but, as
+     * recent Intel processors do (SDM vol. 2, PUSH), writes only the 16-bit selector, leaving the
+     * upper half of the slot as it was.
+     */
+    private void pushSegment(int size, int selector) {
+        if (size != D) {
+            push(size, selector);
+            return;
+        }
+        int sp = stack32() ? regs[ESP] - 4 : (regs[ESP] - 4) & 0xFFFF;
+        writeMem(W, SS, sp, selector);
+        regs[ESP] = stack32() ? sp : (regs[ESP] & 0xFFFF0000) | sp;
+    }
+
     private int pop(int size) {
         int v = peek(size, 0);
         adjustSp(BYTES[size]);
@@ -2190,7 +2205,7 @@ public final class Cpu {
         }
         int osz = osize();
         switch (op) {
-            case 0x06, 0x0E, 0x16, 0x1E -> push(osz, segSel[op >> 3]);
+            case 0x06, 0x0E, 0x16, 0x1E -> pushSegment(osz, segSel[op >> 3]);
             case 0x07, 0x17, 0x1F -> {
                 int seg = op >> 3;
                 int v = peek(osz, 0);
@@ -3237,7 +3252,7 @@ public final class Cpu {
                 decodeModrm();
                 writeRm(B, condition(op & 15) ? 1 : 0);
             }
-            case 0xA0, 0xA8 -> push(osz, segSel[op == 0xA0 ? FS : GS]);
+            case 0xA0, 0xA8 -> pushSegment(osz, segSel[op == 0xA0 ? FS : GS]);
             case 0xA1, 0xA9 -> {
                 int seg = op == 0xA1 ? FS : GS;
                 int v = peek(osz, 0);
