@@ -37,7 +37,8 @@ enum Family {
     SEQUENCE(Family::sequence),
     ADDRESS(Family::address),
     STACK(Family::stack),
-    MOVE_AND_LOOP(Family::moveAndLoop);
+    MOVE_AND_LOOP(Family::moveAndLoop),
+    SEGMENT(Family::segment);
 
     private final Function<CaseBuilder, CaseBuilder> generator;
 
@@ -638,6 +639,75 @@ enum Family {
                 // The branch skips a MOV EAX, imm32 when taken.
                 c.emit(op, 5).emit(0xB8).imm(4, c.value());
                 c.text(new String[] {"loopne", "loope", "loop", "jecxz"}[op - 0xE0]);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Selectors with a known meaning in both GDTs (Linux's layout): null ones, ring-0 code and data
+     * (#GP at CPL 3), user code and data with each RPL, and selectors past the GDT limit.
+     */
+    private static final int[] SELECTORS = {
+        0, 1, 2, 3, 0x08, 0x0B, 0x10, 0x18, 0x1B, 0x20, 0x23, 0x28, 0x29, 0x2A, 0x2B, 0x80, 0x83,
+        0x1234
+    };
+
+    /**
+     * Loads of DS and ES (MOV, POP, LDS, LES) followed by an access through them, PUSH of segment
+     * registers, and MOV from segment registers to registers and memory. SS, FS and GS are left
+     * alone: the runner's process needs SS, and FS/GS hold Linux's thread pointers.
+     */
+    private static CaseBuilder segment(CaseBuilder c) {
+        Random rnd = c.rnd;
+        int selector = SELECTORS[rnd.nextInt(SELECTORS.length)];
+        int sreg = rnd.nextBoolean() ? 3 : 0; // DS or ES
+        String name = sreg == 3 ? "ds" : "es";
+        switch (rnd.nextInt(6)) {
+            case 0 -> {
+                int r = c.register(D);
+                c.setRegister(r, W, selector);
+                c.emit(0x8E, 0xC0 | (sreg << 3) | r).text("mov " + name + ", " + selector);
+            }
+            case 1 -> {
+                c.mem[0xE00] = (byte) selector;
+                c.mem[0xE01] = (byte) (selector >>> 8);
+                c.prefix(rnd.nextInt(4) == 0 ? W : D);
+                c.emit(sreg == 3 ? 0x1F : 0x07).text("pop " + name + " " + selector);
+            }
+            case 2 -> {
+                int size = rnd.nextInt(3) == 0 ? W : D;
+                c.prefix(size);
+                int[] ops = {0x06, 0x0E, 0x16, 0x1E}; // ES, CS, SS, DS
+                c.emit(ops[rnd.nextInt(4)]).text(sized("push sreg", size));
+            }
+            case 3 -> {
+                int size = rnd.nextInt(3) == 0 ? W : D;
+                c.prefix(size);
+                c.emit(0x8C);
+                c.rm(rnd.nextInt(4), size); // ES, CS, SS, DS
+                c.text(sized("mov rm, sreg", size));
+            }
+            case 4 -> {
+                int r = c.register(D);
+                Operand m = c.emit(sreg == 3 ? 0xC5 : 0xC4).memory(r, D);
+                c.set(new Operand(false, m.index() + 4, W), selector);
+                c.text((sreg == 3 ? "lds " : "les ") + selector);
+            }
+            default -> {
+                int r = c.register(D);
+                c.setRegister(r, W, selector);
+                c.emit(0x8E, 0xC0 | (sreg << 3) | r);
+                // then read through it: mov eax, [ebx] (DS) or [edi] via ES override
+                c.regs[3] = Layout.MEM + 0x100;
+                if (r == 3) {
+                    c.regs[3] = (c.regs[3] & 0xFFFF0000) | selector;
+                }
+                c.emit(sreg == 3 ? 0x8B : 0x26, sreg == 3 ? 0x03 : 0x8B);
+                if (sreg == 0) {
+                    c.emit(0x03);
+                }
+                c.text("mov " + name + ", " + selector + "; read through it");
             }
         }
         return c;
