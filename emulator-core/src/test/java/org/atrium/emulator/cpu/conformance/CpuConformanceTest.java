@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CpuConformanceTest {
     private static final long SEED = Long.getLong("conformance.seed", new Random().nextLong());
-    private static final int CASES = Integer.getInteger("conformance.cases", 3000);
+    private static final int CASES = Integer.getInteger("conformance.cases", 5000);
     private static final int SHOWN = 8;
 
     @BeforeAll
