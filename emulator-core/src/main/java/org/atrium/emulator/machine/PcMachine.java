@@ -53,6 +53,9 @@ public final class PcMachine {
     private volatile boolean pauseRequested;
     private volatile boolean stopRequested;
     private volatile boolean resetRequested;
+    private volatile boolean exitOnGuestReset;
+    // Set on the machine's own thread when the guest writes a reset register.
+    private boolean guestResetPending;
     private Thread thread;
 
     /** A machine on the host's real clocks. */
@@ -93,7 +96,7 @@ public final class PcMachine {
 
                             @Override
                             public void resetRequested() {
-                                resetRequested = true;
+                                guestResetPending = true;
                             }
                         });
         KeyboardInput boardKeyboard = board.keyboard();
@@ -138,6 +141,15 @@ public final class PcMachine {
             state = MachineState.RUNNING;
             LockSupport.unpark(thread);
         }
+    }
+
+    /**
+     * What a reset the guest causes does: by default the machine restarts, as a PC does after a
+     * triple fault or a write to a reset register; with {@code true} it ends instead, with {@link
+     * ExitReason#TRIPLE_FAULT} or {@link ExitReason#GUEST_RESET} (QEMU's {@code -no-reboot}).
+     */
+    public void exitOnGuestReset(boolean exit) {
+        exitOnGuestReset = exit;
     }
 
     /** Pulses the reset line: every chip and the CPU return to their power-on state. */
@@ -330,8 +342,16 @@ public final class PcMachine {
                 continue;
             }
             cpu.run(SLICE);
-            if (cpu.shutdownRequested()) {
-                return ExitReason.TRIPLE_FAULT;
+            // A triple fault makes the CPU signal shutdown, which the chipset turns into a reset.
+            // A reset register the guest wrote may also be pending, with the CPU run past it.
+            if (cpu.shutdownRequested() || guestResetPending) {
+                if (exitOnGuestReset) {
+                    return cpu.shutdownRequested()
+                            ? ExitReason.TRIPLE_FAULT
+                            : ExitReason.GUEST_RESET;
+                }
+                guestResetPending = false;
+                resetRequested = true;
             }
             RuntimeException failure = cpu.failure();
             if (failure != null) {
