@@ -3056,8 +3056,9 @@ public final class Cpu {
                     advance(EDI, delta, amask);
                 }
                 case 1 -> {
-                    int a = readMem(size, src, si);
+                    // ES:EDI is read first, as real processors do: it decides which access faults.
                     int b = readMem(size, ES, di);
+                    int a = readMem(size, src, si);
                     alu(7, size, a, b);
                     advance(ESI, delta, amask);
                     advance(EDI, delta, amask);
