@@ -346,6 +346,12 @@ enum Family {
         } else if (rep == 2) {
             c.emit(0xF2);
         }
+        // 16-bit addressing: SI, DI and CX; the addresses then fall in the unmapped low 64 KiB,
+        // so both CPUs must page-fault at the same address (or, with CX = 0, do nothing).
+        boolean addr16 = rnd.nextInt(10) == 0;
+        if (addr16) {
+            c.emit(0x67);
+        }
         c.prefix(size);
         c.emit(ops[kind] + (size == B ? 0 : 1));
         int src = 0x200 + rnd.nextInt(0x600);
@@ -370,7 +376,14 @@ enum Family {
                 }
             }
         }
-        c.text((rep == 1 ? "rep " : rep == 2 ? "repne " : "") + sized(names[kind], size));
+        if (addr16 && rep != 0 && rnd.nextBoolean()) {
+            c.regs[1] &= 0xFFFF0000; // CX = 0 with ECX's upper half set
+            c.regs[1] |= 0x10000;
+        }
+        c.text(
+                (addr16 ? "a16 " : "")
+                        + (rep == 1 ? "rep " : rep == 2 ? "repne " : "")
+                        + sized(names[kind], size));
         return c; // SDM: CMPS/SCAS set all six flags; the others change none
     }
 
@@ -636,6 +649,10 @@ enum Family {
                 int[] ops = {0xE0, 0xE1, 0xE2, 0xE3};
                 int op = ops[rnd.nextInt(4)];
                 c.regs[1] = rnd.nextInt(4) == 0 ? rnd.nextInt(3) : c.value();
+                if (rnd.nextInt(4) == 0) {
+                    c.emit(0x67); // JCXZ and LOOP on CX
+                    c.regs[1] = (c.value() << 16) | (rnd.nextInt(3) & 0xFFFF);
+                }
                 // The branch skips a MOV EAX, imm32 when taken.
                 c.emit(op, 5).emit(0xB8).imm(4, c.value());
                 c.text(new String[] {"loopne", "loope", "loop", "jecxz"}[op - 0xE0]);
