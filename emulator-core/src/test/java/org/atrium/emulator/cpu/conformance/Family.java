@@ -680,7 +680,7 @@ enum Family {
         int selector = SELECTORS[rnd.nextInt(SELECTORS.length)];
         int sreg = rnd.nextBoolean() ? 3 : 0; // DS or ES
         String name = sreg == 3 ? "ds" : "es";
-        switch (rnd.nextInt(6)) {
+        switch (rnd.nextInt(7)) {
             case 0 -> {
                 int r = c.register(D);
                 c.setRegister(r, W, selector);
@@ -710,6 +710,13 @@ enum Family {
                 Operand m = c.emit(sreg == 3 ? 0xC5 : 0xC4).memory(r, D);
                 c.set(new Operand(false, m.index() + 4, W), selector);
                 c.text((sreg == 3 ? "lds " : "les ") + selector);
+            }
+            case 5 -> {
+                // ARPL raises the destination's RPL to the source's; ZF says whether it did.
+                c.emit(0x63);
+                Operand dest = c.rm(c.register(W), W);
+                c.set(dest, selector | (c.value() & 0xFFF8));
+                c.text("arpl");
             }
             default -> {
                 int r = c.register(D);
@@ -755,7 +762,7 @@ enum Family {
      */
     private static CaseBuilder fault(CaseBuilder c) {
         Random rnd = c.rnd;
-        int kind = rnd.nextInt(15);
+        int kind = rnd.nextInt(16);
         if (kind != 8 && rnd.nextBoolean()) {
             alu(c); // some state change before the fault (BOUND's address must stay put)
             c.registersOnly = true;
@@ -770,13 +777,14 @@ enum Family {
             case 6 -> c.emit(0xCC).text("int3");
             case 7 -> c.emit(0xCE).text("into");
             case 8 -> {
-                int r = c.register(D);
-                Operand m = c.emit(0x62).memory(r, D);
+                int size = rnd.nextInt(3) == 0 ? W : D;
+                int r = c.register(size);
+                Operand m = c.prefix(size).emit(0x62).memory(r, size);
                 int lower = c.value();
-                c.set(m, lower);
-                c.set(new Operand(false, m.index() + 4, D), lower + rnd.nextInt(100));
-                c.regs[r] = lower + rnd.nextInt(200) - 50;
-                c.text("bound");
+                c.set(new Operand(false, m.index(), size), lower);
+                c.set(new Operand(false, m.index() + size, size), lower + rnd.nextInt(100));
+                c.setRegister(r, size, lower + rnd.nextInt(200) - 50);
+                c.text(sized("bound", size));
             }
             case 9 -> c.emit(0xF0, 0x01, 0xC0 | rnd.nextInt(64)).text("lock add reg");
             case 10 -> {
@@ -797,6 +805,14 @@ enum Family {
                         .text(prefixes + " prefixes + add imm32");
             }
             case 12 -> c.emit(0x0F, 0xC7, 0xC8 | rnd.nextInt(8)).text("cmpxchg8b reg");
+            case 15 -> {
+                // INT n through a gate of DPL 0: #GP. Linux lets user code use only 3, 4 and 0x80.
+                int vector;
+                do {
+                    vector = rnd.nextInt(256);
+                } while (vector == 3 || vector == 4 || vector == 0x80);
+                c.emit(0xCD, vector).text("int " + vector);
+            }
             case 13 -> {
                 c.emit(0xF0, 0x0F, 0xA3);
                 c.rm(c.register(D), D);
