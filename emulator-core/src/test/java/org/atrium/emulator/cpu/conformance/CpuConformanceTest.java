@@ -40,6 +40,8 @@ class CpuConformanceTest {
             if (System.getenv("CI") != null) {
                 fail(message);
             }
+            // Surefire does not print why a class was skipped: say it on the console as well.
+            System.err.println("SKIPPED: " + message);
             Assumptions.abort(message);
         }
     }
