@@ -7,7 +7,7 @@
  * Protocol (all integers little-endian uint32), repeated until code_len is 0xFFFFFFFF:
  *   in : code_len, code[code_len], eax ecx edx ebx esp ebp esi edi eflags, mem[MEM_SIZE]
  *   out: vector (0xFFFFFFFF when the code ran to its end), error_code, fault_address,
- *        eax ecx edx ebx esp ebp esi edi, eip - CODE_ADDR, eflags, mem[MEM_SIZE]
+ *        eax ecx edx ebx esp ebp esi edi, eip - CODE_ADDR, eflags, ds | es << 16, mem[MEM_SIZE]
  * The code runs at CODE_ADDR and is followed by a jump back to the runner; MEM_ADDR is a data page
  * that holds the case's data and stack. A fault (SIGFPE, SIGILL, SIGSEGV, SIGBUS, SIGTRAP) ends the
  * case: the registers are those the kernel saved at the fault and vector is the CPU's trap number.
@@ -31,6 +31,7 @@
 /* Shared with the trampoline below: registers in, registers out (EAX..EDI, EFLAGS). */
 uint32_t in_regs[9];
 uint32_t out_regs[9];
+uint32_t out_segments; /* DS | ES << 16: cases may load them */
 uint32_t saved_esp;
 uint32_t code_entry = CODE_ADDR;
 uint8_t private_stack[256] __attribute__((aligned(16)));
@@ -63,7 +64,13 @@ __asm__(".text\n"
         "  jmp *code_entry\n"
         ".globl exit_stub\n"
         "exit_stub:\n"
-        "  movl %eax, out_regs+0\n"
+        /* The case may have loaded DS or ES with anything: store through SS, then reload them. */
+        "  movl %eax, %ss:out_regs+0\n"
+        "  movw %ds, %ss:out_segments\n"
+        "  movw %es, %ss:out_segments+2\n"
+        "  movl %ss, %eax\n"
+        "  movl %eax, %ds\n"
+        "  movl %eax, %es\n"
         "  movl %ecx, out_regs+4\n"
         "  movl %edx, out_regs+8\n"
         "  movl %ebx, out_regs+12\n"
@@ -99,6 +106,7 @@ static void on_fault(int sig, siginfo_t *info, void *context) {
     out_regs[7] = g[REG_EDI];
     out_regs[8] = g[REG_EFL];
     fault_eip = g[REG_EIP];
+    out_segments = (g[REG_DS] & 0xFFFF) | (g[REG_ES] & 0xFFFF) << 16;
     siglongjmp(fault_jump, 1);
 }
 
@@ -175,6 +183,7 @@ int main(void) {
         fwrite(out_regs, 4, 8, stdout);
         fwrite(&eip, 4, 1, stdout);
         fwrite(&out_regs[8], 4, 1, stdout);
+        fwrite(&out_segments, 4, 1, stdout);
         fwrite(mem, 1, MEM_SIZE, stdout);
     }
     fflush(stdout);

@@ -974,19 +974,29 @@ public final class Cpu {
         }
     }
 
+    // An instruction longer than 15 bytes raises #GP(0) before it runs (SDM vol. 2, 2.3.11).
     private int fetch8() {
+        if (eip - startEip >= 15) {
+            throw gp(0);
+        }
         int v = readLinear8(checkedLinear(CS, eip, 1, ACCESS_FETCH));
         eip++;
         return v;
     }
 
     private int fetch16() {
+        if (eip - startEip > 13) {
+            throw gp(0);
+        }
         int v = readLinear16(checkedLinear(CS, eip, 2, ACCESS_FETCH));
         eip += 2;
         return v;
     }
 
     private int fetch32() {
+        if (eip - startEip > 11) {
+            throw gp(0);
+        }
         int v = readLinear32(checkedLinear(CS, eip, 4, ACCESS_FETCH));
         eip += 4;
         return v;
@@ -1108,6 +1118,28 @@ public final class Cpu {
         return mod == 3 ? getReg(size, rm) : readMem(size, eaSeg, eaOff);
     }
 
+    /**
+     * The read half of a read-modify-write operand, checked as a write before anything changes: a
+     * destination the instruction may not write faults with the flags still as they were, as on the
+     * real CPU (SDM vol. 3, 6.6: faults restore the state before the instruction).
+     */
+    private int readRmForWrite(int size) {
+        return mod == 3 ? getReg(size, rm) : readMemForWrite(size, eaSeg, eaOff);
+    }
+
+    private int readMemForWrite(int size, int seg, int off) {
+        int lin = checkedLinear(seg, off, BYTES[size], ACCESS_WRITE);
+        if (paging()) {
+            physical(lin, true);
+            physical(lin + BYTES[size] - 1, true);
+        }
+        return switch (size) {
+            case B -> readLinear8(lin);
+            case W -> readLinear16(lin);
+            default -> readLinear32(lin);
+        };
+    }
+
     private void writeRm(int size, int v) {
         if (mod == 3) {
             setReg(size, rm, v);
@@ -1143,6 +1175,21 @@ public final class Cpu {
             writeMem(size, SS, sp, v);
             regs[ESP] = (regs[ESP] & 0xFFFF0000) | sp;
         }
+    }
+
+    /**
+     * PUSH of a segment register with a 32-bit operand size moves the stack pointer by 4 but, as
+     * recent Intel processors do (SDM vol. 2, PUSH), writes only the 16-bit selector, leaving the
+     * upper half of the slot as it was.
+     */
+    private void pushSegment(int size, int selector) {
+        if (size != D) {
+            push(size, selector);
+            return;
+        }
+        int sp = stack32() ? regs[ESP] - 4 : (regs[ESP] - 4) & 0xFFFF;
+        writeMem(W, SS, sp, selector);
+        regs[ESP] = stack32() ? sp : (regs[ESP] & 0xFFFF0000) | sp;
     }
 
     private int pop(int size) {
@@ -2095,9 +2142,6 @@ public final class Cpu {
                     return;
                 }
             }
-            if (eip - startEip > 15) {
-                throw gp(0);
-            }
         }
     }
 
@@ -2161,7 +2205,7 @@ public final class Cpu {
         }
         int osz = osize();
         switch (op) {
-            case 0x06, 0x0E, 0x16, 0x1E -> push(osz, segSel[op >> 3]);
+            case 0x06, 0x0E, 0x16, 0x1E -> pushSegment(osz, segSel[op >> 3]);
             case 0x07, 0x17, 0x1F -> {
                 int seg = op >> 3;
                 int v = peek(osz, 0);
@@ -2224,7 +2268,7 @@ public final class Cpu {
             }
             case 0x80, 0x82 -> {
                 decodeModrm();
-                int a = readRm(B);
+                int a = reg == 7 ? readRm(B) : readRmForWrite(B);
                 int r = alu(reg, B, a, fetch8());
                 if (reg != 7) {
                     writeRm(B, r);
@@ -2232,7 +2276,7 @@ public final class Cpu {
             }
             case 0x81, 0x83 -> {
                 decodeModrm();
-                int a = readRm(osz);
+                int a = reg == 7 ? readRm(osz) : readRmForWrite(osz);
                 int imm = op == 0x81 ? fetchImm(osz) : (byte) fetch8();
                 int r = alu(reg, osz, a, imm);
                 if (reg != 7) {
@@ -2371,7 +2415,7 @@ public final class Cpu {
             case 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3 -> {
                 int size = (op & 1) == 0 ? B : osz;
                 decodeModrm();
-                int a = readRm(size);
+                int a = readRmForWrite(size); // checked as a write even for a count of 0
                 int count = op <= 0xC1 ? fetch8() : op <= 0xD1 ? 1 : regs[ECX] & 0xFF;
                 if ((count & 31) != 0) {
                     writeRm(size, shift(reg, size, a, count));
@@ -2537,7 +2581,7 @@ public final class Cpu {
                 if (reg > 1) {
                     throw ud();
                 }
-                writeRm(B, incDec(B, readRm(B), reg == 1));
+                writeRm(B, incDec(B, readRmForWrite(B), reg == 1));
             }
             case 0xFF -> group5(osz);
             default -> throw ud();
@@ -2555,14 +2599,15 @@ public final class Cpu {
         switch (op & 7) {
             case 0 -> {
                 decodeModrm();
-                int r = alu(kind, B, readRm(B), getReg(B, reg));
+                int r = alu(kind, B, kind == 7 ? readRm(B) : readRmForWrite(B), getReg(B, reg));
                 if (kind != 7) {
                     writeRm(B, r);
                 }
             }
             case 1 -> {
                 decodeModrm();
-                int r = alu(kind, osz, readRm(osz), getReg(osz, reg));
+                int a = kind == 7 ? readRm(osz) : readRmForWrite(osz);
+                int r = alu(kind, osz, a, getReg(osz, reg));
                 if (kind != 7) {
                     writeRm(osz, r);
                 }
@@ -2763,9 +2808,9 @@ public final class Cpu {
         int m = MASK[size];
         switch (reg) {
             case 0, 1 -> alu(4, size, readRm(size), fetchImm(size));
-            case 2 -> writeRm(size, ~readRm(size));
+            case 2 -> writeRm(size, ~readRmForWrite(size));
             case 3 -> {
-                int a = readRm(size) & m;
+                int a = readRmForWrite(size) & m;
                 int r = (-a) & m;
                 setLazy(OP_SUB, size, 0, a, r);
                 writeRm(size, r);
@@ -2905,8 +2950,8 @@ public final class Cpu {
     private void group5(int osz) {
         decodeModrm();
         switch (reg) {
-            case 0 -> writeRm(osz, incDec(osz, readRm(osz), false));
-            case 1 -> writeRm(osz, incDec(osz, readRm(osz), true));
+            case 0 -> writeRm(osz, incDec(osz, readRmForWrite(osz), false));
+            case 1 -> writeRm(osz, incDec(osz, readRmForWrite(osz), true));
             case 2 -> {
                 int target = readRm(osz);
                 push(osz, eip);
@@ -3011,8 +3056,9 @@ public final class Cpu {
                     advance(EDI, delta, amask);
                 }
                 case 1 -> {
-                    int a = readMem(size, src, si);
+                    // ES:EDI is read first, as real processors do: it decides which access faults.
                     int b = readMem(size, ES, di);
+                    int a = readMem(size, src, si);
                     alu(7, size, a, b);
                     advance(ESI, delta, amask);
                     advance(EDI, delta, amask);
@@ -3207,7 +3253,7 @@ public final class Cpu {
                 decodeModrm();
                 writeRm(B, condition(op & 15) ? 1 : 0);
             }
-            case 0xA0, 0xA8 -> push(osz, segSel[op == 0xA0 ? FS : GS]);
+            case 0xA0, 0xA8 -> pushSegment(osz, segSel[op == 0xA0 ? FS : GS]);
             case 0xA1, 0xA9 -> {
                 int seg = op == 0xA1 ? FS : GS;
                 int v = peek(osz, 0);
@@ -3228,7 +3274,7 @@ public final class Cpu {
             }
             case 0xA4, 0xA5, 0xAC, 0xAD -> {
                 decodeModrm();
-                int dst = readRm(osz);
+                int dst = readRmForWrite(osz);
                 int count = (op & 1) == 0 ? fetch8() : regs[ECX] & 0xFF;
                 if ((count & 31) != 0) {
                     writeRm(osz, doubleShift(op < 0xA8, osz, dst, getReg(osz, reg), count));
@@ -3241,7 +3287,7 @@ public final class Cpu {
             case 0xB0, 0xB1 -> {
                 int size = op == 0xB0 ? B : osz;
                 decodeModrm();
-                int dst = readRm(size);
+                int dst = readRmForWrite(size); // CMPXCHG always writes its destination
                 alu(7, size, regs[EAX], dst);
                 if (zf()) {
                     writeRm(size, getReg(size, reg));
@@ -3281,7 +3327,7 @@ public final class Cpu {
             case 0xC0, 0xC1 -> {
                 int size = op == 0xC0 ? B : osz;
                 decodeModrm();
-                int dst = readRm(size);
+                int dst = readRmForWrite(size);
                 int src = getReg(size, reg);
                 int r = alu(0, size, dst, src);
                 if (mod == 3) {
@@ -3345,7 +3391,10 @@ public final class Cpu {
                 offset = raw & (bits - 1);
             }
         }
-        int v = mod == 3 ? getReg(osz, rm) : readMem(osz, seg, off);
+        int v =
+                mod == 3
+                        ? getReg(osz, rm)
+                        : kind == 0 ? readMem(osz, seg, off) : readMemForWrite(osz, seg, off);
         boolean bit = ((v >>> offset) & 1) != 0;
         setFlag(CF, bit);
         if (kind == 0) {

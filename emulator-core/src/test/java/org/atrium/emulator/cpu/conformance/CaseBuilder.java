@@ -275,10 +275,21 @@ final class CaseBuilder {
     }
 
     TestCase build() {
+        byte[] bytes = code.toByteArray();
+        if (rnd.nextInt(10) == 0) {
+            // A segment override on the first instruction: ES, CS, SS and DS are all flat in both
+            // setups, but CS is not writable, so a write through it must fault before any change.
+            int override = new int[] {0x26, 0x2E, 0x36, 0x3E}[rnd.nextInt(4)];
+            byte[] prefixed = new byte[bytes.length + 1];
+            prefixed[0] = (byte) override;
+            System.arraycopy(bytes, 0, prefixed, 1, bytes.length);
+            bytes = prefixed;
+            text.insert(0, String.format("(%02x) ", override));
+        }
         return new TestCase(
                 family,
                 text.toString(),
-                code.toByteArray(),
+                bytes,
                 regs.clone(),
                 eflags,
                 mem.clone(),

@@ -1,11 +1,14 @@
 package org.atrium.emulator.cpu.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CpuConformanceTest {
     private static final long SEED = Long.getLong("conformance.seed", new Random().nextLong());
-    private static final int CASES = Integer.getInteger("conformance.cases", 3000);
+    private static final int CASES = Integer.getInteger("conformance.cases", 5000);
     private static final int SHOWN = 8;
 
     @BeforeAll
@@ -37,6 +40,8 @@ class CpuConformanceTest {
             if (System.getenv("CI") != null) {
                 fail(message);
             }
+            // Surefire does not print why a class was skipped: say it on the console as well.
+            System.err.println("SKIPPED: " + message);
             Assumptions.abort(message);
         }
     }
@@ -64,6 +69,7 @@ class CpuConformanceTest {
                 }
             }
         }
+        generatorSanity(family, expected);
         if (count > 0) {
             fail(
                     count
@@ -75,6 +81,25 @@ class CpuConformanceTest {
                             + SEED
                             + "):\n"
                             + String.join("\n", mismatches));
+        }
+    }
+
+    /**
+     * Guards the generator: cases that mostly fault on the real CPU would compare little. The fault
+     * family must reach many different exceptions; the others must mostly run to their end.
+     */
+    private static void generatorSanity(Family family, List<Outcome> real) {
+        Map<Integer, Integer> vectors = new TreeMap<>();
+        for (Outcome o : real) {
+            vectors.merge(o.vector(), 1, Integer::sum);
+        }
+        if (family == Family.FAULT) {
+            assertTrue(vectors.size() >= 6, "fault cases reach too few exceptions: " + vectors);
+        } else {
+            int completed = vectors.getOrDefault(-1, 0);
+            assertTrue(
+                    completed * 2 > real.size(),
+                    family + " cases mostly fault on the real CPU: " + vectors);
         }
     }
 
@@ -92,6 +117,9 @@ class CpuConformanceTest {
                             real.faultAddress(), emulated.faultAddress());
         }
         StringBuilder d = new StringBuilder();
+        if (real.segments() != emulated.segments()) {
+            d.append(String.format("ds:es %08x/%08x ", real.segments(), emulated.segments()));
+        }
         if (real.eipOffset() != emulated.eipOffset()) {
             d.append(String.format("eip +%x/+%x ", real.eipOffset(), emulated.eipOffset()));
         }

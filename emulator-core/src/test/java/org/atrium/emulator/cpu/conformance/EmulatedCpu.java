@@ -24,6 +24,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
     private static final int HANDLERS = SYS + 0x400;
     private static final int RING0_STACK = SYS + SYS_SIZE;
     private static final int STEP_BUDGET = 100_000;
+    static final int USER_CODE = 0x23, USER_DATA = 0x2B;
 
     private final byte[] code = new byte[4096];
     private final byte[] mem = new byte[Layout.MEM_SIZE];
@@ -89,7 +90,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
         }
         if (cpu.failure() != null) {
             if (cpu.failure().cause() instanceof Unmapped u) {
-                return new Outcome(14, u.address, new int[8], -1, 0, mem.clone());
+                return new Outcome(14, u.address, new int[8], -1, 0, 0, mem.clone());
             }
             throw new AssertionError(
                     "emulator error in " + c.describe() + ": " + cpu.failure().message(),
@@ -121,7 +122,8 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
         if (vector == 13 && offset == c.code().length) {
             vector = -1; // the HLT after the code
         }
-        return new Outcome(vector, 0, out, offset, eflags, mem.clone());
+        int segments = cpu.segmentSelector(Cpu.DS) | cpu.segmentSelector(Cpu.ES) << 16;
+        return new Outcome(vector, 0, out, offset, eflags, segments, mem.clone());
     }
 
     private static CpuState startState() {
@@ -130,8 +132,8 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
         for (int s = 0; s < 6; s++) {
             segs.add(
                     s == Cpu.CS
-                            ? new SegmentState(0x1B, 0, -1, code3)
-                            : new SegmentState(0x23, 0, -1, data3));
+                            ? new SegmentState(USER_CODE, 0, -1, code3)
+                            : new SegmentState(USER_DATA, 0, -1, data3));
         }
         List<Integer> zeros = List.of(0, 0, 0, 0, 0, 0, 0, 0);
         // CR0: PE and ET. AM stays clear: the generator never sets AC before an unaligned access.
@@ -140,10 +142,10 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
                 0,
                 0x202,
                 segs,
-                new SegmentState(0, 0, 0xFFFF, 0x8200),
-                new SegmentState(0x28, TSS, 0x67, 0x8B00),
+                new SegmentState(0, 0, 0, 0x8200), // no LDT, as in a Linux process
+                new SegmentState(0x40, TSS, 0x67, 0x8B00),
                 SYS,
-                0x2F,
+                0x7F,
                 IDT,
                 32 * 8 - 1,
                 0x11,
@@ -166,15 +168,23 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
                 false);
     }
 
-    /** GDT (null, ring-0 code/data, ring-3 code/data, TSS), TSS, IDT and the HLT handlers. */
+    /**
+     * The GDT has Linux's layout for a 32-bit process on a 64-bit kernel, so selectors read and
+     * loaded by cases mean the same on both CPUs: 0x08 and 0x10 ring-0 code, 0x18 ring-0 data, 0x23
+     * user code, 0x2B user data, 0x33 user code (64-bit on Linux), 0x40 the TSS; 16 entries. Then
+     * the TSS, the IDT and the HLT handlers.
+     */
     private static byte[] systemPage() {
         byte[] p = new byte[SYS_SIZE];
         long[] gdt = {
             0,
             0x00CF9A000000FFFFL,
+            0x00CF9A000000FFFFL,
             0x00CF92000000FFFFL,
             0x00CFFA000000FFFFL,
             0x00CFF2000000FFFFL,
+            0x00AFFA000000FFFFL,
+            0,
             tssDescriptor()
         };
         for (int i = 0; i < gdt.length; i++) {
@@ -182,7 +192,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
             put32(p, i * 8 + 4, (int) (gdt[i] >>> 32));
         }
         put32(p, TSS - SYS + 4, RING0_STACK);
-        put32(p, TSS - SYS + 8, 0x10);
+        put32(p, TSS - SYS + 8, 0x18);
         // I/O map base past the TSS limit: no I/O bitmap, so ring 3 may touch no port (a process
         // without ioperm). A base of 0 would read the TSS itself as a bitmap and allow ports.
         put32(p, TSS - SYS + 0x64, 0x68 << 16);

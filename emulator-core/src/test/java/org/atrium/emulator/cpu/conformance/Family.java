@@ -34,7 +34,11 @@ enum Family {
     EXCHANGE(Family::exchange),
     EXTEND(Family::extend),
     FAULT(Family::fault),
-    SEQUENCE(Family::sequence);
+    SEQUENCE(Family::sequence),
+    ADDRESS(Family::address),
+    STACK(Family::stack),
+    MOVE_AND_LOOP(Family::moveAndLoop),
+    SEGMENT(Family::segment);
 
     private final Function<CaseBuilder, CaseBuilder> generator;
 
@@ -63,7 +67,15 @@ enum Family {
         int size = c.size();
         int op = rnd.nextInt(9); // 8 = TEST
         int form = rnd.nextInt(4);
+        if (rnd.nextInt(8) == 0) {
+            // ES/CS/SS/DS overrides: all flat (base 0) in both setups, but the decoder must
+            // skip them, in any order with the operand-size prefix.
+            c.emit(new int[] {0x26, 0x2E, 0x36, 0x3E}[rnd.nextInt(4)]);
+        }
         c.prefix(size);
+        if (size == W && rnd.nextInt(8) == 0) {
+            c.emit(0x66); // a repeated 66 is still a 16-bit operand size
+        }
         int sz = size == B ? 0 : 1;
         int immSize = size == B ? 1 : size;
         if (op == 8) {
@@ -81,6 +93,10 @@ enum Family {
                 default -> {
                     if (size != B && rnd.nextBoolean()) {
                         c.emit(0x83).modrm(op, size).imm(1, c.value());
+                    } else if (size == B && rnd.nextInt(4) == 0) {
+                        c.emit(0x82)
+                                .modrm(op, size)
+                                .imm(1, c.value()); // alias of 80 outside 64-bit
                     } else {
                         c.emit(0x80 + sz).modrm(op, size).imm(immSize, c.value());
                     }
@@ -330,6 +346,12 @@ enum Family {
         } else if (rep == 2) {
             c.emit(0xF2);
         }
+        // 16-bit addressing: SI, DI and CX; the addresses then fall in the unmapped low 64 KiB,
+        // so both CPUs must page-fault at the same address (or, with CX = 0, do nothing).
+        boolean addr16 = rnd.nextInt(10) == 0;
+        if (addr16) {
+            c.emit(0x67);
+        }
         c.prefix(size);
         c.emit(ops[kind] + (size == B ? 0 : 1));
         int src = 0x200 + rnd.nextInt(0x600);
@@ -354,7 +376,14 @@ enum Family {
                 }
             }
         }
-        c.text((rep == 1 ? "rep " : rep == 2 ? "repne " : "") + sized(names[kind], size));
+        if (addr16 && rep != 0 && rnd.nextBoolean()) {
+            c.regs[1] &= 0xFFFF0000; // CX = 0 with ECX's upper half set
+            c.regs[1] |= 0x10000;
+        }
+        c.text(
+                (addr16 ? "a16 " : "")
+                        + (rep == 1 ? "rep " : rep == 2 ? "repne " : "")
+                        + sized(names[kind], size));
         return c; // SDM: CMPS/SCAS set all six flags; the others change none
     }
 
@@ -480,6 +509,234 @@ enum Family {
         return c;
     }
 
+    /**
+     * LEA over every ModRM/SIB form with arbitrary register values (no memory is touched, so the
+     * address may wrap), with 16- and 32-bit destinations and 16-bit addressing (67 prefix).
+     */
+    private static CaseBuilder address(CaseBuilder c) {
+        Random rnd = c.rnd;
+        int size = rnd.nextBoolean() ? W : D;
+        boolean addr16 = rnd.nextInt(3) == 0;
+        if (addr16) {
+            c.emit(0x67);
+        }
+        c.prefix(size);
+        int dest = c.register(size);
+        int mod = rnd.nextInt(3);
+        int rm = rnd.nextInt(8);
+        c.emit(0x8D, (mod << 6) | (dest << 3) | rm);
+        if (addr16) {
+            if (mod == 1) {
+                c.emit(rnd.nextInt(256));
+            } else if (mod == 2 || rm == 6) {
+                c.imm(2, rnd.nextInt());
+            }
+        } else {
+            int base = rm;
+            if (rm == 4) {
+                int sib = rnd.nextInt(256);
+                base = sib & 7;
+                c.emit(sib);
+            }
+            if (mod == 1) {
+                c.emit(rnd.nextInt(256));
+            } else if (mod == 2 || base == 5 && mod == 0) {
+                c.imm(4, c.value());
+            }
+        }
+        c.text(sized("lea", size) + (addr16 ? " addr16" : ""));
+        return c;
+    }
+
+    /**
+     * PUSH/POP (registers, immediates, memory), PUSHA/POPA, ENTER/LEAVE, CALL/RET with 16- and
+     * 32-bit operands; the stack is in the data page.
+     */
+    private static CaseBuilder stack(CaseBuilder c) {
+        Random rnd = c.rnd;
+        c.regs[5] = Layout.MEM + 0xD00 + rnd.nextInt(0x100); // EBP: frames for ENTER and LEAVE
+        int n = 1 + rnd.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            int size = rnd.nextInt(4) == 0 ? W : D;
+            c.prefix(size);
+            int kind = rnd.nextInt(14);
+            if (i > 0 && (kind == 8 || kind == 9)) {
+                // ENTER and LEAVE follow EBP, which earlier POPs may have made any value: an
+                // address the runner's process happens to map would then read differently.
+                kind = 0;
+            }
+            switch (kind) {
+                case 0 -> c.emit(0x50 + c.register(size)).text(sized("push", size));
+                case 1 -> {
+                    int r = c.register(size);
+                    c.emit(0x58 + (r == 5 ? 0 : r)).text(sized("pop", size));
+                }
+                case 2 -> c.emit(0x68).imm(size, c.value()).text(sized("push imm", size));
+                case 3 -> c.emit(0x6A, rnd.nextInt(256)).text(sized("push imm8", size));
+                case 4 -> {
+                    c.emit(0xFF);
+                    c.rm(6, size);
+                    c.text(sized("push rm", size));
+                }
+                case 5 -> {
+                    c.emit(0x8F);
+                    c.rm(0, size);
+                    c.text(sized("pop rm", size));
+                }
+                case 6 -> c.emit(0x60).text(sized("pusha", size));
+                case 7 -> c.emit(0x61).text(sized("popa", size));
+                case 8 ->
+                        c.emit(0xC8)
+                                .imm(2, rnd.nextInt(0x40))
+                                .emit(rnd.nextInt(4))
+                                .text(sized("enter", size));
+                case 9 -> c.emit(0xC9).text(sized("leave", size));
+                case 11 -> c.emit(0x54).text(sized("push esp", size)); // pushes the old ESP
+                case 12 -> {
+                    // POP [ESP+d]: the address uses ESP after the pop (SDM POP).
+                    c.emit(0x8F, 0x44, 0x24, rnd.nextInt(4) * 4).text(sized("pop [esp+d]", size));
+                }
+                case 13 ->
+                        c.emit(0xFF, 0x74, 0x24, rnd.nextInt(8) * 2)
+                                .text(sized("push [esp+d]", size));
+                default -> {
+                    // call over a RET imm16 that it never reaches: pushes the return address
+                    c.emit(0xE8).imm(size, 3).emit(0xC2).imm(2, 0).text(sized("call", size));
+                }
+            }
+            c.registersOnly = true;
+        }
+        return c;
+    }
+
+    /**
+     * MOV in all its forms (r/m, immediates, moffs), XLAT, multi-byte NOP, LOOP/LOOPE/LOOPNE/JECXZ.
+     */
+    private static CaseBuilder moveAndLoop(CaseBuilder c) {
+        Random rnd = c.rnd;
+        int size = c.size();
+        int sz = size == B ? 0 : 1;
+        switch (rnd.nextInt(8)) {
+            case 0 -> {
+                c.prefix(size).emit(0x88 + sz + (rnd.nextBoolean() ? 2 : 0));
+                c.rm(c.register(size), size);
+                c.text(sized("mov", size));
+            }
+            case 1 -> {
+                c.prefix(size).emit(0xC6 + sz).modrm(0, size).imm(size, c.value());
+                c.text(sized("mov rm, imm", size));
+            }
+            case 2 -> {
+                int r = c.register(size);
+                c.prefix(size).emit((size == B ? 0xB0 : 0xB8) + r).imm(size, c.value());
+                c.text(sized("mov r, imm", size));
+            }
+            case 3 -> {
+                c.prefix(size).emit(0xA0 + sz + (rnd.nextBoolean() ? 2 : 0));
+                c.imm(4, Layout.MEM + 0x40 + rnd.nextInt(0xB00));
+                c.text(sized("mov moffs", size));
+            }
+            case 4 -> {
+                c.regs[3] = Layout.MEM + rnd.nextInt(0xB00);
+                c.emit(0xD7).text("xlat");
+            }
+            case 5 -> {
+                c.prefix(size == B ? D : size).emit(0x0F, 0x1F);
+                c.rm(0, size == B ? D : size);
+                c.text("nop rm");
+            }
+            default -> {
+                int[] ops = {0xE0, 0xE1, 0xE2, 0xE3};
+                int op = ops[rnd.nextInt(4)];
+                c.regs[1] = rnd.nextInt(4) == 0 ? rnd.nextInt(3) : c.value();
+                if (rnd.nextInt(4) == 0) {
+                    c.emit(0x67); // JCXZ and LOOP on CX
+                    c.regs[1] = (c.value() << 16) | (rnd.nextInt(3) & 0xFFFF);
+                }
+                // The branch skips a MOV EAX, imm32 when taken.
+                c.emit(op, 5).emit(0xB8).imm(4, c.value());
+                c.text(new String[] {"loopne", "loope", "loop", "jecxz"}[op - 0xE0]);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Selectors with a known meaning in both GDTs (Linux's layout): null ones, ring-0 code and data
+     * (#GP at CPL 3), user code and data with each RPL, and selectors past the GDT limit.
+     */
+    private static final int[] SELECTORS = {
+        0, 1, 2, 3, 0x08, 0x0B, 0x10, 0x18, 0x1B, 0x20, 0x23, 0x28, 0x29, 0x2A, 0x2B, 0x80, 0x83,
+        0x1234
+    };
+
+    /**
+     * Loads of DS and ES (MOV, POP, LDS, LES) followed by an access through them, PUSH of segment
+     * registers, and MOV from segment registers to registers and memory. SS, FS and GS are left
+     * alone: the runner's process needs SS, and FS/GS hold Linux's thread pointers.
+     */
+    private static CaseBuilder segment(CaseBuilder c) {
+        Random rnd = c.rnd;
+        int selector = SELECTORS[rnd.nextInt(SELECTORS.length)];
+        int sreg = rnd.nextBoolean() ? 3 : 0; // DS or ES
+        String name = sreg == 3 ? "ds" : "es";
+        switch (rnd.nextInt(7)) {
+            case 0 -> {
+                int r = c.register(D);
+                c.setRegister(r, W, selector);
+                c.emit(0x8E, 0xC0 | (sreg << 3) | r).text("mov " + name + ", " + selector);
+            }
+            case 1 -> {
+                c.mem[0xE00] = (byte) selector;
+                c.mem[0xE01] = (byte) (selector >>> 8);
+                c.prefix(rnd.nextInt(4) == 0 ? W : D);
+                c.emit(sreg == 3 ? 0x1F : 0x07).text("pop " + name + " " + selector);
+            }
+            case 2 -> {
+                int size = rnd.nextInt(3) == 0 ? W : D;
+                c.prefix(size);
+                int[] ops = {0x06, 0x0E, 0x16, 0x1E}; // ES, CS, SS, DS
+                c.emit(ops[rnd.nextInt(4)]).text(sized("push sreg", size));
+            }
+            case 3 -> {
+                int size = rnd.nextInt(3) == 0 ? W : D;
+                c.prefix(size);
+                c.emit(0x8C);
+                c.rm(rnd.nextInt(4), size); // ES, CS, SS, DS
+                c.text(sized("mov rm, sreg", size));
+            }
+            case 4 -> {
+                int r = c.register(D);
+                Operand m = c.emit(sreg == 3 ? 0xC5 : 0xC4).memory(r, D);
+                c.set(new Operand(false, m.index() + 4, W), selector);
+                c.text((sreg == 3 ? "lds " : "les ") + selector);
+            }
+            case 5 -> {
+                // ARPL raises the destination's RPL to the source's; ZF says whether it did.
+                c.emit(0x63);
+                Operand dest = c.rm(c.register(W), W);
+                c.set(dest, selector | (c.value() & 0xFFF8));
+                c.text("arpl");
+            }
+            default -> {
+                int r = c.register(D);
+                c.setRegister(r, W, selector);
+                c.emit(0x8E, 0xC0 | (sreg << 3) | r);
+                // then read through it: mov eax, [ebx] (DS) or [edi] via ES override
+                c.regs[3] = Layout.MEM + 0x100;
+                if (r == 3) {
+                    c.regs[3] = (c.regs[3] & 0xFFFF0000) | selector;
+                }
+                c.emit(sreg == 3 ? 0x8B : 0x26, sreg == 3 ? 0x03 : 0x8B);
+                if (sreg == 0) {
+                    c.emit(0x03);
+                }
+                c.text("mov " + name + ", " + selector + "; read through it");
+            }
+        }
+        return c;
+    }
+
     /** MOVZX, MOVSX, CBW/CWDE, CWD/CDQ. */
     private static CaseBuilder extend(CaseBuilder c) {
         Random rnd = c.rnd;
@@ -505,7 +762,7 @@ enum Family {
      */
     private static CaseBuilder fault(CaseBuilder c) {
         Random rnd = c.rnd;
-        int kind = rnd.nextInt(12);
+        int kind = rnd.nextInt(16);
         if (kind != 8 && rnd.nextBoolean()) {
             alu(c); // some state change before the fault (BOUND's address must stay put)
             c.registersOnly = true;
@@ -520,13 +777,14 @@ enum Family {
             case 6 -> c.emit(0xCC).text("int3");
             case 7 -> c.emit(0xCE).text("into");
             case 8 -> {
-                int r = c.register(D);
-                Operand m = c.emit(0x62).memory(r, D);
+                int size = rnd.nextInt(3) == 0 ? W : D;
+                int r = c.register(size);
+                Operand m = c.prefix(size).emit(0x62).memory(r, size);
                 int lower = c.value();
-                c.set(m, lower);
-                c.set(new Operand(false, m.index() + 4, D), lower + rnd.nextInt(100));
-                c.regs[r] = lower + rnd.nextInt(200) - 50;
-                c.text("bound");
+                c.set(new Operand(false, m.index(), size), lower);
+                c.set(new Operand(false, m.index() + size, size), lower + rnd.nextInt(100));
+                c.setRegister(r, size, lower + rnd.nextInt(200) - 50);
+                c.text(sized("bound", size));
             }
             case 9 -> c.emit(0xF0, 0x01, 0xC0 | rnd.nextInt(64)).text("lock add reg");
             case 10 -> {
@@ -535,6 +793,30 @@ enum Family {
                 c.emit(rnd.nextBoolean() ? 0x8B : 0x89, 0x05 | (c.register(D) << 3))
                         .imm(4, address);
                 c.text("mov unmapped");
+            }
+            case 11 -> {
+                // Instructions longer than 15 bytes raise #GP (SDM vol. 2, 2.3.11).
+                int prefixes = 10 + rnd.nextInt(6);
+                for (int i = 0; i < prefixes; i++) {
+                    c.emit(0x3E);
+                }
+                c.emit(0x81, 0xC0 | c.register(D))
+                        .imm(4, c.value())
+                        .text(prefixes + " prefixes + add imm32");
+            }
+            case 12 -> c.emit(0x0F, 0xC7, 0xC8 | rnd.nextInt(8)).text("cmpxchg8b reg");
+            case 15 -> {
+                // INT n through a gate of DPL 0: #GP. Linux lets user code use only 3, 4 and 0x80.
+                int vector;
+                do {
+                    vector = rnd.nextInt(256);
+                } while (vector == 3 || vector == 4 || vector == 0x80);
+                c.emit(0xCD, vector).text("int " + vector);
+            }
+            case 13 -> {
+                c.emit(0xF0, 0x0F, 0xA3);
+                c.rm(c.register(D), D);
+                c.text("lock bt");
             }
             default -> c.emit(0x0F, 0xFF, 0xC0).text("ud0");
         }

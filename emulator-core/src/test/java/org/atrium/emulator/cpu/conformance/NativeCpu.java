@@ -79,7 +79,7 @@ final class NativeCpu {
             List<Outcome> outcomes = new ArrayList<>(cases.size());
             try (DataInputStream in =
                     new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16))) {
-                byte[] head = new byte[13 * 4];
+                byte[] head = new byte[14 * 4];
                 for (int i = 0; i < cases.size(); i++) {
                     in.readFully(head);
                     byte[] memory = new byte[Layout.MEM_SIZE];
@@ -94,7 +94,8 @@ final class NativeCpu {
                     }
                     int eip = b.getInt();
                     int eflags = b.getInt();
-                    outcomes.add(new Outcome(vector, address, regs, eip, eflags, memory));
+                    int segments = b.getInt();
+                    outcomes.add(new Outcome(vector, address, regs, eip, eflags, segments, memory));
                 }
             } catch (IOException e) {
                 String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

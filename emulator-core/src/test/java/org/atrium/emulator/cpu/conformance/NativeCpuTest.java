@@ -65,7 +65,8 @@ class NativeCpuTest {
     @Test
     void comparisonSeesEveryKindOfDifference() {
         TestCase c = testCase(new int[] {0x90}, 0, 0, 0x202);
-        Outcome base = new Outcome(-1, 0, new int[8], 1, 0x202, new byte[Layout.MEM_SIZE]);
+        Outcome base =
+                new Outcome(-1, 0, new int[8], 1, 0x202, 0x2B002B, new byte[Layout.MEM_SIZE]);
         assertNull(CpuConformanceTest.compare(c, base, base));
         byte[] mem = new byte[Layout.MEM_SIZE];
         mem[100] = 1;
@@ -73,15 +74,24 @@ class NativeCpuTest {
         regs[7] = 1;
         assertNotNull(
                 CpuConformanceTest.compare(
-                        c, base, new Outcome(-1, 0, regs, 1, 0x202, base.memory())));
+                        c, base, new Outcome(-1, 0, regs, 1, 0x202, 0x2B002B, base.memory())));
         assertNotNull(
                 CpuConformanceTest.compare(
-                        c, base, new Outcome(-1, 0, base.registers(), 1, 0x203, base.memory())));
+                        c,
+                        base,
+                        new Outcome(-1, 0, base.registers(), 1, 0x203, 0x2B002B, base.memory())));
         assertNotNull(
                 CpuConformanceTest.compare(
-                        c, base, new Outcome(-1, 0, base.registers(), 1, 0x202, mem)));
+                        c, base, new Outcome(-1, 0, base.registers(), 1, 0x202, 0x2B002B, mem)));
         assertNotNull(
                 CpuConformanceTest.compare(
-                        c, base, new Outcome(6, 0, base.registers(), 1, 0x202, base.memory())));
+                        c,
+                        base,
+                        new Outcome(-1, 0, base.registers(), 1, 0x202, 0x2B, base.memory())));
+        assertNotNull(
+                CpuConformanceTest.compare(
+                        c,
+                        base,
+                        new Outcome(6, 0, base.registers(), 1, 0x202, 0x2B002B, base.memory())));
     }
 }

@@ -7,6 +7,13 @@ package org.atrium.emulator.cpu.conformance;
  * @param faultAddress for a page fault (vector 14), the linear address that was not mapped
  * @param registers EAX..EDI at the end or at the faulting instruction
  * @param eipOffset EIP relative to {@link Layout#CODE}
+ * @param segments the DS selector in the low half, ES in the high half
  */
 record Outcome(
-        int vector, int faultAddress, int[] registers, int eipOffset, int eflags, byte[] memory) {}
+        int vector,
+        int faultAddress,
+        int[] registers,
+        int eipOffset,
+        int eflags,
+        int segments,
+        byte[] memory) {}
