@@ -71,6 +71,7 @@ final class PcBoard implements AutoCloseable {
     private final DisplaySurface display;
     private final Map<BusDevice, MemoryMap.Window> memoryWindows = new HashMap<>();
     private final Map<BusDevice, int[]> ioWindows = new HashMap<>();
+    private final long romBytes;
     private boolean keyboardA20 = true;
     private boolean portA20;
 
@@ -87,7 +88,9 @@ final class PcBoard implements AutoCloseable {
             VideoAdapter video)
             throws IOException {
         long ramBytes = config.memoryMiB() * MIB;
-        memory = new MemoryMap(ramBytes, Files.readAllBytes(config.bios()));
+        byte[] biosImage = Files.readAllBytes(config.bios());
+        romBytes = biosImage.length;
+        memory = new MemoryMap(ramBytes, biosImage);
         byte[] vgaBios = config.vgaBios() == null ? null : Files.readAllBytes(config.vgaBios());
 
         // Interrupt controllers: master 0x20, slave 0xA0, edge/level control 0x4D0.
@@ -251,6 +254,11 @@ final class PcBoard implements AutoCloseable {
 
     PhysicalMemory memory() {
         return memory;
+    }
+
+    /** Size of the BIOS ROM mapped just below 4 GiB. */
+    long romBytes() {
+        return romBytes;
     }
 
     IoPorts ports() {

@@ -3,12 +3,15 @@ package org.atrium.emulator.machine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.atrium.emulator.boot.BzImage;
+import org.atrium.emulator.boot.LinuxLoader;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
@@ -46,6 +49,8 @@ public final class PcMachine {
     private final ConcurrentLinkedQueue<Integer> serialIn = new ConcurrentLinkedQueue<>();
     private final List<ExitListener> exitListeners = new CopyOnWriteArrayList<>();
     private final KeyboardInput keyboard;
+    private final BzImage kernel;
+    private final byte[] initrd;
     private final PointerInput pointer = (x, y, buttons) -> {};
 
     private volatile MachineState state = MachineState.CREATED;
@@ -73,6 +78,10 @@ public final class PcMachine {
             throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         this.processors = Objects.requireNonNull(processors, "processors");
+        // A bad kernel is refused here, with the loader's message, before anything runs.
+        this.kernel =
+                config.kernel() == null ? null : BzImage.parse(Files.readAllBytes(config.kernel()));
+        this.initrd = config.initrd() == null ? null : Files.readAllBytes(config.initrd());
         this.clock = new VirtualClock(hostTime::monotonicNanos);
         this.board =
                 new PcBoard(
@@ -270,7 +279,7 @@ public final class PcMachine {
                             display[0].arm(now + DISPLAY_PERIOD_NANOS);
                         });
         display[0].arm(clock.nanos() + DISPLAY_PERIOD_NANOS);
-        cpu.reset();
+        powerOn(cpu);
         while (true) {
             if (stopRequested) {
                 return ExitReason.STOPPED_BY_HOST;
@@ -286,7 +295,7 @@ public final class PcMachine {
             if (resetRequested) {
                 resetRequested = false;
                 board.reset();
-                cpu.reset();
+                powerOn(cpu);
             }
             for (Runnable action; (action = inbox.poll()) != null; ) {
                 action.run();
@@ -306,6 +315,25 @@ public final class PcMachine {
             if (cpu.shutdownRequested()) {
                 return ExitReason.TRIPLE_FAULT;
             }
+        }
+    }
+
+    /**
+     * Resets the CPU; for a direct kernel boot, also loads the kernel afresh (a reboot starts it
+     * again) and puts the CPU where the 32-bit boot protocol starts it.
+     */
+    private void powerOn(Processor cpu) {
+        cpu.reset();
+        if (kernel != null) {
+            long ramBytes = config.memoryMiB() * (1L << 20);
+            cpu.enter(
+                    LinuxLoader.load(
+                            board.memory(),
+                            ramBytes,
+                            LinuxLoader.pcMemoryMap(ramBytes, board.romBytes()),
+                            kernel,
+                            initrd,
+                            config.commandLine()));
         }
     }
 
