@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param memoryMiB guest RAM in MiB, 2 to 3584 (the PCI hole starts at 3.5 GiB)
  * @param bios the system BIOS image (SeaBIOS {@code bios.bin}); a multiple of 64 KiB, at most 16
- *     MiB; mapped just below 4 GiB and its top 128 KiB also at 0xE0000
+ *     MiB; mapped just below 4 GiB and its top 128 KiB also at 0xE0000. Optional with a kernel,
+ *     which needs no BIOS: then a blank 64 KiB ROM takes its place
  * @param vgaBios the VGA option ROM served by the display adapter's PCI ROM BAR, or {@code null}
  *     for none
  * @param kernel a Linux bzImage to boot directly (32-bit boot protocol, no BIOS code runs; the BIOS
@@ -31,7 +32,9 @@ public record MachineConfig(
                             + ", got "
                             + memoryMiB);
         }
-        Objects.requireNonNull(bios, "bios");
+        if (kernel == null) {
+            Objects.requireNonNull(bios, "bios");
+        }
         if (kernel == null && (initrd != null || commandLine != null)) {
             throw new IllegalArgumentException("initrd and commandLine need a kernel");
         }

@@ -88,7 +88,9 @@ final class PcBoard implements AutoCloseable {
             VideoAdapter video)
             throws IOException {
         long ramBytes = config.memoryMiB() * MIB;
-        byte[] biosImage = Files.readAllBytes(config.bios());
+        // A directly booted kernel runs no firmware: a blank ROM fills the BIOS's place then.
+        byte[] biosImage =
+                config.bios() == null ? new byte[0x10000] : Files.readAllBytes(config.bios());
         romBytes = biosImage.length;
         memory = new MemoryMap(ramBytes, biosImage);
         byte[] vgaBios = config.vgaBios() == null ? null : Files.readAllBytes(config.vgaBios());
