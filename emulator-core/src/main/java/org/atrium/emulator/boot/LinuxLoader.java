@@ -22,6 +22,7 @@ public final class LinuxLoader {
 
     private static final long MIB = 1 << 20;
     // boot_params offsets (arch/x86/include/uapi/asm/bootparam.h).
+    private static final int ACPI_RSDP_ADDR = 0x070;
     private static final int ALT_MEM_K = 0x1E0;
     private static final int E820_ENTRIES = 0x1E8;
     private static final int TYPE_OF_LOADER = 0x210;
@@ -58,6 +59,7 @@ public final class LinuxLoader {
      * @param ramBytes RAM size, which bounds the kernel and the initrd
      * @param initrd the initial RAM disk, or {@code null}
      * @param commandLine the kernel command line, or {@code null} for an empty one
+     * @param acpiRsdp the address of the ACPI RSDP the kernel is to use, or 0 for none
      * @throws InvalidKernelException if the kernel, initrd or command line do not fit
      */
     public static Flat32Entry load(
@@ -66,7 +68,8 @@ public final class LinuxLoader {
             List<E820Entry> memoryMap,
             BzImage kernel,
             byte[] initrd,
-            String commandLine) {
+            String commandLine,
+            int acpiRsdp) {
         byte[] cmdline =
                 (commandLine == null ? "" : commandLine).getBytes(StandardCharsets.US_ASCII);
         if (cmdline.length > kernel.cmdlineSize()) {
@@ -118,6 +121,7 @@ public final class LinuxLoader {
         putInt(zeroPage, RAMDISK_IMAGE, (int) initrdBase);
         putInt(zeroPage, RAMDISK_SIZE, initrd == null ? 0 : initrd.length);
         putInt(zeroPage, CMD_LINE_PTR, CMDLINE);
+        putInt(zeroPage, ACPI_RSDP_ADDR, acpiRsdp);
         putInt(zeroPage, ALT_MEM_K, (int) Math.min((ramBytes - MIB) >> 10, 0xFFFFFFFFL));
         zeroPage[E820_ENTRIES] = (byte) memoryMap.size();
         int at = E820_TABLE;

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
+import org.atrium.emulator.boot.AcpiTables;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.cpu.InterruptSource;
 import org.atrium.emulator.device.AbsentDevice;
+import org.atrium.emulator.device.acpi.AcpiPm;
 import org.atrium.emulator.device.chipset.I440fx;
 import org.atrium.emulator.device.chipset.Piix3;
 import org.atrium.emulator.device.chipset.SpeakerTimerControl;
@@ -53,6 +55,11 @@ final class PcBoard implements AutoCloseable {
     private static final int IRQ_COM1 = 4;
     private static final int IRQ_RTC = 8;
     private static final int IRQ_MOUSE = 12;
+    private static final int IRQ_SCI = 9;
+
+    // ACPI fixed hardware: the PM base QEMU's PIIX4 uses; the tables sit in the reserved EBDA KiB.
+    private static final int ACPI_PM_PORT = 0x600;
+    private static final int ACPI_TABLES = 0x9FC00;
 
     private final MemoryMap memory;
     private final IoPortMap ports = new IoPortMap();
@@ -62,6 +69,7 @@ final class PcBoard implements AutoCloseable {
     private final SystemControlPortA portA;
     private final Mc146818 rtc;
     private final Uart16550 com1;
+    private final AcpiPm acpiPm;
     private final Ps2Keyboard keyboard;
     private final I8042 keyboardController;
     private final PciBus pci;
@@ -211,6 +219,9 @@ final class PcBoard implements AutoCloseable {
             display = new BlankDisplay();
         }
 
+        acpiPm = new AcpiPm(time, events::powerOffRequested);
+        ports.map(ACPI_PM_PORT, AcpiPm.BLOCK_SIZE, acpiPm);
+
         ports.map(0x402, 1, new DebugConsole(events::debugConsole));
         AbsentDevice absent = new AbsentDevice();
         ports.map(0x00, 0x10, absent); // 8237 DMA controller 1
@@ -258,6 +269,14 @@ final class PcBoard implements AutoCloseable {
         return memory;
     }
 
+    /**
+     * Writes ACPI tables describing this board's power-management registers into RAM, for a kernel
+     * booted without firmware; returns the RSDP's address.
+     */
+    int writeAcpiTables() {
+        return AcpiTables.write(memory, ACPI_TABLES, ACPI_PM_PORT, IRQ_SCI);
+    }
+
     /** Size of the BIOS ROM mapped just below 4 GiB. */
     long romBytes() {
         return romBytes;
@@ -299,6 +318,7 @@ final class PcBoard implements AutoCloseable {
         portA.reset();
         rtc.reset();
         com1.reset();
+        acpiPm.reset();
         keyboardController.reset();
         pci.reset();
         hostBridge.reset();

@@ -29,7 +29,9 @@ import org.atrium.emulator.time.VirtualClock;
  * triple fault or an emulator error end in {@code STOPPED}, after which exit listeners are told
  * once. {@link #reset()} pulses the reset line of a running or paused machine.
  *
- * <p>Not yet: a PS/2 mouse ({@link #pointer()} accepts and drops events), power-off (no ACPI).
+ * <p>Not yet: a PS/2 mouse ({@link #pointer()} accepts and drops events). Power-off works through
+ * the ACPI PM registers, which only a directly booted kernel learns about (from the loader's ACPI
+ * tables).
  */
 public final class PcMachine {
     /** Instructions run between two looks at timers and host input. */
@@ -57,6 +59,7 @@ public final class PcMachine {
     private volatile boolean pauseRequested;
     private volatile boolean stopRequested;
     private volatile boolean resetRequested;
+    private volatile boolean powerOffRequested;
     private Thread thread;
 
     /** A machine on the host's real clocks. */
@@ -102,6 +105,11 @@ public final class PcMachine {
                             @Override
                             public void resetRequested() {
                                 resetRequested = true;
+                            }
+
+                            @Override
+                            public void powerOffRequested() {
+                                powerOffRequested = true;
                             }
                         });
         KeyboardInput boardKeyboard = board.keyboard();
@@ -312,6 +320,9 @@ public final class PcMachine {
                 continue;
             }
             cpu.run(SLICE);
+            if (powerOffRequested) {
+                return ExitReason.POWER_OFF;
+            }
             if (cpu.shutdownRequested()) {
                 return ExitReason.TRIPLE_FAULT;
             }
@@ -333,7 +344,8 @@ public final class PcMachine {
                             LinuxLoader.pcMemoryMap(ramBytes, board.romBytes()),
                             kernel,
                             initrd,
-                            config.commandLine()));
+                            config.commandLine(),
+                            board.writeAcpiTables()));
         }
     }
 

@@ -62,7 +62,8 @@ class LinuxLoaderTest {
                 LinuxLoader.pcMemoryMap(RAM, ROM),
                 BzImage.parse(image.build()),
                 initrd,
-                cmdline);
+                cmdline,
+                0x9FC40);
     }
 
     @Test
@@ -83,6 +84,7 @@ class LinuxLoaderTest {
         assertEquals(0x53726448, ram.read32(bp + 0x202), "setup header copied");
         assertEquals(0xFF, ram.read8(bp + 0x210), "type_of_loader");
         assertEquals(BzImage.LOADED_HIGH, ram.read8(bp + 0x211), "loadflags");
+        assertEquals(0x9FC40, ram.read32(bp + 0x070), "acpi_rsdp_addr");
 
         int cmdPtr = ram.read32(bp + 0x228);
         byte[] cmd = new byte[14];
