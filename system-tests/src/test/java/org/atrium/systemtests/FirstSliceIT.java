@@ -72,7 +72,9 @@ class FirstSliceIT {
     @Test
     @Order(2)
     void aWrongPasswordGetsAClearError() {
-        signIn(credentials.get("demo user"), "not-" + credentials.get("demo user password"));
+        signIn(
+                credentials.get("demo.user.username"),
+                "not-" + credentials.get("demo.user.password"));
         WebElement error =
                 wait(Duration.ofSeconds(20))
                         .until(d -> visible(d.findElements(By.id("login-error"))));
@@ -85,7 +87,7 @@ class FirstSliceIT {
     @Test
     @Order(3)
     void theDemoUserConnectsAndSeesTheFirmwareOfAnEmulatedPc() {
-        signIn(credentials.get("demo user"), credentials.get("demo user password"));
+        signIn(credentials.get("demo.user.username"), credentials.get("demo.user.password"));
         WebElement connect =
                 wait(Duration.ofSeconds(30))
                         .until(

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -111,20 +112,17 @@ final class Platform implements AutoCloseable {
         return String.join("\n", output);
     }
 
-    /**
-     * What the launcher printed; the demo credentials are read from the file it prints them from.
-     */
+    /** The demo accounts the broker generated on first start, from the file the launcher prints. */
     Map<String, String> demoCredentials() throws IOException {
-        Map<String, String> values = new HashMap<>();
-        for (String line :
-                Files.readAllLines(
+        Properties values = new Properties();
+        try (var reader =
+                Files.newBufferedReader(
                         stateDir.resolve("broker/demo-credentials.txt"), StandardCharsets.UTF_8)) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                values.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-            }
+            values.load(reader);
         }
-        return values;
+        Map<String, String> result = new HashMap<>();
+        values.stringPropertyNames().forEach(key -> result.put(key, values.getProperty(key)));
+        return result;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -34,7 +34,7 @@ class RestartIT {
             var ready = second.get("/q/health/ready");
             assertEquals(200, ready.statusCode(), ready.body());
             var credentials = second.demoCredentials();
-            assertTrue(credentials.containsKey("demo user"), credentials.toString());
+            assertTrue(credentials.containsKey("demo.user.password"), credentials.toString());
 
             String before = Files.readString(state.resolve("broker/demo-credentials.txt"));
             second.close();

@@ -9,13 +9,13 @@ import org.atrium.emulator.bus.PhysicalMemory;
 
 /**
  * An i686-class x86 CPU interpreter (Intel SDM vol. 3: real mode, 16/32-bit protected mode,
- * two-level paging without a TLB). One decoder drives a switch-based interpreter; arithmetic flags
- * are computed lazily from the last operation ({@link #eflags()} materialises them).
+ * two-level paging with 4 KiB and 4 MiB pages behind a software TLB). One decoder drives a
+ * switch-based interpreter; arithmetic flags are computed lazily from the last operation ({@link
+ * #eflags()} materialises them).
  *
  * <p>Left out for now: virtual-8086 mode, task switches (LTR only loads TR), call/task gates on far
- * CALL/JMP, the I/O permission bitmap (only IOPL is checked), expand-down segments (treated as
- * expand-up), segment read/write-permission checks on data access, debug registers beyond storage,
- * the x87 as {@link X87} describes, SMM, MMX/SSE.
+ * CALL/JMP, debug-register breakpoints (TF single-step is modelled), the x87 as {@link X87}
+ * describes, SMM, MMX/SSE.
  */
 public final class Cpu {
     // Register numbers as encoded in ModRM.
@@ -30,7 +30,9 @@ public final class Cpu {
 
     static final int CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10;
     static final int CR0_WP = 0x10000, CR0_PG = 0x80000000;
-    static final int CR4_TSD = 4, CR4_PSE = 0x10;
+    // CR4.PGE is accepted: global entries may always be flushed, so flushing them with the rest on
+    // a CR3 write is correct, only slower than a TLB that keeps them.
+    static final int CR4_TSD = 4, CR4_PSE = 0x10, CR4_PGE = 0x80;
 
     // Operand sizes.
     private static final int B = 0, W = 1, D = 2;
@@ -89,6 +91,14 @@ public final class Cpu {
     private final X87 x87 = new X87();
     private final X87.Host x87Host = new X87Operand();
 
+    // Software TLB: direct-mapped by linear page; empty slots hold 0, filled ones the page number +
+    // 1.
+    private static final int TLB_SIZE = 4096;
+    private static final byte TLB_USER = 1, TLB_WRITABLE = 2, TLB_DIRTY = 4;
+    private final int[] tlbPage = new int[TLB_SIZE];
+    private final int[] tlbFrame = new int[TLB_SIZE];
+    private final byte[] tlbBits = new byte[TLB_SIZE];
+
     // Lazy flags: which arithmetic flags are to be computed from the last operation.
     private int lazyMask;
     private int lazyOp, lazyA, lazyB, lazyRes, lazySize;
@@ -99,6 +109,9 @@ public final class Cpu {
     private boolean shutdown;
     private boolean nmiPending, nmiBlocked;
     private boolean interruptShadow;
+    // Set when the current instruction delivered an interrupt (INT n clears TF: no single-step
+    // trap).
+    private boolean delivered;
     private CpuFailure failure;
 
     // Per-instruction decode state.
@@ -138,6 +151,7 @@ public final class Cpu {
         lazyMask = 0;
         cr0 = 0x60000010;
         cr2 = cr3 = cr4 = 0;
+        flushTlb();
         Arrays.fill(dr, 0);
         dr[6] = 0xFFFF0FF0;
         dr[7] = 0x400;
@@ -196,8 +210,15 @@ public final class Cpu {
                     break;
                 }
                 startEip = eip;
+                boolean singleStep = (eflags & TF) != 0;
+                delivered = false;
                 try {
                     step();
+                    if (singleStep && !delivered) {
+                        // TF set before the instruction: #DB trap after it (SDM vol. 3, 17.3.1.4).
+                        dr[6] |= 0x4000;
+                        deliver(1, INT_EXCEPTION, false, 0, eip);
+                    }
                 } catch (CpuFault f) {
                     deliverException(f.vector, f.hasErrorCode, f.errorCode);
                     if (shutdown) {
@@ -504,6 +525,7 @@ public final class Cpu {
         cr3 = st.cr3();
         cr4 = st.cr4();
         cpl = st.cpl();
+        flushTlb();
         tscOffset = st.tscOffset();
         sysenterCs = st.sysenterCs();
         sysenterEsp = st.sysenterEsp();
@@ -699,11 +721,40 @@ public final class Cpu {
 
     /** Checks an access against a segment's cache and returns its linear address. */
     private int linear(int seg, int off, int len) {
+        return checkedLinear(seg, off, len, ACCESS_READ);
+    }
+
+    private static final int ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2;
+
+    /**
+     * Checks an access against a segment's cache (presence, type in protected mode, limit with
+     * expand-down data segments) and returns its linear address.
+     */
+    private int checkedLinear(int seg, int off, int len, int access) {
         int attr = segAttr[seg];
-        if ((attr & ATTR_P) == 0 && (cr0 & CR0_PE) != 0) {
-            throw seg == SS ? exc(12, 0) : gp(0);
+        if ((cr0 & CR0_PE) != 0 && (eflags & VM) == 0) {
+            if ((attr & ATTR_P) == 0) {
+                throw seg == SS ? exc(12, 0) : gp(0);
+            }
+            boolean code = (attr & ATTR_CODE) != 0;
+            if (access == ACCESS_WRITE
+                    ? code || (attr & ATTR_WRITE_READ) == 0
+                    : access == ACCESS_READ && code && (attr & ATTR_WRITE_READ) == 0) {
+                throw seg == SS ? exc(12, 0) : gp(0);
+            }
         }
-        if ((off & 0xFFFFFFFFL) + (len - 1) > (segLimit[seg] & 0xFFFFFFFFL)) {
+        long first = off & 0xFFFFFFFFL;
+        long last = first + (len - 1);
+        long limit = segLimit[seg] & 0xFFFFFFFFL;
+        boolean outside;
+        if ((attr & (ATTR_S | ATTR_CODE | ATTR_CONFORMING)) == (ATTR_S | ATTR_CONFORMING)) {
+            // Expand-down data segment: valid offsets lie above the limit.
+            long upper = (attr & ATTR_DB) != 0 ? 0xFFFFFFFFL : 0xFFFFL;
+            outside = first <= limit || last > upper;
+        } else {
+            outside = last > limit;
+        }
+        if (outside) {
             throw seg == SS ? exc(12, 0) : gp(0);
         }
         return segBase[seg] + off;
@@ -714,6 +765,27 @@ public final class Cpu {
         if ((cr0 & CR0_PG) == 0) {
             return lin;
         }
+        int page = lin >>> 12;
+        int slot = page & (TLB_SIZE - 1);
+        if (tlbPage[slot] == page + 1) {
+            int bits = tlbBits[slot];
+            boolean user = cpl == 3;
+            boolean readOk = !user || (bits & TLB_USER) != 0;
+            boolean writeOk =
+                    (bits & TLB_DIRTY) != 0
+                            && ((bits & TLB_WRITABLE) != 0 || (!user && (cr0 & CR0_WP) == 0));
+            if (readOk && (!write || writeOk)) {
+                return tlbFrame[slot] | (lin & 0xFFF);
+            }
+        }
+        return walk(lin, write);
+    }
+
+    /**
+     * Walks the two-level page tables, setting accessed and dirty bits, and caches the result in
+     * the TLB (a write through a clean entry walks again to set the dirty bit).
+     */
+    private int walk(int lin, boolean write) {
         boolean user = cpl == 3;
         int pdeAddr = (cr3 & 0xFFFFF000) + ((lin >>> 22) << 2);
         int pde = memory.read32(pdeAddr);
@@ -726,7 +798,9 @@ public final class Cpu {
             if (upd != pde) {
                 memory.write32(pdeAddr, upd);
             }
-            return (pde & 0xFFC00000) | (lin & 0x3FFFFF);
+            int frame = (pde & 0xFFC00000) | (lin & 0x3FF000);
+            fillTlb(lin, frame, pde, upd);
+            return frame | (lin & 0xFFF);
         }
         int pteAddr = (pde & 0xFFFFF000) + (((lin >>> 12) & 0x3FF) << 2);
         int pte = memory.read32(pteAddr);
@@ -741,7 +815,32 @@ public final class Cpu {
         if (upd != pte) {
             memory.write32(pteAddr, upd);
         }
+        fillTlb(lin, pte & 0xFFFFF000, pde & pte, upd);
         return (pte & 0xFFFFF000) | (lin & 0xFFF);
+    }
+
+    private void fillTlb(int lin, int frame, int permissions, int entry) {
+        int page = lin >>> 12;
+        int slot = page & (TLB_SIZE - 1);
+        tlbPage[slot] = page + 1;
+        tlbFrame[slot] = frame;
+        tlbBits[slot] =
+                (byte)
+                        (((permissions & 4) != 0 ? TLB_USER : 0)
+                                | ((permissions & 2) != 0 ? TLB_WRITABLE : 0)
+                                | ((entry & 0x40) != 0 ? TLB_DIRTY : 0));
+    }
+
+    private void flushTlb() {
+        Arrays.fill(tlbPage, 0);
+    }
+
+    private void flushTlbPage(int lin) {
+        int page = lin >>> 12;
+        int slot = page & (TLB_SIZE - 1);
+        if (tlbPage[slot] == page + 1) {
+            tlbPage[slot] = 0;
+        }
     }
 
     private void checkPageAccess(int lin, int pde, int pte, boolean write, boolean user) {
@@ -820,15 +919,15 @@ public final class Cpu {
     }
 
     private void write8(int seg, int off, int v) {
-        writeLinear8(linear(seg, off, 1), v);
+        writeLinear8(checkedLinear(seg, off, 1, ACCESS_WRITE), v);
     }
 
     private void write16(int seg, int off, int v) {
-        writeLinear16(linear(seg, off, 2), v);
+        writeLinear16(checkedLinear(seg, off, 2, ACCESS_WRITE), v);
     }
 
     private void write32(int seg, int off, int v) {
-        writeLinear32(linear(seg, off, 4), v);
+        writeLinear32(checkedLinear(seg, off, 4, ACCESS_WRITE), v);
     }
 
     private int readMem(int size, int seg, int off) {
@@ -858,20 +957,30 @@ public final class Cpu {
         }
     }
 
+    private int readSystem16(int lin) {
+        int saved = cpl;
+        cpl = 0;
+        try {
+            return readLinear16(lin);
+        } finally {
+            cpl = saved;
+        }
+    }
+
     private int fetch8() {
-        int v = readLinear8(linear(CS, eip, 1));
+        int v = readLinear8(checkedLinear(CS, eip, 1, ACCESS_FETCH));
         eip++;
         return v;
     }
 
     private int fetch16() {
-        int v = readLinear16(linear(CS, eip, 2));
+        int v = readLinear16(checkedLinear(CS, eip, 2, ACCESS_FETCH));
         eip += 2;
         return v;
     }
 
     private int fetch32() {
-        int v = readLinear32(linear(CS, eip, 4));
+        int v = readLinear32(checkedLinear(CS, eip, 4, ACCESS_FETCH));
         eip += 4;
         return v;
     }
@@ -1454,6 +1563,7 @@ public final class Cpu {
      * resumes at.
      */
     private void deliver(int vector, int kind, boolean hasError, int errorCode, int returnEip) {
+        delivered = true;
         int flags = materializedFlags();
         if (realMode()) {
             if (vector * 4 + 3 > (idtLimit & 0xFFFFFFFFL)) {
@@ -1621,6 +1731,7 @@ public final class Cpu {
         addr32 = d;
         segOverride = -1;
         rep = 0;
+        boolean lock = false;
         int b;
         for (; ; ) {
             b = fetch8();
@@ -1633,9 +1744,12 @@ public final class Cpu {
                 case 0x65 -> segOverride = GS;
                 case 0x66 -> op32 = !d;
                 case 0x67 -> addr32 = !d;
-                case 0xF0 -> {}
+                case 0xF0 -> lock = true;
                 case 0xF2, 0xF3 -> rep = b;
                 default -> {
+                    if (lock) {
+                        checkLock(b);
+                    }
                     execute(b);
                     return;
                 }
@@ -1643,6 +1757,59 @@ public final class Cpu {
             if (eip - startEip > 15) {
                 throw gp(0);
             }
+        }
+    }
+
+    /**
+     * LOCK is valid only on the read-modify-write instructions the SDM lists (vol. 2, LOCK) and
+     * only with a memory destination; anything else raises #UD before the instruction runs.
+     */
+    private void checkLock(int op) {
+        int save = eip;
+        boolean ok;
+        int modrm;
+        if (op == 0x0F) {
+            int op2 = fetch8();
+            modrm = fetch8();
+            int regField = (modrm >> 3) & 7;
+            ok =
+                    switch (op2) {
+                        case 0xAB, 0xB3, 0xBB, 0xB0, 0xB1, 0xC0, 0xC1 -> true;
+                        case 0xBA -> regField >= 5;
+                        case 0xC7 -> regField == 1;
+                        default -> false;
+                    };
+        } else {
+            modrm = fetch8();
+            int regField = (modrm >> 3) & 7;
+            ok =
+                    switch (op) {
+                        case 0x00,
+                                0x01,
+                                0x08,
+                                0x09,
+                                0x10,
+                                0x11,
+                                0x18,
+                                0x19,
+                                0x20,
+                                0x21,
+                                0x28,
+                                0x29,
+                                0x30,
+                                0x31,
+                                0x86,
+                                0x87 ->
+                                true;
+                        case 0x80, 0x81, 0x82, 0x83 -> regField != 7;
+                        case 0xF6, 0xF7 -> regField == 2 || regField == 3;
+                        case 0xFE, 0xFF -> regField <= 1;
+                        default -> false;
+                    };
+        }
+        eip = save;
+        if (!ok || modrm >> 6 == 3) {
+            throw ud();
         }
     }
 
@@ -1955,22 +2122,22 @@ public final class Cpu {
             }
             case 0xE4 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, 1);
                 setReg(B, EAX, io.in(port, 1));
             }
             case 0xE5 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, BYTES[osz]);
                 setReg(osz, EAX, io.in(port, BYTES[osz]));
             }
             case 0xE6 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, 1);
                 io.out(port, 1, regs[EAX] & 0xFF);
             }
             case 0xE7 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, BYTES[osz]);
                 io.out(port, BYTES[osz], getReg(osz, EAX));
             }
             case 0xE8 -> {
@@ -1986,19 +2153,19 @@ public final class Cpu {
             }
             case 0xEB -> jumpRelative((byte) fetch8());
             case 0xEC -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, 1);
                 setReg(B, EAX, io.in(regs[EDX] & 0xFFFF, 1));
             }
             case 0xED -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, BYTES[osz]);
                 setReg(osz, EAX, io.in(regs[EDX] & 0xFFFF, BYTES[osz]));
             }
             case 0xEE -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, 1);
                 io.out(regs[EDX] & 0xFFFF, 1, regs[EAX] & 0xFF);
             }
             case 0xEF -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, BYTES[osz]);
                 io.out(regs[EDX] & 0xFFFF, BYTES[osz], getReg(osz, EAX));
             }
             case 0xF1 -> softwareInterruptTrap(1);
@@ -2104,8 +2271,28 @@ public final class Cpu {
         }
     }
 
-    private void checkIo() {
-        checkIopl();
+    /**
+     * IN/OUT/INS/OUTS permission: allowed when CPL <= IOPL outside virtual-8086 mode, otherwise
+     * only if the 32-bit TSS's I/O permission bitmap clears every bit of the accessed ports (SDM
+     * vol. 1, 19.5.2).
+     */
+    private void checkIo(int port, int size) {
+        if (realMode() || (!v86() && cpl <= ((eflags >> 12) & 3))) {
+            return;
+        }
+        if ((trAttr & 0x800) == 0 || (trLimit & 0xFFFFFFFFL) < 0x67) {
+            throw gp(0);
+        }
+        int mapBase = readSystem32(trBase + 0x64) >>> 16;
+        long byteOffset = mapBase + (port >>> 3);
+        if (byteOffset + 1 > (trLimit & 0xFFFFFFFFL)) {
+            throw gp(0);
+        }
+        int bits = readSystem16(trBase + (int) byteOffset);
+        int mask = ((1 << size) - 1) << (port & 7);
+        if ((bits & mask) != 0) {
+            throw gp(0);
+        }
     }
 
     private void pushf(int size) {
@@ -2465,7 +2652,7 @@ public final class Cpu {
     /** MOVS(0) CMPS(1) STOS(2) LODS(3) SCAS(4) INS(6) OUTS(7), with REP/REPE/REPNE. */
     private void stringOp(int kind, int size) {
         if (kind >= 6) {
-            checkIo();
+            checkIo(regs[EDX] & 0xFFFF, BYTES[size]);
         }
         int n = BYTES[size];
         int delta = (eflags & DF) != 0 ? -n : n;
@@ -2502,7 +2689,7 @@ public final class Cpu {
                     advance(EDI, delta, amask);
                 }
                 case 6 -> {
-                    linear(ES, di, n);
+                    checkedLinear(ES, di, n, ACCESS_WRITE);
                     writeMem(size, ES, di, io.in(regs[EDX] & 0xFFFF, n));
                     advance(EDI, delta, amask);
                 }
@@ -2607,9 +2794,7 @@ public final class Cpu {
             }
             case 0x08, 0x09 -> requirePrivilege();
             case 0x0B -> throw ud();
-            case 0x1F -> {
-                decodeModrm();
-            }
+            case 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F -> decodeModrm(); // hint NOPs (P6)
             case 0x20 -> {
                 requirePrivilege();
                 decodeModrm();
@@ -2884,14 +3069,19 @@ public final class Cpu {
                 if ((v & CR0_PE) == 0) {
                     cpl = 0;
                 }
+                flushTlb();
             }
             case 2 -> cr2 = v;
-            case 3 -> cr3 = v;
+            case 3 -> {
+                cr3 = v;
+                flushTlb();
+            }
             case 4 -> {
-                if ((v & ~(CR4_TSD | CR4_PSE)) != 0) {
+                if ((v & ~(CR4_TSD | CR4_PSE | CR4_PGE)) != 0) {
                     throw gp(0);
                 }
                 cr4 = v;
+                flushTlb();
             }
             default -> throw ud();
         }
@@ -3015,6 +3205,7 @@ public final class Cpu {
             case 7 -> {
                 requireMemory();
                 requirePrivilege();
+                flushTlbPage(segBase[eaSeg] + eaOff);
             }
             default -> throw ud();
         }
@@ -3075,8 +3266,9 @@ public final class Cpu {
                 regs[EAX] = 0x00000610;
                 regs[EBX] = 0;
                 regs[ECX] = 0;
-                // Only what is implemented: FPU (0), PSE (3), TSC (4), MSR (5), CX8 (8), CMOV (15).
-                regs[EDX] = 1 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15);
+                // Only what is implemented: FPU (0), PSE (3), TSC (4), MSR (5), CX8 (8), PGE (13),
+                // CMOV (15).
+                regs[EDX] = 1 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
             }
             default -> {
                 regs[EAX] = 0;

@@ -2,6 +2,7 @@ package org.atrium.emulator.machine;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.atrium.emulator.boot.AcpiTables;
@@ -29,6 +30,7 @@ import org.atrium.emulator.device.pic.CascadedPics;
 import org.atrium.emulator.device.pit.I8254;
 import org.atrium.emulator.device.rtc.Mc146818;
 import org.atrium.emulator.device.serial.Uart16550;
+import org.atrium.emulator.device.vga.StdVga;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.memory.MemoryMap;
@@ -47,6 +49,9 @@ import org.atrium.emulator.time.VirtualTime;
 final class PcBoard implements AutoCloseable {
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
+
+    /** Video memory of the std VGA, also the size of its framebuffer BAR (QEMU's default). */
+    private static final int VRAM_BYTES = 16 << 20;
 
     // Interrupt request lines of the PC/AT.
     private static final int IRQ_TIMER = 0;
@@ -75,7 +80,7 @@ final class PcBoard implements AutoCloseable {
     private final PciBus pci;
     private final I440fx hostBridge;
     private final Piix3 isaBridge;
-    private final VideoAdapter video;
+    private final StdVga video;
     private final DisplaySurface display;
     private final Map<BusDevice, MemoryMap.Window> memoryWindows = new HashMap<>();
     private final Map<BusDevice, int[]> ioWindows = new HashMap<>();
@@ -85,7 +90,7 @@ final class PcBoard implements AutoCloseable {
 
     PcBoard(MachineConfig config, VirtualTime time, long rtcEpochMillis, BoardEvents events)
             throws IOException {
-        this(config, time, rtcEpochMillis, events, VideoAdapters.standard());
+        this(config, time, rtcEpochMillis, events, new StdVga(VRAM_BYTES, time::nanos));
     }
 
     PcBoard(
@@ -93,15 +98,18 @@ final class PcBoard implements AutoCloseable {
             VirtualTime time,
             long rtcEpochMillis,
             BoardEvents events,
-            VideoAdapter video)
+            StdVga video)
             throws IOException {
         long ramBytes = config.memoryMiB() * MIB;
         // A directly booted kernel runs no firmware: a blank ROM fills the BIOS's place then.
         byte[] biosImage =
-                config.bios() == null ? new byte[0x10000] : Files.readAllBytes(config.bios());
+                config.bios() == null
+                        ? new byte[0x10000]
+                        : readImage(config.bios(), 16 * MIB, "BIOS");
         romBytes = biosImage.length;
         memory = new MemoryMap(ramBytes, biosImage);
-        byte[] vgaBios = config.vgaBios() == null ? null : Files.readAllBytes(config.vgaBios());
+        byte[] vgaBios =
+                config.vgaBios() == null ? null : readImage(config.vgaBios(), MIB, "VGA BIOS");
 
         // Interrupt controllers: master 0x20, slave 0xA0, edge/level control 0x4D0.
         ports.map(0x20, 2, pics.masterPorts());
@@ -200,6 +208,7 @@ final class PcBoard implements AutoCloseable {
         this.video = video;
         if (video != null) {
             ports.map(0x3C0, 0x20, video.vgaPorts());
+            ports.map(0x3B0, 0x10, video.monoPorts());
             ports.map(0x1CE, 2, video.dispiPorts());
             memory.window(video.legacyMemory()).place(0xA0000, 0x20000);
             PciFunction vga =
@@ -228,6 +237,22 @@ final class PcBoard implements AutoCloseable {
         ports.map(0x80, 0x10, absent); // POST code and DMA page registers
         ports.map(0xC0, 0x20, absent); // 8237 DMA controller 2
         reset();
+    }
+
+    /** Reads a firmware image, refusing files too large to be one before loading them. */
+    private static byte[] readImage(Path path, long maxBytes, String what) throws IOException {
+        long size = Files.size(path);
+        if (size == 0 || size > maxBytes) {
+            throw new IllegalArgumentException(
+                    what
+                            + " image "
+                            + path.getFileName()
+                            + " has "
+                            + size
+                            + " bytes; expected 1 to "
+                            + maxBytes);
+        }
+        return Files.readAllBytes(path);
     }
 
     /** The CMOS bytes firmware reads on a QEMU "pc" board without fw_cfg. */

@@ -241,6 +241,30 @@ public final class PcMachine {
         exitListeners.remove(listener);
     }
 
+    /**
+     * Runs {@code action} with the board on the machine's thread between two instruction slices and
+     * waits for it: how tests look at guest memory of a running machine.
+     */
+    <T> T inspect(java.util.function.Function<PcBoard, T> action) throws InterruptedException {
+        java.util.concurrent.CompletableFuture<T> result =
+                new java.util.concurrent.CompletableFuture<>();
+        post(
+                () -> {
+                    try {
+                        result.complete(action.apply(board));
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("machine thread did not answer", e);
+        }
+    }
+
     private void requireStarted() {
         if (state == MachineState.CREATED) {
             throw new IllegalStateException("machine not started");
@@ -325,6 +349,10 @@ public final class PcMachine {
             }
             if (cpu.shutdownRequested()) {
                 return ExitReason.TRIPLE_FAULT;
+            }
+            RuntimeException failure = cpu.failure();
+            if (failure != null) {
+                throw failure;
             }
         }
     }

@@ -20,4 +20,7 @@ interface Processor {
 
     /** Puts the CPU in the state a 32-bit Linux kernel starts in (after {@link #reset()}). */
     void enter(Flat32Entry entry);
+
+    /** The emulator error that stopped the CPU, or {@code null}. */
+    RuntimeException failure();
 }

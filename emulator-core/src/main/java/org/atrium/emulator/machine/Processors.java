@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.atrium.emulator.boot.Flat32Entry;
 import org.atrium.emulator.cpu.Cpu;
+import org.atrium.emulator.cpu.CpuFailure;
 import org.atrium.emulator.cpu.CpuState;
 import org.atrium.emulator.cpu.SegmentState;
 
@@ -16,7 +17,7 @@ final class Processors {
 
     private Processors() {}
 
-    /** The interpreter, {@code cpu.Cpu}. */
+    /** The emulator's interpreting CPU, {@link Cpu}. */
     static ProcessorFactory standard() {
         return (memory, io, interrupts, tsc) -> {
             Cpu cpu = new Cpu(memory, io, interrupts, tsc);
@@ -28,11 +29,7 @@ final class Processors {
 
                 @Override
                 public int run(int maxInstructions) {
-                    int n = cpu.run(maxInstructions);
-                    if (cpu.failure() != null) {
-                        throw new IllegalStateException("CPU failed: " + cpu.failure());
-                    }
-                    return n;
+                    return cpu.run(maxInstructions);
                 }
 
                 @Override
@@ -53,6 +50,12 @@ final class Processors {
                 @Override
                 public void enter(Flat32Entry entry) {
                     cpu.restore(flat32(cpu.state(), entry));
+                }
+
+                @Override
+                public RuntimeException failure() {
+                    CpuFailure f = cpu.failure();
+                    return f == null ? null : new IllegalStateException(f.message(), f.cause());
                 }
             };
         };

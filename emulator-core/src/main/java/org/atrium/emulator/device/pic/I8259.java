@@ -47,13 +47,18 @@ public final class I8259 implements BusDevice {
     /** Power-on state: as after ICW1, and edge-triggered on every input. */
     public void reset() {
         initialize();
+        lastLevels = 0;
         elcr = 0;
         irr = 0;
         outputChanged.run();
     }
 
+    /**
+     * ICW1's reset. The edge-sense latches are reset too: an input already high must go low and
+     * high again to request (datasheet, "Initialization Command Word 1"), so {@code lastLevels}
+     * keeps the current input levels.
+     */
     private void initialize() {
-        lastLevels = 0;
         irr &= elcr;
         imr = 0;
         isr = 0;

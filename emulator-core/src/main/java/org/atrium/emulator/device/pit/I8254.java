@@ -129,20 +129,25 @@ public final class I8254 implements BusDevice {
             this.timer = out == null ? null : time.timer(this::transition);
         }
 
+        /**
+         * Power-on as a PC BIOS finds it (and as QEMU models it): mode 3 with a count of 65536
+         * running, so OUT starts high and the first mode write does not make a spurious edge.
+         */
         void reset() {
-            access = ACCESS_LSB;
-            mode = 0;
+            access = ACCESS_WORD;
+            mode = 3;
             bcd = false;
             gate = out != null;
-            count = 0x10000;
-            loaded = false;
-            readState = ACCESS_LSB;
-            writeState = ACCESS_LSB;
+            readState = ACCESS_WORD;
+            writeState = ACCESS_WORD;
             countLatchState = 0;
             statusLatched = false;
+            awaitingTrigger = false;
+            count = 0x10000;
+            loadTime = time.nanos();
+            loaded = true;
             if (timer != null) {
-                timer.cancel();
-                out.lower();
+                schedule(loadTime);
             }
         }
 

@@ -1,6 +1,7 @@
 package org.atrium.emulator.device.vga;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.display.DisplaySurface;
@@ -13,15 +14,24 @@ import org.atrium.emulator.display.DisplaySurface;
  *
  * <p>Video memory holds the four VGA planes interleaved in its first 256 KiB (plane {@code p},
  * address {@code a} at byte {@code 4a + p}); VBE packed-pixel modes use the whole memory linearly.
- * Rendering is in {@link VgaRenderer}.
+ * Rendering is in {@link VgaRenderer}: CPU writes mark 1 KiB pages of video memory dirty, {@link
+ * #refresh(long)} re-renders only the lines (or text rows) that read a dirty page or whose
+ * registers changed, and the surface keeps as damage only the 16x16 tiles whose pixels differ.
+ *
+ * <p>Input Status 1 (retrace and display-enable bits) follows virtual time: the clock given to the
+ * constructor, or else the time of the last refresh; each status read also advances it by an ISA
+ * read cycle so a polling loop always ends even when virtual time stands still.
  *
  * <p>Left out: the PCI configuration header (the board's job), QEMU's MMIO register BAR, light pen,
- * the feature connector, CRTC horizontal timing (only display end is used), the split screen in
- * text modes, horizontal pel panning in text modes, the 8-bit attribute-palette path of 256-colour
- * modes (pixels go straight to the DAC, as QEMU does), and VBE 4-bpp planes larger than 64 KiB
- * (banking is ignored in 4-bpp modes).
+ * the feature connector, the Misc Output RAM-enable bit (CPU access always works, as in QEMU), CRTC
+ * horizontal timing (only display end is used), cursor skew, preset row scan in graphics modes, the
+ * 8-bit attribute-palette path of 256-colour modes (pixels go straight to the DAC, as QEMU does)
+ * and pel panning in 256-colour modes.
  */
 public final class StdVga {
+    /** The video memory QEMU gives its std VGA by default. */
+    public static final int DEFAULT_VRAM_SIZE = 16 * 1024 * 1024;
+
     /** Video memory bounds: room for the four planes, and a sane upper limit. */
     static final int MIN_VRAM = 256 * 1024;
 
@@ -150,7 +160,9 @@ public final class StdVga {
 
     /**
      * Renders what changed since the last refresh into the surface and notifies its listeners.
-     * Cursor and character blink phases come from {@code virtualNanos}.
+     * Cursor and character blink phases come from {@code virtualNanos}. Call it on the thread that
+     * runs the guest (the one that accesses the ports and memory windows); the surface itself may
+     * be read from any thread.
      */
     public void refresh(long virtualNanos) {
         lastRefreshNanos = virtualNanos;
@@ -158,7 +170,7 @@ public final class StdVga {
         Arrays.fill(dirtyPages, 0);
         fullRedraw = false;
         fontDirty = false;
-        renderer.surfaceImpl().flush();
+        renderer.surface().flush();
     }
 
     // ---------------------------------------------------------------- snapshot
@@ -374,7 +386,7 @@ public final class StdVga {
         }
     }
 
-    private void setAndRedraw(int value, int old, java.util.function.IntConsumer setter) {
+    private void setAndRedraw(int value, int old, IntConsumer setter) {
         if (value != old) {
             setter.accept(value);
             fullRedraw = true;
@@ -539,6 +551,14 @@ public final class StdVga {
     private final class LinearFramebuffer implements BusDevice {
         @Override
         public int read(int offset, int size) {
+            if (offset >= 0 && offset <= vram.length - size) {
+                int value = 0;
+                for (int i = size - 1; i >= 0; i--) {
+                    value = value << 8 | (vram[offset + i] & 0xFF);
+                }
+                return value;
+            }
+            // straddling either end: bytes outside video memory read as 0xFF
             int value = 0;
             for (int i = 0; i < size; i++) {
                 int a = offset + i;
@@ -550,6 +570,14 @@ public final class StdVga {
 
         @Override
         public void write(int offset, int size, int value) {
+            if (offset >= 0 && offset <= vram.length - size) {
+                for (int i = 0; i < size; i++) {
+                    vram[offset + i] = (byte) (value >>> (8 * i));
+                }
+                markDirty(offset);
+                markDirty(offset + size - 1);
+                return;
+            }
             for (int i = 0; i < size; i++) {
                 int a = offset + i;
                 if (a >= 0 && a < vram.length) {
@@ -589,11 +617,30 @@ public final class StdVga {
             int a = (dispi.bank() << 16) + offset;
             return a < vram.length ? vram[a] & 0xFF : 0xFF;
         }
-        int a = mapAddress(offset);
+        int a = vbePlanarAddress(mapAddress(offset));
         if (a < 0) {
             return 0xFF;
         }
         return readPlanar(a);
+    }
+
+    /**
+     * In VBE 4-bpp modes the bank selects which 64 KiB of each plane the window shows, so planes
+     * can be larger than the VGA's 64 KiB (a quarter of video memory each).
+     */
+    private int vbePlanarAddress(int a) {
+        if (a < 0 || !dispi.enabled()) {
+            return a;
+        }
+        return a < 0x10000 ? (dispi.bank() << 16) + a : -1;
+    }
+
+    /** Plane address for a CPU address, or -1 outside the planes. */
+    private int planeAddress(int address) {
+        if (!dispi.enabled()) {
+            return address & 0xFFFF;
+        }
+        return address >= 0 && address < vram.length >>> 2 ? address : -1;
     }
 
     private void writeLegacy(int offset, int value) {
@@ -607,7 +654,7 @@ public final class StdVga {
             }
             return;
         }
-        int a = mapAddress(offset);
+        int a = vbePlanarAddress(mapAddress(offset));
         if (a >= 0) {
             writePlanar(a, value);
         }
@@ -618,7 +665,7 @@ public final class StdVga {
     }
 
     private int planeByte(int plane, int address) {
-        return vram[((address & 0xFFFF) << 2) | plane] & 0xFF;
+        return vram[(address << 2) | plane] & 0xFF;
     }
 
     /** A CPU read through the graphics controller: loads the latches, then read mode 0 or 1. */
@@ -635,7 +682,10 @@ public final class StdVga {
             address = cpuAddress;
             plane = gc[4] & 3;
         }
-        address &= 0xFFFF;
+        address = planeAddress(address);
+        if (address < 0) {
+            return 0xFF;
+        }
         latch =
                 planeByte(0, address)
                         | planeByte(1, address) << 8
@@ -670,7 +720,10 @@ public final class StdVga {
         } else {
             address = cpuAddress;
         }
-        address &= 0xFFFF;
+        address = planeAddress(address);
+        if (address < 0) {
+            return;
+        }
         int result = graphicsWrite(value);
         for (int p = 0; p < 4; p++) {
             if ((planes & (1 << p)) != 0) {

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * Turns the state of a {@link StdVga} into pixels the way the VGA's CRT controller, attribute
  * controller and DAC scan video memory: alphanumeric modes (8 or 9 dot cells, font in plane 2,
- * blink, cursor, underline), 16-colour planar and CGA-interleaved graphics, 256-colour modes, and
- * Bochs VBE packed and 4-bpp modes.
+ * blink, cursor, underline, preset row scan, byte and pel panning, split screen), 16-colour planar
+ * and CGA-interleaved graphics, 256-colour modes, and Bochs VBE packed and 4-bpp modes.
  *
  * <p>Only lines (graphics) or character rows (text) whose video memory or inputs changed are
  * rendered; {@link VgaSurface#updateRow} then keeps only tiles whose pixels differ as damage.
@@ -39,21 +39,14 @@ final class VgaRenderer {
     private Layout layout = new Layout(Kind.BLANK, 720, 400);
     private int[] textShadow = new int[0];
     private int[] textParams = new int[0];
+    private boolean[] slotDirty = new boolean[0];
 
     VgaRenderer(StdVga vga) {
         this.vga = vga;
     }
 
-    VgaSurface surfaceImpl() {
-        return surface;
-    }
-
     VgaSurface surface() {
         return surface;
-    }
-
-    Layout currentLayout() {
-        return computeLayout();
     }
 
     void render(long virtualNanos) {
@@ -209,8 +202,8 @@ final class VgaRenderer {
         int dotDouble = (vga.seq[1] & 0x08) != 0 ? 2 : 1;
         int cellHeight = (crtc[9] & 0x1F) + 1;
         int scanDouble = (crtc[9] & 0x80) != 0 ? 2 : 1;
-        int rowHeight = cellHeight * scanDouble;
-        int rows = (height + rowHeight - 1) / rowHeight;
+        int presetRowScan = crtc[8] & 0x1F;
+        int bytePanning = (crtc[8] >>> 5) & 3;
         int start = crtc[0x0C] << 8 | crtc[0x0D];
         int offset = crtc[0x13] * 2;
         int cursorAt = crtc[0x0E] << 8 | crtc[0x0F];
@@ -224,10 +217,23 @@ final class VgaRenderer {
         boolean blinkMode = (attr[0x10] & 0x08) != 0;
         boolean lineGraphics = (attr[0x10] & 0x04) != 0;
         boolean monoUnderline = (attr[0x10] & 0x02) != 0;
+        // in 9-dot text a pel panning value of 8 means no shift and 0-7 shift by 1-8 dots
+        int pan = attr[0x13] & 0x0F;
+        int panDots = charWidth == 9 ? (pan >= 8 ? 0 : pan + 1) : pan & 7;
+        boolean splitPans = (attr[0x10] & 0x20) == 0;
         int underline = crtc[0x14] & 0x1F;
         int sr3 = vga.seq[3];
         int fontA = fontBase((sr3 >>> 3 & 0x04) | (sr3 >>> 2 & 0x03));
         int fontB = fontBase((sr3 >>> 2 & 0x04) | (sr3 & 0x03));
+
+        // character rows ("slots"): those above the line compare, then those of the split screen
+        int topLines = Math.min(height, lineCompare() + 1);
+        int topRows =
+                topLines > 0 ? ((topLines - 1) / scanDouble + presetRowScan) / cellHeight + 1 : 0;
+        int splitLines = height - topLines;
+        int splitRows = splitLines > 0 ? ((splitLines - 1) / scanDouble) / cellHeight + 1 : 0;
+        int slots = topRows + splitRows;
+        int fetch = cols + 1; // one more cell is shifted in by pel panning
 
         int[] params = {
             cols,
@@ -240,88 +246,111 @@ final class VgaRenderer {
             crtc[0x17],
             crtc[0x14],
             crtc[0x0A],
-            crtc[0x0B]
+            crtc[0x0B],
+            crtc[0x08],
+            topLines,
+            panDots
         };
-        if (!Arrays.equals(params, textParams) || textShadow.length != rows * cols) {
+        if (!Arrays.equals(params, textParams) || textShadow.length != slots * fetch) {
             textParams = params;
-            textShadow = new int[rows * cols];
+            textShadow = new int[slots * fetch];
             full = true;
         }
         if (vga.fontDirty) {
             full = true;
         }
-        int cellPixels = charWidth * dotDouble;
-        for (int r = 0; r < rows; r++) {
-            boolean rowDirty = full;
-            for (int c = 0; c < cols; c++) {
-                int counter = (start + r * offset + c) & 0xFFFF;
+        if (slotDirty.length < slots) {
+            slotDirty = new boolean[slots];
+        }
+        for (int slot = 0; slot < slots; slot++) {
+            int base =
+                    slot < topRows
+                            ? start + bytePanning + slot * offset
+                            : (slot - topRows) * offset;
+            boolean dirty = full;
+            for (int c = 0; c < fetch; c++) {
+                int counter = (base + c) & 0xFFFF;
                 int m = crtcAddress(counter, 0);
                 int ch = vram[m << 2] & 0xFF;
                 int at = vram[(m << 2) | 1] & 0xFF;
                 boolean cursorHere = cursorEnabled && cursorShown && counter == cursorAt;
                 boolean hidden = blinkMode && (at & 0x80) != 0 && !blinkShown;
-                int key = ch | at << 8 | (cursorHere ? 1 << 16 : 0) | (hidden ? 1 << 17 : 0);
                 // bit 18 marks a filled entry so a fresh shadow never matches
-                key |= 1 << 18;
-                if (textShadow[r * cols + c] != key) {
-                    textShadow[r * cols + c] = key;
-                    rowDirty = true;
+                int key =
+                        ch
+                                | at << 8
+                                | (cursorHere ? 1 << 16 : 0)
+                                | (hidden ? 1 << 17 : 0)
+                                | 1 << 18;
+                if (textShadow[slot * fetch + c] != key) {
+                    textShadow[slot * fetch + c] = key;
+                    dirty = true;
                 }
             }
-            if (!rowDirty) {
+            slotDirty[slot] = dirty;
+        }
+        int cellPixels = charWidth * dotDouble;
+        for (int y = 0; y < height; y++) {
+            int slot;
+            int glyphLine;
+            int shift;
+            if (y < topLines) {
+                int logical = y / scanDouble + presetRowScan;
+                slot = logical / cellHeight;
+                glyphLine = logical % cellHeight;
+                shift = panDots;
+            } else {
+                int logical = (y - topLines) / scanDouble;
+                slot = topRows + logical / cellHeight;
+                glyphLine = logical % cellHeight;
+                shift = splitPans ? panDots : 0;
+            }
+            if (!slotDirty[slot]) {
                 continue;
             }
-            for (int s = 0; s < rowHeight; s++) {
-                int y = r * rowHeight + s;
-                if (y >= height) {
+            int cells = Math.min(shift > 0 ? fetch : cols, (line.length / cellPixels));
+            for (int c = 0; c < cells; c++) {
+                int x0 = c * cellPixels;
+                if (x0 >= width + shift * dotDouble) {
                     break;
                 }
-                int glyphLine = s / scanDouble;
-                for (int c = 0; c < cols; c++) {
-                    int x0 = c * cellPixels;
-                    if (x0 >= width) {
-                        break;
+                int key = textShadow[slot * fetch + c];
+                int ch = key & 0xFF;
+                int at = (key >>> 8) & 0xFF;
+                boolean cursorHere = (key & (1 << 16)) != 0;
+                boolean hidden = (key & (1 << 17)) != 0;
+                int fg = at & 0x0F;
+                int bg = blinkMode ? (at >>> 4) & 0x07 : (at >>> 4) & 0x0F;
+                int font = (at & 0x08) != 0 ? fontA : fontB;
+                int glyph =
+                        glyphLine < 32 ? vram[((font + ch * 32 + glyphLine) << 2) | 2] & 0xFF : 0;
+                if (monoUnderline && glyphLine == underline && (at & 0x07) == 0x01) {
+                    glyph = 0xFF;
+                }
+                if (hidden) {
+                    glyph = 0;
+                }
+                if (cursorHere && glyphLine >= cursorStart && glyphLine <= cursorEnd) {
+                    glyph = 0xFF;
+                }
+                int fgColor = palette16[fg];
+                int bgColor = palette16[bg];
+                int x = x0;
+                for (int d = 0; d < charWidth; d++) {
+                    boolean on;
+                    if (d < 8) {
+                        on = (glyph & (0x80 >>> d)) != 0;
+                    } else {
+                        // the ninth dot repeats the eighth only for line-drawing characters
+                        on = lineGraphics && ch >= 0xC0 && ch <= 0xDF && (glyph & 1) != 0;
                     }
-                    int key = textShadow[r * cols + c];
-                    int ch = key & 0xFF;
-                    int at = (key >>> 8) & 0xFF;
-                    boolean cursorHere = (key & (1 << 16)) != 0;
-                    boolean hidden = (key & (1 << 17)) != 0;
-                    int fg = at & 0x0F;
-                    int bg = blinkMode ? (at >>> 4) & 0x07 : (at >>> 4) & 0x0F;
-                    int font = (at & 0x08) != 0 ? fontA : fontB;
-                    int glyph =
-                            glyphLine < 32
-                                    ? vram[((font + ch * 32 + glyphLine) << 2) | 2] & 0xFF
-                                    : 0;
-                    if (monoUnderline && glyphLine == underline && (at & 0x07) == 0x01) {
-                        glyph = 0xFF;
-                    }
-                    if (hidden) {
-                        glyph = 0;
-                    }
-                    if (cursorHere && glyphLine >= cursorStart && glyphLine <= cursorEnd) {
-                        glyph = 0xFF;
-                    }
-                    int fgColor = palette16[fg];
-                    int bgColor = palette16[bg];
-                    int x = x0;
-                    for (int d = 0; d < charWidth; d++) {
-                        boolean on;
-                        if (d < 8) {
-                            on = (glyph & (0x80 >>> d)) != 0;
-                        } else {
-                            // the ninth dot repeats the eighth only for line-drawing characters
-                            on = lineGraphics && ch >= 0xC0 && ch <= 0xDF && (glyph & 1) != 0;
-                        }
-                        int color = on ? fgColor : bgColor;
-                        for (int k = 0; k < dotDouble; k++) {
-                            line[x++] = color;
-                        }
+                    int color = on ? fgColor : bgColor;
+                    for (int k = 0; k < dotDouble; k++) {
+                        line[x++] = color;
                     }
                 }
-                surface.updateRow(y, 0, line, 0, Math.min(width, cols * cellPixels));
             }
+            surface.updateRow(y, 0, line, shift * dotDouble, Math.min(width, cols * cellPixels));
         }
     }
 
@@ -485,7 +514,7 @@ final class VgaRenderer {
         return (v << 2) | (v >>> 4);
     }
 
-    /** VBE 4-bpp modes scan the VGA planes in byte mode with the DISPI geometry. */
+    /** VBE 4-bpp modes scan the planes in byte mode with the DISPI geometry. */
     private void renderVbePlanar(boolean full) {
         BochsDispi dispi = vga.dispi;
         byte[] vram = vga.vram;
@@ -494,11 +523,13 @@ final class VgaRenderer {
         int stride = dispi.virtWidth() / 8;
         int base = dispi.yOffset() * stride + dispi.xOffset() / 8;
         int bytes = (width + 7) / 8;
+        // each plane is a quarter of video memory; the scan wraps inside it
+        int planeSize = vram.length >>> 2;
         for (int y = 0; y < height; y++) {
             int counter = base + y * stride;
             boolean dirty = full;
             for (int i = 0; i < bytes && !dirty; i++) {
-                int m = (counter + i) & 0xFFFF;
+                int m = (counter + i) % planeSize;
                 dirty = vga.anyDirty(m << 2, (m << 2) + 4);
             }
             if (!dirty) {
@@ -506,7 +537,7 @@ final class VgaRenderer {
             }
             int x = 0;
             for (int i = 0; i < bytes; i++) {
-                int m4 = ((counter + i) & 0xFFFF) << 2;
+                int m4 = ((counter + i) % planeSize) << 2;
                 for (int k = 7; k >= 0; k--) {
                     int index =
                             (vram[m4] >>> k & 1)

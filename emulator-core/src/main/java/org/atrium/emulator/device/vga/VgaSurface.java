@@ -1,5 +1,7 @@
 package org.atrium.emulator.device.vga;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.atrium.emulator.display.DisplayListener;
@@ -102,7 +104,7 @@ final class VgaSurface implements DisplaySurface {
             int tileEnd = Math.min(n, col + (TILE - px % TILE));
             int from = base + px;
             int len = tileEnd - col;
-            if (!java.util.Arrays.equals(
+            if (!Arrays.equals(
                     pixels, from, from + len, src, srcOffset + col, srcOffset + col + len)) {
                 System.arraycopy(src, srcOffset + col, pixels, from, len);
                 dirtyTiles[tileRow + px / TILE] = true;
@@ -113,7 +115,7 @@ final class VgaSurface implements DisplaySurface {
 
     /** Reports the size change (if any) and merged damage rectangles, then forgets them. */
     void flush() {
-        List<int[]> rects = new java.util.ArrayList<>();
+        List<int[]> rects = new ArrayList<>();
         boolean announceResize;
         int w;
         int h;
@@ -125,7 +127,7 @@ final class VgaSurface implements DisplaySurface {
             if (!announceResize) {
                 collectRects(rects);
             }
-            java.util.Arrays.fill(dirtyTiles, false);
+            Arrays.fill(dirtyTiles, false);
         }
         for (DisplayListener listener : listeners) {
             if (announceResize) {
@@ -141,9 +143,9 @@ final class VgaSurface implements DisplaySurface {
     /** Runs of dirty tiles per tile row, merged downward while the next row has the same run. */
     private void collectRects(List<int[]> out) {
         // open runs from the previous tile row: {firstTileX, endTileX, firstTileY, rowsSoFar}
-        List<int[]> open = new java.util.ArrayList<>();
+        List<int[]> open = new ArrayList<>();
         for (int ty = 0; ty <= tilesY; ty++) {
-            List<int[]> runs = new java.util.ArrayList<>();
+            List<int[]> runs = new ArrayList<>();
             if (ty < tilesY) {
                 int tx = 0;
                 while (tx < tilesX) {
@@ -158,7 +160,7 @@ final class VgaSurface implements DisplaySurface {
                     runs.add(new int[] {start, tx});
                 }
             }
-            List<int[]> stillOpen = new java.util.ArrayList<>();
+            List<int[]> stillOpen = new ArrayList<>();
             for (int[] o : open) {
                 int[] match = null;
                 for (int[] run : runs) {

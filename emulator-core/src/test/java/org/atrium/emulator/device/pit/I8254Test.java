@@ -80,8 +80,9 @@ class I8254Test {
     void interruptOnTerminalCountFiresOnce() {
         program(0, 0, 500);
         assertFalse(irq0.level());
+        int before = irq0.risingEdges();
         time.advanceInSteps(ticks(2000), 100_000);
-        assertEquals(1, irq0.risingEdges());
+        assertEquals(1, irq0.risingEdges() - before);
         assertTrue(irq0.level());
     }
 

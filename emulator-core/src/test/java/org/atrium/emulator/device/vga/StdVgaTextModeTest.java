@@ -274,4 +274,41 @@ class StdVgaTextModeTest {
         assertEquals(color(7), pixel(33, 7));
         assertEquals(0, pixel(35, 7));
     }
+
+    @Test
+    void presetRowScanMovesTheTextUpByScanLines() {
+        bios.putChar(0, 0, 'B', 0x07); // lit on glyph line 7
+        bios.crtc(0x08, 3);
+        vga.refresh(0);
+        assertEquals(color(7), pixel(0, 4));
+        assertEquals(0, pixel(0, 7));
+    }
+
+    @Test
+    void pelPanningShiftsNineDotTextLeft() {
+        bios.putChar(0, 1, 0xC4, 0x07); // line-drawing: all nine dots lit on line 7
+        vga.refresh(0);
+        assertEquals(0, pixel(8, 7));
+        assertEquals(color(7), pixel(9, 7));
+        bios.attr(0x13, 0x00); // 9-dot panning value 0 shifts by one dot
+        bios.out(0x3C0, 0x20);
+        vga.refresh(0);
+        assertEquals(color(7), pixel(8, 7));
+        assertEquals(color(7), pixel(16, 7));
+        assertEquals(0, pixel(17, 7));
+    }
+
+    @Test
+    void lineCompareSplitsTheScreenAtAddressZero() {
+        bios.putChar(0, 0, 'B', 0x07); // memory start: shown again below the split
+        bios.crtc(0x0D, 80 * 5); // the top part starts at row 5 (low byte of 400)
+        bios.crtc(0x0C, (80 * 5) >> 8);
+        bios.crtc(0x18, 199); // split after scan line 199
+        bios.crtc(0x11, 0x00);
+        bios.crtc(0x07, 0x0f); // CRTC_03 overflow without line compare bit 8
+        bios.crtc(0x09, 0x0f); // and without bit 9
+        vga.refresh(0);
+        assertEquals(0, pixel(0, 7));
+        assertEquals(color(7), pixel(0, 200 + 7));
+    }
 }

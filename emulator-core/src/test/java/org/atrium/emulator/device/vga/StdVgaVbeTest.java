@@ -174,4 +174,44 @@ class StdVgaVbeTest {
         assertEquals(720, vga.surface().width());
         assertEquals(400, vga.surface().height());
     }
+
+    @Test
+    void fourBitModeScansThePlanesWithTheDispiGeometry() {
+        // bochsvga_set_mode for a planar mode: VGA mode 6Ah registers first, then DISPI at 4 bpp
+        bios.setMode12();
+        setVbeMode(800, 600, 4, 0);
+        bios.gc(6, 0x05);
+        bios.gc(1, 0x0F);
+        bios.gc(0, 0x0A);
+        bios.gc(8, 0x01); // rightmost pixel of the byte
+        int address = 599 * 100 + 99; // last byte of the picture
+        vga.legacyMemory().read(address, 1);
+        vga.legacyMemory().write(address, 1, 0);
+        vga.refresh(0);
+        assertEquals(800, vga.surface().width());
+        assertEquals(600, vga.surface().height());
+        int green =
+                BiosLikeProgrammer.rgb(BiosLikeProgrammer.ega64(BiosLikeProgrammer.ACTL_10[0x0A]));
+        assertEquals(green, pixel(799, 599));
+        assertEquals(0, pixel(798, 599));
+    }
+
+    @Test
+    void fourBitPlanesLargerThan64KiBAreReachedThroughTheBank() {
+        bios.setMode12();
+        setVbeMode(1024, 768, 4, 0);
+        bios.gc(6, 0x05);
+        bios.gc(1, 0x0F);
+        bios.gc(0, 0x0C);
+        bios.gc(8, 0x80);
+        int address = 767 * 128; // first byte of the last line, 98176: inside bank 1
+        bios.dispi(BochsDispi.INDEX_BANK, address >> 16);
+        vga.legacyMemory().read(address & 0xFFFF, 1);
+        vga.legacyMemory().write(address & 0xFFFF, 1, 0);
+        vga.refresh(0);
+        int red =
+                BiosLikeProgrammer.rgb(BiosLikeProgrammer.ega64(BiosLikeProgrammer.ACTL_10[0x0C]));
+        assertEquals(red, pixel(0, 767));
+        assertEquals(0, pixel(0, 767 - 512)); // bank 0 at the same window offset is untouched
+    }
 }
