@@ -2,7 +2,6 @@ package org.atrium.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -21,6 +20,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -88,14 +89,26 @@ class FirstSliceIT {
     @Order(3)
     void theDemoUserConnectsAndSeesTheFirmwareOfAnEmulatedPc() {
         signIn(credentials.get("demo.user.username"), credentials.get("demo.user.password"));
+        // The demo pool's desktops become ready a few seconds after the platform is up (the host
+        // registers, the reconciler places the VMs): like a person, reload until one is available.
         WebElement connect =
-                wait(Duration.ofSeconds(30))
+                wait(Duration.ofSeconds(120))
                         .until(
-                                d ->
-                                        visible(
+                                d -> {
+                                    var available =
+                                            d.findElements(
+                                                    By.cssSelector(
+                                                            "[data-pool-id] .pool-available"));
+                                    if (!available.isEmpty()
+                                            && available.getFirst().getText().matches("[1-9].*")) {
+                                        return visible(
                                                 d.findElements(
-                                                        By.cssSelector(
-                                                                "[data-pool-id] .connect"))));
+                                                        By.cssSelector("[data-pool-id] .connect")));
+                                    }
+                                    Platform.sleep(1000);
+                                    d.navigate().refresh();
+                                    return null;
+                                });
         Browser.screenshot(browser, "02-my-desktops");
         connect.click();
 
@@ -161,9 +174,12 @@ class FirstSliceIT {
 
     @Test
     @Order(4)
-    void aPoolOfAnotherTenantIsRefused() {
-        String otherPool = credentials.get("other tenant pool");
-        assertNotNull(otherPool, "the demo credentials name another tenant's pool: " + credentials);
+    void aPoolOfAnotherTenantIsRefused() throws Exception {
+        String otherPool =
+                platform.poolIdsOf(
+                                credentials.get("other.user.username"),
+                                credentials.get("other.user.password"))
+                        .getFirst();
         Object status =
                 ((JavascriptExecutor) browser)
                         .executeAsyncScript(
@@ -229,8 +245,28 @@ class FirstSliceIT {
                 "the picture did not settle within " + limit + "; last: " + stable);
     }
 
+    /**
+     * A wait that, when it runs out, keeps a screenshot and says what the page's status line said.
+     */
     private WebDriverWait wait(Duration limit) {
-        return new WebDriverWait(browser, limit);
+        return new WebDriverWait(browser, limit) {
+            @Override
+            public <V> V until(java.util.function.Function<? super WebDriver, V> condition) {
+                try {
+                    return super.until(condition);
+                } catch (TimeoutException e) {
+                    Browser.screenshot(browser, "failed-waiting-" + System.nanoTime());
+                    var status = browser.findElements(By.id("status"));
+                    throw new TimeoutException(
+                            "page "
+                                    + browser.getCurrentUrl()
+                                    + (status.isEmpty()
+                                            ? ""
+                                            : " status: " + status.getFirst().getText()),
+                            e);
+                }
+            }
+        };
     }
 
     private static WebElement visible(java.util.List<WebElement> elements) {

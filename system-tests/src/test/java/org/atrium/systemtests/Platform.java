@@ -125,6 +125,45 @@ final class Platform implements AutoCloseable {
         return result;
     }
 
+    /** Signs in as {@code user} with the form a browser uses and lists the ids of their pools. */
+    List<String> poolIdsOf(String user, String password) throws IOException, InterruptedException {
+        try (HttpClient client =
+                HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build()) {
+            String form =
+                    "j_username="
+                            + java.net.URLEncoder.encode(user, StandardCharsets.UTF_8)
+                            + "&j_password="
+                            + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8);
+            client.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl() + "/j_security_check"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<String> pools =
+                    client.send(
+                            HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/pools"))
+                                    .header("Accept", "application/json")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (pools.statusCode() != 200) {
+                throw new IllegalStateException(
+                        user + " could not list pools: " + pools.statusCode() + " " + pools.body());
+            }
+            List<String> ids = new java.util.ArrayList<>();
+            var matcher =
+                    java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"")
+                            .matcher(pools.body());
+            while (matcher.find()) {
+                ids.add(matcher.group(1));
+            }
+            if (ids.isEmpty()) {
+                throw new IllegalStateException(user + " has no pool: " + pools.body());
+            }
+            return ids;
+        }
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         try (HttpClient client = HttpClient.newHttpClient()) {
             return client.send(

@@ -13,9 +13,13 @@ import org.atrium.emulator.bus.PhysicalMemory;
  * switch-based interpreter; arithmetic flags are computed lazily from the last operation ({@link
  * #eflags()} materialises them).
  *
- * <p>Left out for now: virtual-8086 mode, task switches (LTR only loads TR), call/task gates on far
- * CALL/JMP, debug-register breakpoints (TF single-step is modelled), the x87 as {@link X87}
- * describes, SMM, MMX/SSE.
+ * <p>Not thread-safe: a machine calls every method, {@link #nmi()} included, from the thread that
+ * runs the CPU. After {@link #run(int)} it checks {@link #shutdownRequested()} (triple fault) and
+ * {@link #failure()} (emulator error); a halted CPU with IF clear wakes only for an NMI.
+ *
+ * <p>Left out for now: virtual-8086 mode extensions (CR4.VME/PVI), 16-bit TSSs in task switches,
+ * debug-register breakpoints (TF single-step is modelled), the x87 as {@link X87} describes, SMM,
+ * MMX/SSE.
  */
 public final class Cpu {
     // Register numbers as encoded in ModRM.
@@ -1444,8 +1448,25 @@ public final class Cpu {
         }
         readDescriptor(sel);
         int attr = descHi;
+        int type = (attr >> 8) & 0x1F;
+        if (type == 0x04 || type == 0x0C) {
+            callGate(sel, call);
+            return;
+        }
+        if (type == 0x05 || type == 0x09) {
+            // Task gate or available 32-bit TSS: DPL >= max(CPL, RPL), then switch tasks.
+            int dplT = (attr >> 13) & 3;
+            if (dplT < cpl || dplT < (sel & 3)) {
+                throw gp(sel & 0xFFFC);
+            }
+            if ((attr & ATTR_P) == 0) {
+                throw exc(11, sel & 0xFFFC);
+            }
+            int tss = type == 0x05 ? descLo >>> 16 : sel;
+            taskSwitch(tss, call ? TASK_CALL : TASK_JMP, eip, false, 0);
+            return;
+        }
         if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0) {
-            // Call gates, task gates and TSS targets are not modelled yet.
             throw gp(sel & 0xFFFC);
         }
         int dpl = (attr >> 13) & 3;
@@ -1474,6 +1495,235 @@ public final class Cpu {
         markAccessed(sel);
         loadCache(CS, (sel & 0xFFFC) | cpl);
         eip = newOff;
+    }
+
+    /**
+     * Far CALL/JMP through a call gate (SDM vol. 3, 5.8.4-5.8.6): CALL to a more privileged
+     * non-conforming segment switches to the TSS stack of that ring and copies the gate's parameter
+     * count of stack entries; JMP never changes privilege.
+     */
+    private void callGate(int gateSel, boolean call) {
+        int glo = descLo, ghi = descHi;
+        int gateDpl = (ghi >> 13) & 3;
+        if (gateDpl < cpl || gateDpl < (gateSel & 3)) {
+            throw gp(gateSel & 0xFFFC);
+        }
+        if ((ghi & ATTR_P) == 0) {
+            throw exc(11, gateSel & 0xFFFC);
+        }
+        boolean gate32 = (ghi & 0x800) != 0;
+        int size = gate32 ? D : W;
+        int sel = glo >>> 16;
+        int off = gate32 ? (ghi & 0xFFFF0000) | (glo & 0xFFFF) : glo & 0xFFFF;
+        int params = ghi & 0x1F;
+        if ((sel & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        readDescriptor(sel);
+        int attr = descHi;
+        int dpl = (attr >> 13) & 3;
+        boolean conforming = (attr & ATTR_CONFORMING) != 0;
+        if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0 || dpl > cpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        if (!call && !conforming && dpl != cpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        if ((attr & ATTR_P) == 0) {
+            throw exc(11, sel & 0xFFFC);
+        }
+        int clo = descLo, chi = descHi;
+        int returnCs = segSel[CS], returnEip = eip;
+        if (call && !conforming && dpl < cpl) {
+            int newSs, newEsp;
+            if ((trAttr & 0x800) != 0) {
+                newEsp = readSystem32(trBase + 4 + dpl * 8);
+                newSs = readSystem32(trBase + 8 + dpl * 8) & 0xFFFF;
+            } else {
+                newEsp = readSystem16(trBase + 2 + dpl * 4);
+                newSs = readSystem16(trBase + 4 + dpl * 4);
+            }
+            // Read the parameters from the caller's stack before leaving it (at most 31).
+            int[] copied = new int[params];
+            for (int i = 0; i < params; i++) {
+                copied[i] = peek(size, i * BYTES[size]);
+            }
+            int oldSs = segSel[SS], oldEsp = regs[ESP];
+            int oldCpl = cpl;
+            int oldBase = segBase[SS], oldLimit = segLimit[SS], oldAttr = segAttr[SS];
+            cpl = dpl;
+            try {
+                loadSegment(SS, newSs);
+            } catch (CpuFault f) {
+                cpl = oldCpl;
+                throw exc(10, newSs & 0xFFFC);
+            }
+            regs[ESP] = newEsp;
+            try {
+                push(size, oldSs);
+                push(size, oldEsp);
+                for (int i = params - 1; i >= 0; i--) {
+                    push(size, copied[i]);
+                }
+                push(size, returnCs);
+                push(size, returnEip);
+            } catch (CpuFault f) {
+                cpl = oldCpl;
+                segSel[SS] = oldSs;
+                segBase[SS] = oldBase;
+                segLimit[SS] = oldLimit;
+                segAttr[SS] = oldAttr;
+                regs[ESP] = oldEsp;
+                throw f;
+            }
+        } else if (call) {
+            push(size, returnCs);
+            push(size, returnEip);
+        }
+        descLo = clo;
+        descHi = chi;
+        markAccessed(sel);
+        int newCpl = conforming ? cpl : dpl;
+        cpl = newCpl;
+        loadCache(CS, (sel & 0xFFFC) | newCpl);
+        eip = size == W ? off & 0xFFFF : off;
+    }
+
+    private static final int TASK_JMP = 0, TASK_CALL = 1, TASK_IRET = 2;
+
+    private void writeSystem32(int lin, int v) {
+        int saved = cpl;
+        cpl = 0;
+        try {
+            writeLinear32(lin, v);
+        } finally {
+            cpl = saved;
+        }
+    }
+
+    /**
+     * Hardware task switch to the 32-bit TSS {@code sel} (SDM vol. 3, 7.3): saves the current task
+     * in its TSS, loads the new one (CR3 when paging, LDTR, EFLAGS, EIP, registers, segments),
+     * maintains busy bits, the back link and NT, and sets CR0.TS. 16-bit TSSs are not modelled.
+     */
+    private void taskSwitch(int sel, int source, int returnEip, boolean hasError, int errorCode) {
+        if ((sel & 4) != 0 || (sel & 0xFFFC) == 0) {
+            throw source == TASK_IRET ? exc(10, sel & 0xFFFC) : gp(sel & 0xFFFC);
+        }
+        readDescriptor(sel);
+        int lo = descLo, hi = descHi;
+        int type = (hi >> 8) & 0x1F;
+        if (source == TASK_IRET ? type != 0x0B : type != 0x09) {
+            throw source == TASK_IRET ? exc(10, sel & 0xFFFC) : gp(sel & 0xFFFC);
+        }
+        if ((hi & ATTR_P) == 0) {
+            throw exc(11, sel & 0xFFFC);
+        }
+        int newBase = descBase(lo, hi);
+        int newLimit = descLimit(lo, hi);
+        if ((newLimit & 0xFFFFFFFFL) < 0x67 || (trAttr & 0x800) == 0) {
+            throw exc(10, sel & 0xFFFC);
+        }
+        // Read the whole new state before changing anything, so a fault leaves the old task intact.
+        int newCr3 = readSystem32(newBase + 0x1C);
+        int newEip = readSystem32(newBase + 0x20);
+        int newFlags = readSystem32(newBase + 0x24);
+        int[] newRegs = new int[8];
+        for (int i = 0; i < 8; i++) {
+            newRegs[i] = readSystem32(newBase + 0x28 + i * 4);
+        }
+        int[] newSegs = new int[6];
+        for (int i = 0; i < 6; i++) {
+            newSegs[i] = readSystem16(newBase + 0x48 + i * 4);
+        }
+        int newLdt = readSystem16(newBase + 0x60);
+
+        int oldFlags = materializedFlags();
+        if (source == TASK_IRET) {
+            oldFlags &= ~NT;
+        }
+        writeSystem32(trBase + 0x20, returnEip);
+        writeSystem32(trBase + 0x24, oldFlags);
+        for (int i = 0; i < 8; i++) {
+            writeSystem32(trBase + 0x28 + i * 4, regs[i]);
+        }
+        for (int i = 0; i < 6; i++) {
+            writeSystem32(trBase + 0x48 + i * 4, segSel[i]);
+        }
+        if (source != TASK_CALL) {
+            int oldDesc = gdtBase + (trSel & 0xFFF8) + 4;
+            writeSystem32(oldDesc, readSystem32(oldDesc) & ~0x200);
+        }
+        if (source == TASK_CALL) {
+            writeSystem32(newBase, (readSystem32(newBase) & 0xFFFF0000) | trSel);
+            newFlags |= NT;
+        }
+        if (source != TASK_IRET) {
+            writeSystem32(gdtBase + (sel & 0xFFF8) + 4, hi | 0x200);
+        }
+
+        trSel = sel;
+        trBase = newBase;
+        trLimit = newLimit;
+        trAttr = (hi | 0x200) & 0x00F0FF00;
+        cr0 |= CR0_TS;
+        if (paging()) {
+            cr3 = newCr3;
+            flushTlb();
+        }
+        eflags = (newFlags & (EFLAGS_WRITABLE | VM)) | 2;
+        lazyMask = 0;
+        System.arraycopy(newRegs, 0, regs, 0, 8);
+        eip = newEip;
+        // Faults from here on belong to the new task and restart at its first instruction.
+        startEip = newEip;
+        for (int i = 0; i < 6; i++) {
+            segSel[i] = newSegs[i];
+        }
+        if ((newLdt & 0xFFFC) == 0) {
+            ldtSel = newLdt;
+            ldtBase = 0;
+            ldtLimit = 0;
+        } else {
+            if ((newLdt & 4) != 0) {
+                throw exc(10, newLdt & 0xFFFC);
+            }
+            readDescriptor(newLdt);
+            if ((descHi & 0x1F00) != 0x0200 || (descHi & ATTR_P) == 0) {
+                throw exc(10, newLdt & 0xFFFC);
+            }
+            ldtSel = newLdt;
+            ldtBase = descBase(descLo, descHi);
+            ldtLimit = descLimit(descLo, descHi);
+        }
+        if ((eflags & VM) != 0) {
+            cpl = 3;
+            for (int i = 0; i < 6; i++) {
+                loadV86Segment(i, newSegs[i]);
+            }
+        } else {
+            int cs = newSegs[CS];
+            if ((cs & 0xFFFC) == 0) {
+                throw exc(10, 0);
+            }
+            readDescriptor(cs);
+            if ((descHi & ATTR_S) == 0 || (descHi & ATTR_CODE) == 0) {
+                throw exc(10, cs & 0xFFFC);
+            }
+            if ((descHi & ATTR_P) == 0) {
+                throw exc(11, cs & 0xFFFC);
+            }
+            cpl = cs & 3;
+            markAccessed(cs);
+            loadCache(CS, cs);
+            loadSegment(SS, newSegs[SS]);
+            for (int s : DATA_SEGMENTS) {
+                loadSegment(s, newSegs[s]);
+            }
+        }
+        if (hasError) {
+            push(D, errorCode);
+        }
     }
 
     /** Far RET / IRET back to {@code sel:off}: same privilege or outer. */
@@ -1605,7 +1855,18 @@ public final class Cpu {
                 gate32 = true;
                 trap = true;
             }
-            default -> throw gp(vector * 8 + 2 + ext); // task gates are not modelled yet
+            case 0x05 -> {
+                // Task gate: the handler is a task of its own.
+                if (kind == INT_SOFTWARE && ((hi >> 13) & 3) < cpl) {
+                    throw gp(vector * 8 + 2);
+                }
+                if ((hi & ATTR_P) == 0) {
+                    throw exc(11, vector * 8 + 2 + ext);
+                }
+                taskSwitch(lo >>> 16, TASK_CALL, returnEip, hasError, errorCode);
+                return;
+            }
+            default -> throw gp(vector * 8 + 2 + ext);
         }
         if (kind == INT_SOFTWARE && ((hi >> 13) & 3) < cpl) {
             throw gp(vector * 8 + 2);
@@ -1629,6 +1890,11 @@ public final class Cpu {
         }
         int clo = descLo, chi = descHi;
         int size = gate32 ? D : W;
+        boolean fromV86 = (eflags & VM) != 0;
+        if (fromV86 && (dpl != 0 || (cattr & ATTR_CONFORMING) != 0)) {
+            // Virtual-8086 mode interrupts only to ring 0 (SDM vol. 3, 20.3.1.1).
+            throw gp((sel & 0xFFFC) + ext);
+        }
         if ((cattr & ATTR_CONFORMING) == 0 && dpl < cpl) {
             // Inner-privilege interrupt: switch to the stack the TSS names for the new ring.
             int newSs, newEsp;
@@ -1642,13 +1908,21 @@ public final class Cpu {
             int oldSs = segSel[SS], oldEsp = regs[ESP];
             int oldCpl = cpl;
             cpl = dpl;
+            eflags &= ~VM;
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                eflags |= fromV86 ? VM : 0;
                 throw exc(10, newSs & 0xFFFC);
             }
             regs[ESP] = newEsp;
+            if (fromV86) {
+                push(size, segSel[GS]);
+                push(size, segSel[FS]);
+                push(size, segSel[DS]);
+                push(size, segSel[ES]);
+            }
             push(size, oldSs);
             push(size, oldEsp);
         }
@@ -1665,6 +1939,14 @@ public final class Cpu {
         cpl = newCpl;
         loadCache(CS, (sel & 0xFFFC) | newCpl);
         eip = off;
+        if (fromV86) {
+            for (int s : DATA_SEGMENTS) {
+                segSel[s] = 0;
+                segBase[s] = 0;
+                segLimit[s] = 0;
+                segAttr[s] = 0;
+            }
+        }
         eflags &= ~(TF | NT | RF | VM);
         if (!trap) {
             eflags &= ~IF;
@@ -1693,18 +1975,74 @@ public final class Cpu {
             nmiBlocked = false;
             return;
         }
-        if (v86() || (eflags & NT) != 0) {
-            // Virtual-8086 IRET and nested-task returns are not modelled yet.
-            throw gp(0);
+        if (v86()) {
+            // IRET inside virtual-8086 mode works like real mode's when IOPL is 3, IOPL itself
+            // kept.
+            if (((eflags >> 12) & 3) < 3) {
+                throw gp(0);
+            }
+            int newEip = pop(size);
+            int newCs = pop(size) & 0xFFFF;
+            int newFlags = pop(size);
+            segSel[CS] = newCs;
+            segBase[CS] = newCs << 4;
+            eip = newEip & 0xFFFF;
+            int mask = (size == W ? 0xFFFF : -1) & EFLAGS_WRITABLE & ~IOPL;
+            materializedFlags();
+            eflags = (eflags & ~mask) | (newFlags & mask) | 2;
+            nmiBlocked = false;
+            return;
+        }
+        if ((eflags & NT) != 0) {
+            // Return from a nested task: switch back to the task named by the back link.
+            taskSwitch(readSystem16(trBase), TASK_IRET, eip, false, 0);
+            nmiBlocked = false;
+            return;
         }
         int newEip = peek(size, 0);
         int newCs = peek(size, BYTES[size]) & 0xFFFF;
         int newFlags = peek(size, 2 * BYTES[size]);
         if (size == D && (newFlags & VM) != 0 && cpl == 0) {
-            throw gp(0); // return to virtual-8086 mode is not modelled yet
+            returnToV86(newEip, newCs, newFlags);
+            nmiBlocked = false;
+            return;
         }
         farReturnTo(newCs, newEip, size, 0, true, newFlags);
         nmiBlocked = false;
+    }
+
+    /** IRET from ring 0 to virtual-8086 mode: the frame also holds ESP, SS, ES, DS, FS, GS. */
+    private void returnToV86(int newEip, int newCs, int newFlags) {
+        int newEsp = peek(D, 12);
+        int newSs = peek(D, 16);
+        int newEs = peek(D, 20);
+        int newDs = peek(D, 24);
+        int newFs = peek(D, 28);
+        int newGs = peek(D, 32);
+        materializedFlags();
+        eflags = (newFlags & (EFLAGS_WRITABLE | VM)) | 2;
+        cpl = 3;
+        loadV86Segment(CS, newCs);
+        loadV86Segment(SS, newSs);
+        loadV86Segment(ES, newEs);
+        loadV86Segment(DS, newDs);
+        loadV86Segment(FS, newFs);
+        loadV86Segment(GS, newGs);
+        regs[ESP] = newEsp;
+        eip = newEip & 0xFFFF;
+    }
+
+    private void loadV86Segment(int seg, int sel) {
+        segSel[seg] = sel & 0xFFFF;
+        segBase[seg] = (sel & 0xFFFF) << 4;
+        segLimit[seg] = 0xFFFF;
+        segAttr[seg] =
+                ATTR_P
+                        | ATTR_S
+                        | ATTR_WRITE_READ
+                        | ATTR_ACCESSED
+                        | (3 << 13)
+                        | (seg == CS ? ATTR_CODE : 0);
     }
 
     private void retFar(int extra) {
@@ -2834,6 +3172,8 @@ public final class Cpu {
                 regs[EAX] = (int) t;
                 regs[EDX] = (int) (t >>> 32);
             }
+            case 0x34 -> sysenter();
+            case 0x35 -> sysexit();
             case 0x32 -> {
                 requirePrivilege();
                 long v = readMsr(regs[ECX]);
@@ -3266,9 +3606,11 @@ public final class Cpu {
                 regs[EAX] = 0x00000610;
                 regs[EBX] = 0;
                 regs[ECX] = 0;
-                // Only what is implemented: FPU (0), PSE (3), TSC (4), MSR (5), CX8 (8), PGE (13),
-                // CMOV (15).
-                regs[EDX] = 1 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
+                // Only what is implemented: FPU (0), PSE (3), TSC (4), MSR (5), CX8 (8), SEP (11),
+                // PGE (13), CMOV (15).
+                regs[EDX] =
+                        1 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 13)
+                                | (1 << 15);
             }
             default -> {
                 regs[EAX] = 0;
@@ -3277,6 +3619,48 @@ public final class Cpu {
                 regs[EDX] = 0;
             }
         }
+    }
+
+    /** SYSENTER (SDM vol. 2): flat ring-0 CS/SS from IA32_SYSENTER_CS, ESP/EIP from the MSRs. */
+    private void sysenter() {
+        if ((cr0 & CR0_PE) == 0 || (sysenterCs & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        materializedFlags();
+        eflags &= ~(VM | IF | RF);
+        cpl = 0;
+        loadFlat(CS, sysenterCs & 0xFFFC, 0);
+        loadFlat(SS, (sysenterCs & 0xFFFC) + 8, 0);
+        regs[ESP] = sysenterEsp;
+        eip = sysenterEip;
+    }
+
+    /** SYSEXIT: back to flat ring 3 at EDX with ESP = ECX. */
+    private void sysexit() {
+        if ((cr0 & CR0_PE) == 0 || v86() || cpl != 0 || (sysenterCs & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        cpl = 3;
+        loadFlat(CS, ((sysenterCs & 0xFFFC) + 16) | 3, 3);
+        loadFlat(SS, ((sysenterCs & 0xFFFC) + 24) | 3, 3);
+        regs[ESP] = regs[ECX];
+        eip = regs[EDX];
+    }
+
+    /** The fixed flat 4 GiB segments SYSENTER/SYSEXIT load without reading the GDT. */
+    private void loadFlat(int seg, int sel, int dpl) {
+        segSel[seg] = sel & 0xFFFF;
+        segBase[seg] = 0;
+        segLimit[seg] = 0xFFFFFFFF;
+        segAttr[seg] =
+                ATTR_P
+                        | ATTR_S
+                        | ATTR_WRITE_READ
+                        | ATTR_ACCESSED
+                        | ATTR_DB
+                        | ATTR_G
+                        | (dpl << 13)
+                        | (seg == CS ? ATTR_CODE : 0);
     }
 
     private long readMsr(int msr) {

@@ -21,6 +21,7 @@ import org.atrium.emulator.device.debugcon.DebugConsole;
 import org.atrium.emulator.device.keyboard.ControllerLines;
 import org.atrium.emulator.device.keyboard.I8042;
 import org.atrium.emulator.device.keyboard.Ps2Keyboard;
+import org.atrium.emulator.device.keyboard.Ps2Mouse;
 import org.atrium.emulator.device.pci.PciBar;
 import org.atrium.emulator.device.pci.PciBus;
 import org.atrium.emulator.device.pci.PciFunction;
@@ -33,8 +34,9 @@ import org.atrium.emulator.device.serial.Uart16550;
 import org.atrium.emulator.device.vga.StdVga;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
+import org.atrium.emulator.input.PointerInput;
 import org.atrium.emulator.memory.MemoryMap;
-import org.atrium.emulator.time.VirtualTime;
+import org.atrium.emulator.time.VirtualClock;
 
 /**
  * The PC board: the one place that knows where each chip sits (I/O ports, memory addresses, IRQ
@@ -76,11 +78,14 @@ final class PcBoard implements AutoCloseable {
     private final Uart16550 com1;
     private final AcpiPm acpiPm;
     private final Ps2Keyboard keyboard;
+    private final Ps2Mouse mouse;
     private final I8042 keyboardController;
     private final PciBus pci;
     private final I440fx hostBridge;
     private final Piix3 isaBridge;
     private final StdVga video;
+    private final PciFunction vgaFunction;
+    private final VirtualClock clock;
     private final DisplaySurface display;
     private final Map<BusDevice, MemoryMap.Window> memoryWindows = new HashMap<>();
     private final Map<BusDevice, int[]> ioWindows = new HashMap<>();
@@ -88,18 +93,19 @@ final class PcBoard implements AutoCloseable {
     private boolean keyboardA20 = true;
     private boolean portA20;
 
-    PcBoard(MachineConfig config, VirtualTime time, long rtcEpochMillis, BoardEvents events)
+    PcBoard(MachineConfig config, VirtualClock time, long rtcEpochMillis, BoardEvents events)
             throws IOException {
         this(config, time, rtcEpochMillis, events, new StdVga(VRAM_BYTES, time::nanos));
     }
 
     PcBoard(
             MachineConfig config,
-            VirtualTime time,
+            VirtualClock time,
             long rtcEpochMillis,
             BoardEvents events,
             StdVga video)
             throws IOException {
+        this.clock = time;
         long ramBytes = config.memoryMiB() * MIB;
         // A directly booted kernel runs no firmware: a blank ROM fills the BIOS's place then.
         byte[] biosImage =
@@ -142,10 +148,12 @@ final class PcBoard implements AutoCloseable {
         ports.map(0x3F8, 8, com1);
 
         I8042[] controller = new I8042[1];
-        keyboard = new Ps2Keyboard(() -> controller[0].keyboardDataReady());
+        keyboard = new Ps2Keyboard(() -> controller[0].deviceDataReady());
+        mouse = new Ps2Mouse(() -> controller[0].deviceDataReady());
         keyboardController =
                 new I8042(
                         keyboard,
+                        mouse,
                         pics.line(IRQ_KEYBOARD),
                         pics.line(IRQ_MOUSE),
                         new ControllerLines() {
@@ -223,8 +231,10 @@ final class PcBoard implements AutoCloseable {
                 vga.rom(rom.windowSize(), rom);
             }
             pci.plug(2, 0, vga);
+            vgaFunction = vga;
             display = video.surface();
         } else {
+            vgaFunction = null;
             display = new BlankDisplay();
         }
 
@@ -324,6 +334,11 @@ final class PcBoard implements AutoCloseable {
         return keyboard;
     }
 
+    /** The PS/2 mouse; call on the machine's thread. */
+    PointerInput pointer() {
+        return mouse;
+    }
+
     /** Offers a byte from the host to COM1; false when its receiver has no room. */
     boolean serialReceive(int value) {
         return com1.receive(value);
@@ -351,6 +366,55 @@ final class PcBoard implements AutoCloseable {
         keyboardA20 = true;
         portA20 = false;
         updateA20();
+    }
+
+    /** Every chip's state now; call on the machine's thread, between instructions. */
+    PcBoardState snapshot() {
+        return new PcBoardState(
+                clock.nanos(),
+                pics.snapshot(),
+                pit.snapshot(),
+                rtc.snapshot(),
+                com1.snapshot(),
+                keyboardController.snapshot(),
+                keyboard.snapshot(),
+                mouse.snapshot(),
+                portA.value(),
+                portB.value(),
+                hostBridge.snapshot(),
+                isaBridge.snapshot(),
+                vgaFunction == null ? null : vgaFunction.snapshot(),
+                video == null ? null : video.snapshot());
+    }
+
+    /**
+     * Loads a snapshot taken on a board of the same kind: the virtual clock first, then the chips
+     * whose outputs feed others (timer gate, timer, keyboard devices) before those they feed.
+     */
+    void restore(PcBoardState state) {
+        if ((state.vga() == null) != (video == null)) {
+            throw new IllegalArgumentException(
+                    "snapshot and board differ in their display adapter");
+        }
+        clock.restore(state.virtualNanos());
+        portB.restore(state.systemControlB());
+        pit.restore(state.pit());
+        rtc.restore(state.rtc());
+        com1.restore(state.com1());
+        keyboard.restore(state.keyboard());
+        mouse.restore(state.mouse());
+        keyboardController.restore(state.keyboardController());
+        pci.reset();
+        hostBridge.restore(state.hostBridge());
+        isaBridge.restore(state.isaBridge());
+        if (video != null) {
+            video.restore(state.vga());
+            vgaFunction.restore(state.vgaFunction());
+        }
+        keyboardA20 = keyboardController.a20();
+        portA.restore(state.systemControlA());
+        updateA20();
+        pics.restore(state.pics());
     }
 
     @Override

@@ -29,9 +29,9 @@ import org.atrium.emulator.time.VirtualClock;
  * triple fault or an emulator error end in {@code STOPPED}, after which exit listeners are told
  * once. {@link #reset()} pulses the reset line of a running or paused machine.
  *
- * <p>Not yet: a PS/2 mouse ({@link #pointer()} accepts and drops events). Power-off works through
- * the ACPI PM registers, which only a directly booted kernel learns about (from the loader's ACPI
- * tables).
+ * <p>Power-off works through the ACPI PM registers, which only a directly booted kernel learns
+ * about (from the loader's ACPI tables). The pointer is a PS/2 mouse, which reports relative
+ * movement: a guest that accelerates the pointer drifts from the host's cursor.
  */
 public final class PcMachine {
     /** Instructions run between two looks at timers and host input. */
@@ -53,7 +53,7 @@ public final class PcMachine {
     private final KeyboardInput keyboard;
     private final BzImage kernel;
     private final byte[] initrd;
-    private final PointerInput pointer = (x, y, buttons) -> {};
+    private final PointerInput pointer;
 
     private volatile MachineState state = MachineState.CREATED;
     private volatile boolean pauseRequested;
@@ -114,6 +114,8 @@ public final class PcMachine {
                         });
         KeyboardInput boardKeyboard = board.keyboard();
         this.keyboard = (code, pressed) -> post(() -> boardKeyboard.key(code, pressed));
+        PointerInput boardPointer = board.pointer();
+        this.pointer = (x, y, buttons) -> post(() -> boardPointer.pointer(x, y, buttons));
     }
 
     public MachineConfig config() {
@@ -193,7 +195,7 @@ public final class PcMachine {
         return keyboard;
     }
 
-    /** The pointer; there is no PS/2 mouse yet, so events are dropped. */
+    /** The PS/2 mouse, fed absolute positions; events are queued for the machine's thread. */
     public PointerInput pointer() {
         return pointer;
     }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 class RandomCodeTest {
     @Test
     void randomCodeNeverBreaksTheEmulator() {
-        SplittableRandom random = new SplittableRandom(20261123);
-        for (int round = 0; round < 300; round++) {
+        SplittableRandom random = new SplittableRandom(Long.getLong("atrium.fuzz.seed", 20261123L));
+        int rounds = Integer.getInteger("atrium.fuzz.rounds", 300);
+        for (int round = 0; round < rounds; round++) {
             TestMachine m = new TestMachine();
             for (int i = 0; i < 0x20000; i++) {
                 m.ram[i] = (byte) random.nextInt(256);

@@ -216,12 +216,107 @@ class PcBoardTest {
     }
 
     @Test
+    void mouseMovementRaisesIrq12ThroughTheSlavePic() {
+        io.out(0x20, 1, 0x11);
+        io.out(0x21, 1, 0x08);
+        io.out(0x21, 1, 0x04);
+        io.out(0x21, 1, 0x01);
+        io.out(0xA0, 1, 0x11);
+        io.out(0xA1, 1, 0x70);
+        io.out(0xA1, 1, 0x02);
+        io.out(0xA1, 1, 0x01);
+        io.out(0x21, 1, 0xFB); // only the cascade
+        io.out(0xA1, 1, 0xEF); // only IRQ12
+        io.out(0x64, 1, 0xD4);
+        io.out(0x60, 1, 0xF4);
+        assertEquals(0xFA, io.in(0x60, 1));
+        io.out(0x64, 1, 0x60);
+        io.out(0x60, 1, 0x47); // translate, system flag, both interrupts
+        board.pointer().pointer(10, 10, 0);
+        board.pointer().pointer(13, 10, 0);
+        assertTrue(board.interrupts().pending());
+        assertEquals(0x74, board.interrupts().acknowledge());
+        assertEquals(0x08, io.in(0x60, 1));
+        assertEquals(3, io.in(0x60, 1));
+        assertEquals(0, io.in(0x60, 1));
+    }
+
+    @Test
     void com1TransmitsToTheHostAndReceivesFromIt() {
         io.out(0x3F8, 1, 'A');
         assertEquals("A", serial.toString());
         assertTrue(board.serialReceive('z'));
         assertEquals(0x01, io.in(0x3FD, 1) & 0x01);
         assertEquals('z', io.in(0x3F8, 1));
+    }
+
+    @Test
+    void snapshotRestoresEveryChipOntoAFreshBoard() throws IOException {
+        // Firmware-like setup: PICs with only IRQ0 open, a 10 ms timer, PAM shadow writable,
+        // A20 off, CMOS and UART scratch bytes, the VGA's BARs placed and enabled.
+        io.out(0x20, 1, 0x11);
+        io.out(0x21, 1, 0x08);
+        io.out(0x21, 1, 0x04);
+        io.out(0x21, 1, 0x01);
+        io.out(0x21, 1, 0xFE);
+        io.out(0x43, 1, 0x34);
+        io.out(0x40, 1, 0x9C);
+        io.out(0x40, 1, 0x2E);
+        pciWrite(0, 0x59, 1, 0x30);
+        io.out(0x64, 1, 0xD1);
+        io.out(0x60, 1, 0xDD);
+        io.out(0x70, 1, 0x40);
+        io.out(0x71, 1, 0x5A);
+        io.out(0x3FF, 1, 0xC3);
+        pciWrite(2, 0x10, 4, 0xFD00_0000);
+        pciWrite(2, 0x04, 2, 0x0003);
+        time.advance(3_000_000);
+        PcBoardState state = board.snapshot();
+
+        ManualClock otherTime = new ManualClock();
+        otherTime.advance(123_456_789);
+        Path bios = dir.resolve("bios.bin");
+        PcBoard copy =
+                new PcBoard(
+                        MachineConfig.firmware(64, bios, null),
+                        otherTime.clock(),
+                        0,
+                        new BoardEvents() {
+                            @Override
+                            public void serialTransmitted(int value) {}
+
+                            @Override
+                            public void debugConsole(int value) {}
+
+                            @Override
+                            public void resetRequested() {}
+
+                            @Override
+                            public void powerOffRequested() {}
+                        });
+        try {
+            copy.restore(state);
+            assertEquals(state.virtualNanos(), otherTime.clock().nanos());
+            IoPorts cio = copy.ports();
+            PhysicalMemory cmem = copy.memory();
+            cio.out(0x70, 1, 0x40);
+            assertEquals(0x5A, cio.in(0x71, 1));
+            assertEquals(0xC3, cio.in(0x3FF, 1));
+            assertEquals(0xFE, cio.in(0x21, 1));
+            cio.out(0xCF8, 4, 0x8000_1010);
+            assertEquals(0xFD00_0008, cio.in(0xCFC, 4));
+            cmem.write8(0xF0010, 0x99);
+            assertEquals(0x99, cmem.read8(0xF0010), "PAM shadow read/write restored");
+            cmem.write8(0x000020, 0x11);
+            cmem.write8(0x100020, 0x22);
+            assertEquals(0x22, cmem.read8(0x000020), "A20 still off");
+            assertFalse(copy.interrupts().pending());
+            otherTime.advance(7_100_000);
+            assertTrue(copy.interrupts().pending(), "the timer runs on from 3 ms into its period");
+            assertEquals(0x08, copy.interrupts().acknowledge());
+        } finally {
+            copy.close();
+        }
     }
 
     @Test

@@ -335,6 +335,49 @@ class PcMachineTest {
     }
 
     @Test
+    void rtcShowsTheInjectedHostDate() throws Exception {
+        Path bios = Files.write(dir.resolve("bios.bin"), new byte[64 * 1024]);
+        HostTime host =
+                new HostTime() {
+                    @Override
+                    public long monotonicNanos() {
+                        return System.nanoTime();
+                    }
+
+                    @Override
+                    public long epochMillis() {
+                        return java.time.Instant.parse("2031-07-04T12:00:00Z").toEpochMilli();
+                    }
+                };
+        ScriptedProcessor cpu = new ScriptedProcessor();
+        PcMachine m =
+                new PcMachine(
+                        MachineConfig.firmware(4, bios, null),
+                        host,
+                        (memory, io, interrupts, tsc) -> {
+                            cpu.io = io;
+                            cpu.interrupts = interrupts;
+                            return cpu;
+                        });
+        m.start();
+        int[] date =
+                m.inspect(
+                        b -> {
+                            int[] d = new int[3];
+                            int[] regs = {0x32, 0x09, 0x08};
+                            for (int i = 0; i < 3; i++) {
+                                b.ports().out(0x70, 1, regs[i]);
+                                d[i] = b.ports().in(0x71, 1);
+                            }
+                            return d;
+                        });
+        m.stop();
+        assertEquals(
+                java.util.List.of(0x20, 0x31, 0x07),
+                java.util.Arrays.stream(date).boxed().toList());
+    }
+
+    @Test
     void missingFirmwareIsAClearError() {
         Path missing = dir.resolve("none.bin");
         assertThrows(

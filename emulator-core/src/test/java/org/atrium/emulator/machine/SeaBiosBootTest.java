@@ -110,6 +110,37 @@ class SeaBiosBootTest {
         }
     }
 
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    @Test
+    void hostResetRunsThePowerOnSelfTestAgain() throws Exception {
+        Path bios = DIR.resolve("bios.bin");
+        Path vga = DIR.resolve("vgabios-stdvga.bin");
+        assumeTrue(Files.isReadable(bios) && Files.isReadable(vga), "SeaBIOS images not installed");
+
+        PcMachine machine = new PcMachine(MachineConfig.firmware(32, bios, vga));
+        machine.start();
+        try {
+            assertTrue(waitFor(machine, "No bootable device."), machine::debugConsoleText);
+            assertEquals(1, count(machine.debugConsoleText(), "Running on QEMU (i440fx)"));
+            machine.reset();
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            while (count(machine.debugConsoleText(), "Press ESC for boot menu.") < 2
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String log = machine.debugConsoleText();
+            // The ROM is read again after reset (PAM cleared), so POST starts from scratch.
+            assertEquals(2, count(log, "Running on QEMU (i440fx)"), log);
+            assertEquals(2, count(log, "Start SeaVGABIOS"), log);
+            assertEquals(2, count(log, "Press ESC for boot menu."), log);
+        } finally {
+            machine.stop();
+        }
+    }
+
     /** Keeps the screen reader next to the test while letting inspect() take a method reference. */
     static final class PcMachineTestAccess {
         private PcMachineTestAccess() {}

@@ -249,6 +249,49 @@ public final class I8259 implements BusDevice {
         }
     }
 
+    I8259State snapshot() {
+        return new I8259State(
+                irr,
+                isr,
+                imr,
+                lastLevels,
+                (priorityAdd + 7) & 7,
+                vectorBase,
+                initState,
+                needIcw4,
+                single,
+                icw3,
+                autoEoi,
+                rotateOnAutoEoi,
+                specialFullyNested,
+                specialMask,
+                readIsr,
+                poll,
+                elcr);
+    }
+
+    /** Loads a state already checked by its record; ELCR bits this chip lacks are dropped. */
+    void restore(I8259State s) {
+        irr = s.irr();
+        isr = s.isr();
+        imr = s.imr();
+        lastLevels = s.inputLevels();
+        priorityAdd = (s.lowestPriority() + 1) & 7;
+        vectorBase = s.vectorBase();
+        initState = s.initState();
+        needIcw4 = s.needIcw4();
+        single = s.single();
+        icw3 = s.icw3();
+        autoEoi = s.autoEoi();
+        rotateOnAutoEoi = s.rotateOnAutoEoi();
+        specialFullyNested = s.specialFullyNested();
+        specialMask = s.specialMask();
+        readIsr = s.readIsr();
+        poll = s.poll();
+        elcr = s.elcr() & elcrMask;
+        outputChanged.run();
+    }
+
     /** The interrupt mask register (OCW1). */
     public int mask() {
         return imr;

@@ -59,6 +59,25 @@ public final class I8254 implements BusDevice {
         return counters[channel].output(time.nanos());
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "pit-8254";
+    }
+
+    public I8254State snapshot() {
+        return new I8254State(java.util.Arrays.stream(counters).map(Counter::snapshot).toList());
+    }
+
+    /**
+     * Loads a snapshot (checked by its records) taken on the same virtual clock; counter 0's output
+     * and its next transition follow from it.
+     */
+    public void restore(I8254State state) {
+        for (int i = 0; i < 3; i++) {
+            counters[i].restore(state.counters().get(i));
+        }
+    }
+
     @Override
     public int read(int offset, int size) {
         if (offset >= 3) {
@@ -148,6 +167,52 @@ public final class I8254 implements BusDevice {
             loaded = true;
             if (timer != null) {
                 schedule(loadTime);
+            }
+        }
+
+        I8254State.CounterState snapshot() {
+            return new I8254State.CounterState(
+                    mode,
+                    access,
+                    bcd,
+                    gate,
+                    (int) count,
+                    loaded,
+                    awaitingTrigger,
+                    loadTime,
+                    readState,
+                    writeState,
+                    writeLatch,
+                    latchedCount,
+                    countLatchState,
+                    statusLatched,
+                    latchedStatus);
+        }
+
+        void restore(I8254State.CounterState s) {
+            mode = s.mode();
+            access = s.accessMode();
+            bcd = s.bcd();
+            gate = s.gate();
+            count = s.initialCount();
+            loaded = s.counting();
+            awaitingTrigger = s.awaitingTrigger();
+            loadTime = s.loadedAtNanos();
+            readState = s.readState();
+            writeState = s.writeState();
+            writeLatch = s.writeLatch();
+            latchedCount = s.latchedCount();
+            countLatchState = s.latchState();
+            statusLatched = s.statusLatched();
+            latchedStatus = s.latchedStatus();
+            if (timer == null) {
+                return;
+            }
+            timer.cancel();
+            if (loaded && !awaitingTrigger) {
+                schedule(Math.max(loadTime, time.nanos()));
+            } else {
+                out.set(mode != 0);
             }
         }
 

@@ -1,0 +1,65 @@
+package org.atrium.host;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The desktop host's settings, keys under {@code atrium.host}; see docs/desktop-host.md. */
+@ConfigMapping(prefix = "atrium.host")
+public interface HostConfig {
+
+    /** This host's name: the {@code hst} claim of connection tokens and its name at the broker. */
+    @WithDefault("localhost")
+    String name();
+
+    /** Bearer secret every control API call must carry. Required. */
+    String controlSecret();
+
+    /** Guest RAM all VMs together may commit, e.g. {@code 4G}. */
+    @WithDefault("4G")
+    MemorySize maxGuestMemory();
+
+    /** Most VMs this host runs at once. */
+    @WithDefault("64")
+    int maxVms();
+
+    /** Directory of the SeaBIOS images ({@code bios.bin}, {@code vgabios-stdvga.bin}). */
+    @WithDefault("/usr/share/seabios")
+    Path firmwareDir();
+
+    /** Interface the RFB-over-WebSocket listener binds. */
+    @WithDefault("0.0.0.0")
+    String rfbWsHost();
+
+    /** Port of the RFB-over-WebSocket listener ({@code /ws/vms/{id}?token=...}); 0 picks one. */
+    @WithDefault("8082")
+    int rfbWsPort();
+
+    /** Largest WebSocket frame payload accepted from a client, in bytes. */
+    @WithDefault("65536")
+    int maxFramePayload();
+
+    /** Broker base URL; registration and token keys come from there. Unset: no broker. */
+    Optional<URI> brokerUrl();
+
+    /** Bearer secret for {@code POST /api/v1/hosts/register} and heartbeats. */
+    Optional<String> registrationSecret();
+
+    /** The URL the broker uses to reach this host's control API. */
+    @WithDefault("http://localhost:8081")
+    URI publicUrl();
+
+    /**
+     * The base URL the broker's gateway uses for this host's RFB WebSocket ({@code
+     * ws://host:port}). Unset: the host name of {@code public-url} with {@code rfb-ws-port}.
+     */
+    Optional<URI> rfbPublicUrl();
+
+    /** Time between heartbeats. */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+}

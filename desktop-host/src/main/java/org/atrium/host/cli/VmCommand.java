@@ -1,0 +1,189 @@
+package org.atrium.host.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.atrium.emulator.machine.MachineConfig;
+import org.atrium.host.rfb.RfbServer;
+import org.atrium.host.rfb.RfbSessionOptions;
+import org.atrium.host.rfb.RfbTarget;
+import org.atrium.host.rfb.WebSocketAdmission;
+import org.atrium.host.vm.PcMachineVm;
+import org.atrium.host.vm.VmExit;
+import org.atrium.host.vm.VmMachine;
+
+/**
+ * {@code ./atrium vm}: one VM in the foreground, its screen on RFB (TCP and/or WebSocket, without
+ * authentication: for loopback and trusted networks), its first serial port on stdio, a file or
+ * nowhere. A plain {@code main}, no Quarkus. Exit codes: 0 when the VM stops, 1 when it cannot
+ * start, 2 for bad flags.
+ */
+public final class VmCommand {
+    static final Path DEFAULT_FIRMWARE_DIR = Path.of("/usr/share/seabios");
+
+    /** Builds the machine; throws {@link IllegalStateException} with a message when it cannot. */
+    interface Machines extends Function<VmCommandOptions, VmMachine> {}
+
+    private VmCommand() {}
+
+    public static void main(String[] args) {
+        // Without Quarkus the JBoss SLF4J binding cannot start; Netty logs through the JDK instead.
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+        System.exit(run(args, System.in, System.out, System.err, VmCommand::pcMachine, null));
+    }
+
+    /** The emulator's machine, booting the given BIOS and VGA BIOS. */
+    static VmMachine pcMachine(VmCommandOptions options) {
+        try {
+            return PcMachineVm.create(
+                    MachineConfig.firmware(options.memoryMiB(), options.bios(), options.vgaBios()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read firmware: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("firmware or memory not usable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the command; returns the exit code. {@code started}, when given, receives the bound RFB
+     * addresses once the VM runs (tests use it to connect and to stop).
+     */
+    static int run(
+            String[] args,
+            InputStream stdin,
+            PrintStream out,
+            PrintStream err,
+            Machines machines,
+            CompletableFuture<Started> started) {
+        VmCommandOptions options;
+        try {
+            if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+                out.print(VmCommandOptions.USAGE);
+                return 0;
+            }
+            options = VmCommandOptions.parse(args, DEFAULT_FIRMWARE_DIR);
+            checkReadable("--bios", options.bios());
+            if (options.vgaBios() != null) checkReadable("--vga-bios", options.vgaBios());
+        } catch (VmCommandOptions.UsageException e) {
+            err.println("atrium vm: " + e.getMessage());
+            err.print(VmCommandOptions.USAGE);
+            return 2;
+        }
+        if (options.noReboot()) {
+            // PcMachine stops on a triple fault but has no hook for guest-requested resets yet.
+            err.println(
+                    "atrium vm: --no-reboot: a triple fault ends the VM; a reset the guest asks for"
+                            + " still reboots it");
+        }
+        VmMachine machine;
+        try {
+            machine = machines.apply(options);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            err.println("atrium vm: " + e.getMessage());
+            return 1;
+        }
+        CompletableFuture<VmExit> exited = new CompletableFuture<>();
+        machine.onExit(
+                exit -> {
+                    err.println("atrium vm: the VM stopped: " + exit.reason());
+                    exited.complete(exit);
+                });
+        RfbTarget target =
+                new RfbTarget(
+                        "atrium vm", machine.display(), machine.keyboard(), machine.pointer());
+        try (RfbServer server = new RfbServer(1)) {
+            InetSocketAddress vnc = null;
+            InetSocketAddress ws = null;
+            if (options.vnc() != null) {
+                vnc = server.bindTcp(options.vnc(), target, RfbSessionOptions.open());
+                err.println("atrium vm: RFB (no authentication) on " + vnc);
+            }
+            if (options.vncWebSocket() != null) {
+                WebSocketAdmission anyone =
+                        (path, query) ->
+                                CompletableFuture.completedFuture(
+                                        new WebSocketAdmission.Admitted(
+                                                target, RfbSessionOptions.open()));
+                ws = server.bindWebSocket(options.vncWebSocket(), anyone, 1 << 16);
+                err.println("atrium vm: RFB over WebSocket (no authentication) on " + ws);
+            }
+            Thread serial = serial(options, machine, stdin, out, err);
+            machine.start();
+            Thread hook = new Thread(machine::stop, "atrium-vm-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            if (started != null) started.complete(new Started(machine, vnc, ws));
+            VmExit exit = exited.get();
+            if (serial != null) serial.interrupt();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already exiting through the hook.
+            }
+            return exit.failure() ? 1 : 0;
+        } catch (InterruptedException e) {
+            machine.stop();
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            err.println("atrium vm: " + e.getMessage());
+            machine.stop();
+            return 1;
+        }
+    }
+
+    /** What a running command bound, for tests. */
+    record Started(VmMachine machine, InetSocketAddress vnc, InetSocketAddress webSocket) {}
+
+    private static void checkReadable(String flag, Path file)
+            throws VmCommandOptions.UsageException {
+        if (!Files.isReadable(file) || Files.isDirectory(file)) {
+            throw new VmCommandOptions.UsageException(flag + ": cannot read " + file);
+        }
+    }
+
+    /** Copies the guest's serial output to stdout or a file on a virtual thread. */
+    private static Thread serial(
+            VmCommandOptions options,
+            VmMachine machine,
+            InputStream stdin,
+            PrintStream out,
+            PrintStream err)
+            throws IOException {
+        if (options.serial().equals("none")) return null;
+        OutputStream sink =
+                options.serial().equals("file") ? Files.newOutputStream(options.serialFile()) : out;
+        InputStream from = machine.serialFromGuest();
+        if (options.serial().equals("stdio")) {
+            OutputStream to = machine.serialToGuest();
+            Thread.ofVirtual()
+                    .name("atrium-vm-serial-in")
+                    .start(
+                            () -> {
+                                try {
+                                    stdin.transferTo(to);
+                                } catch (IOException e) {
+                                    err.println(
+                                            "atrium vm: serial input stopped: " + e.getMessage());
+                                }
+                            });
+        }
+        return Thread.ofVirtual()
+                .name("atrium-vm-serial")
+                .start(
+                        () -> {
+                            try (from) {
+                                from.transferTo(sink);
+                                sink.flush();
+                            } catch (IOException e) {
+                                err.println("atrium vm: serial output stopped: " + e.getMessage());
+                            }
+                        });
+    }
+}

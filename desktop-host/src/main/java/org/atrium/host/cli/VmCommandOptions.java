@@ -1,0 +1,160 @@
+package org.atrium.host.cli;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The flags of {@code ./atrium vm}, parsed and checked. Flags of later sessions (kernel boot,
+ * disks, CPU mode) are refused by name rather than ignored.
+ *
+ * @param memoryMiB guest RAM
+ * @param bios system BIOS image
+ * @param vgaBios VGA BIOS image, or null
+ * @param vnc RFB on TCP without authentication, or null
+ * @param vncWebSocket RFB over WebSocket without a token, or null
+ * @param serial {@code stdio}, {@code none}, or a file
+ * @param serialFile the file for {@code file:PATH}, else null
+ * @param noReboot exit when the guest resets instead of rebooting
+ */
+public record VmCommandOptions(
+        int memoryMiB,
+        Path bios,
+        Path vgaBios,
+        InetSocketAddress vnc,
+        InetSocketAddress vncWebSocket,
+        String serial,
+        Path serialFile,
+        boolean noReboot) {
+
+    /** A flag or value the command cannot use; the message is shown with the usage. */
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    static final List<String> NOT_YET =
+            List.of("--kernel", "--initrd", "--append", "--disk", "--cdrom", "--cpu-mode");
+
+    public static final String USAGE =
+            """
+            usage: atrium vm [options]
+              --memory SIZE        guest RAM, e.g. 32M or 1G (default 32M; a plain number is MiB)
+              --bios FILE          system BIOS image (default: the SeaBIOS bios.bin of /usr/share/seabios)
+              --vga-bios FILE      VGA BIOS image (default: vgabios-stdvga.bin next to the BIOS)
+              --vnc HOST:PORT      serve RFB on TCP, without authentication: loopback or trusted networks only
+              --vnc-ws HOST:PORT   serve RFB over WebSocket (for noVNC), without authentication
+              --serial MODE        stdio, none or file:PATH for the first serial port (default stdio)
+              --no-reboot          exit when the guest resets instead of rebooting
+              --help               show this help
+            not yet supported: --kernel, --initrd, --append, --disk, --cdrom, --cpu-mode
+            """;
+
+    public static VmCommandOptions parse(String[] args, Path defaultFirmwareDir)
+            throws UsageException {
+        int memory = 32;
+        Path bios = null;
+        Path vgaBios = null;
+        InetSocketAddress vnc = null;
+        InetSocketAddress ws = null;
+        String serial = "stdio";
+        Path serialFile = null;
+        boolean noReboot = false;
+        List<String> rest = new ArrayList<>(List.of(args));
+        while (!rest.isEmpty()) {
+            String flag = rest.removeFirst();
+            String inline = null;
+            int eq = flag.indexOf('=');
+            if (flag.startsWith("--") && eq > 0) {
+                inline = flag.substring(eq + 1);
+                flag = flag.substring(0, eq);
+            }
+            if (NOT_YET.contains(flag)) {
+                throw new UsageException(flag + " is not yet supported");
+            }
+            switch (flag) {
+                case "--memory" -> memory = memory(value(flag, inline, rest));
+                case "--bios" -> bios = Path.of(value(flag, inline, rest));
+                case "--vga-bios" -> vgaBios = Path.of(value(flag, inline, rest));
+                case "--vnc" -> vnc = address(flag, value(flag, inline, rest));
+                case "--vnc-ws" -> ws = address(flag, value(flag, inline, rest));
+                case "--serial" -> {
+                    serial = value(flag, inline, rest);
+                    if (serial.startsWith("file:") && serial.length() > 5) {
+                        serialFile = Path.of(serial.substring(5));
+                        serial = "file";
+                    } else if (!serial.equals("stdio") && !serial.equals("none")) {
+                        throw new UsageException("--serial must be stdio, none or file:PATH");
+                    }
+                }
+                case "--no-reboot" -> {
+                    if (inline != null) throw new UsageException("--no-reboot takes no value");
+                    noReboot = true;
+                }
+                default -> throw new UsageException("unknown option " + flag);
+            }
+        }
+        if (bios == null) bios = defaultFirmwareDir.resolve("bios.bin");
+        if (vgaBios == null) {
+            Path dir = bios.toAbsolutePath().getParent();
+            vgaBios = dir == null ? null : dir.resolve("vgabios-stdvga.bin");
+        }
+        return new VmCommandOptions(memory, bios, vgaBios, vnc, ws, serial, serialFile, noReboot);
+    }
+
+    private static String value(String flag, String inline, List<String> rest)
+            throws UsageException {
+        if (inline != null) return inline;
+        if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
+            throw new UsageException(flag + " needs a value");
+        }
+        return rest.removeFirst();
+    }
+
+    /** A size with an optional K, M or G suffix (binary units); plain numbers are MiB. */
+    static int memory(String text) throws UsageException {
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        if (t.endsWith("IB")) t = t.substring(0, t.length() - 2);
+        else if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
+        long factorKiB = 1024;
+        if (t.endsWith("K")) {
+            factorKiB = 1;
+            t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("M")) {
+            t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("G")) {
+            factorKiB = 1024 * 1024;
+            t = t.substring(0, t.length() - 1);
+        }
+        long kib;
+        try {
+            kib = Math.multiplyExact(Long.parseLong(t), factorKiB);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UsageException("--memory: not a size: " + text);
+        }
+        if (kib <= 0 || kib % 1024 != 0 || kib / 1024 > Integer.MAX_VALUE) {
+            throw new UsageException("--memory must be a positive whole number of MiB: " + text);
+        }
+        return (int) (kib / 1024);
+    }
+
+    static InetSocketAddress address(String flag, String text) throws UsageException {
+        int colon = text.lastIndexOf(':');
+        if (colon < 0) throw new UsageException(flag + " needs HOST:PORT, got " + text);
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        if (host.isEmpty()) host = "127.0.0.1";
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + ": not a port: " + text.substring(colon + 1));
+        }
+        if (port < 0 || port > 65535)
+            throw new UsageException(flag + ": port out of range: " + port);
+        return new InetSocketAddress(host, port);
+    }
+}

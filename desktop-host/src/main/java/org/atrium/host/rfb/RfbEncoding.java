@@ -1,0 +1,23 @@
+package org.atrium.host.rfb;
+
+import io.netty.buffer.ByteBuf;
+
+/** Encoding numbers (RFC 6143 section 7.7 and the community rfbproto register). */
+public final class RfbEncoding {
+    public static final int RAW = 0;
+    public static final int COPY_RECT = 1;
+    public static final int HEXTILE = 5;
+    public static final int ZRLE = 16;
+    public static final int DESKTOP_SIZE = -223;
+    public static final int LAST_RECT = -224;
+    public static final int QEMU_EXTENDED_KEY_EVENT = -258;
+    public static final int DESKTOP_NAME = -307;
+    public static final int EXTENDED_DESKTOP_SIZE = -308;
+
+    private RfbEncoding() {}
+
+    /** A FramebufferUpdate rectangle header. */
+    static void writeHeader(ByteBuf out, int x, int y, int width, int height, int encoding) {
+        out.writeShort(x).writeShort(y).writeShort(width).writeShort(height).writeInt(encoding);
+    }
+}

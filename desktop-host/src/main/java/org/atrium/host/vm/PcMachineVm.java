@@ -1,0 +1,91 @@
+package org.atrium.host.vm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Consumer;
+import org.atrium.emulator.display.DisplaySurface;
+import org.atrium.emulator.input.KeyboardInput;
+import org.atrium.emulator.input.PointerInput;
+import org.atrium.emulator.machine.ExitReason;
+import org.atrium.emulator.machine.MachineConfig;
+import org.atrium.emulator.machine.PcMachine;
+
+/** A VM backed by emulator-core's {@link PcMachine}. */
+public final class PcMachineVm implements VmMachine {
+    private final PcMachine machine;
+
+    public PcMachineVm(PcMachine machine) {
+        this.machine = machine;
+    }
+
+    /**
+     * @throws IOException when a firmware image cannot be read
+     * @throws IllegalArgumentException when an image or the memory size is not usable
+     */
+    public static PcMachineVm create(MachineConfig config) throws IOException {
+        return new PcMachineVm(new PcMachine(config));
+    }
+
+    @Override
+    public void start() {
+        machine.start();
+    }
+
+    @Override
+    public void reset() {
+        machine.reset();
+    }
+
+    @Override
+    public void stop() {
+        machine.stop();
+    }
+
+    @Override
+    public VmState state() {
+        return switch (machine.state()) {
+            case RUNNING -> VmState.RUNNING;
+            case PAUSED -> VmState.PAUSED;
+            // CREATED is only seen inside VmSupervisor.create, before start(); it runs nothing.
+            case CREATED, STOPPED -> VmState.STOPPED;
+        };
+    }
+
+    @Override
+    public DisplaySurface display() {
+        return machine.display();
+    }
+
+    @Override
+    public KeyboardInput keyboard() {
+        return machine.keyboard();
+    }
+
+    @Override
+    public PointerInput pointer() {
+        return machine.pointer();
+    }
+
+    @Override
+    public InputStream serialFromGuest() {
+        return machine.serialFromGuest();
+    }
+
+    @Override
+    public OutputStream serialToGuest() {
+        return machine.serialToGuest();
+    }
+
+    @Override
+    public void onExit(Consumer<VmExit> listener) {
+        machine.addExitListener(
+                (reason, error) ->
+                        listener.accept(
+                                new VmExit(
+                                        error == null
+                                                ? reason.name()
+                                                : reason.name() + ": " + error.getMessage(),
+                                        reason == ExitReason.EMULATOR_ERROR)));
+    }
+}

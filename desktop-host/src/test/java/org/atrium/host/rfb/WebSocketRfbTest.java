@@ -1,0 +1,188 @@
+package org.atrium.host.rfb;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** RFB over WebSocket with a hand-written client, to send frames no library would. */
+class WebSocketRfbTest {
+    private final TestDisplay display = new TestDisplay(32, 16);
+    private RfbServer server;
+    private int port;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        server = new RfbServer(1);
+        RfbTarget target = new RfbTarget("ws-vm", display, (c, p) -> {}, (x, y, b) -> {});
+        WebSocketAdmission admission =
+                (path, query) ->
+                        CompletableFuture.completedFuture(
+                                path.equals("/ws/vms/ws-vm")
+                                        ? new WebSocketAdmission.Admitted(
+                                                target,
+                                                new RfbSessionOptions(
+                                                        null, false, Duration.ofSeconds(10)))
+                                        : new WebSocketAdmission.Refused(404, "no such VM"));
+        port =
+                server.bindWebSocket(new InetSocketAddress("127.0.0.1", 0), admission, 1024)
+                        .getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Socket upgrade(String path) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(20_000);
+        String request =
+                "GET "
+                        + path
+                        + " HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\n"
+                        + "Upgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n";
+        s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        return s;
+    }
+
+    private static String readHeaders(DataInputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        while (!b.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n"))
+            b.write(in.readUnsignedByte());
+        return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** Reads one server frame: {opcode, payload...}. */
+    private static byte[] readFrame(DataInputStream in) throws IOException {
+        int b0 = in.readUnsignedByte();
+        int len = in.readUnsignedByte() & 0x7f;
+        if (len == 126) len = in.readUnsignedShort();
+        else if (len == 127) len = (int) in.readLong();
+        byte[] frame = new byte[len + 1];
+        frame[0] = (byte) (b0 & 0x0f);
+        in.readFully(frame, 1, len);
+        return frame;
+    }
+
+    private static void writeFrame(
+            OutputStream out, int opcode, boolean fin, boolean mask, byte[] payload)
+            throws IOException {
+        out.write((fin ? 0x80 : 0) | opcode);
+        out.write((mask ? 0x80 : 0) | payload.length); // tests use payloads under 126 bytes
+        byte[] key = {1, 2, 3, 4};
+        if (mask) out.write(key);
+        for (int i = 0; i < payload.length; i++)
+            out.write(mask ? payload[i] ^ key[i % 4] : payload[i]);
+    }
+
+    private static byte[] payload(byte[] frame) {
+        return java.util.Arrays.copyOfRange(frame, 1, frame.length);
+    }
+
+    /** True when the server ends the connection (a Close frame or end of stream). */
+    private static boolean closes(DataInputStream in) throws IOException {
+        try {
+            while (true) {
+                if (readFrame(in)[0] == 8) return true;
+            }
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void fragmentedHandshakeIsOneRfbStream() throws IOException {
+        try (Socket s = upgrade("/ws/vms/ws-vm?token=x")) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            assertTrue(readHeaders(in).startsWith("HTTP/1.1 101"));
+            assertArrayEquals(
+                    "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII), payload(readFrame(in)));
+            OutputStream out = s.getOutputStream();
+            // The version string split over a binary frame and two continuations, a ping between.
+            writeFrame(out, 2, false, true, "RFB 00".getBytes(StandardCharsets.US_ASCII));
+            writeFrame(out, 9, true, true, new byte[] {7});
+            writeFrame(out, 0, false, true, "3.0".getBytes(StandardCharsets.US_ASCII));
+            writeFrame(out, 0, true, true, "08\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] pong = readFrame(in);
+            assertEquals(10, pong[0]);
+            assertArrayEquals(new byte[] {1, 1}, payload(readFrame(in)));
+        }
+    }
+
+    @Test
+    void unmaskedClientFramesCloseTheConnection() throws IOException {
+        try (Socket s = upgrade("/ws/vms/ws-vm")) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            readHeaders(in);
+            readFrame(in);
+            writeFrame(
+                    s.getOutputStream(),
+                    2,
+                    true,
+                    false,
+                    "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(closes(in));
+        }
+    }
+
+    @Test
+    void oversizeFramesCloseTheConnection() throws IOException {
+        try (Socket s = upgrade("/ws/vms/ws-vm")) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            readHeaders(in);
+            readFrame(in);
+            OutputStream out = s.getOutputStream();
+            // A header claiming 2^63-1 bytes.
+            out.write(0x82);
+            out.write(0x80 | 127);
+            new java.io.DataOutputStream(out).writeLong(Long.MAX_VALUE);
+            out.write(new byte[] {1, 2, 3, 4});
+            assertTrue(closes(in));
+        }
+    }
+
+    @Test
+    void textFramesAndUnknownPathsAreRefused() throws IOException {
+        try (Socket s = upgrade("/ws/vms/ws-vm")) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            readHeaders(in);
+            readFrame(in);
+            writeFrame(
+                    s.getOutputStream(),
+                    1,
+                    true,
+                    true,
+                    "hello".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(closes(in));
+        }
+        try (Socket s = upgrade("/ws/vms/other")) {
+            assertTrue(
+                    readHeaders(new DataInputStream(s.getInputStream()))
+                            .startsWith("HTTP/1.1 404"));
+        }
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(
+                    readHeaders(new DataInputStream(s.getInputStream()))
+                            .startsWith("HTTP/1.1 426"));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.atrium.host.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The production factory with the real PcMachine and the SeaBIOS images when installed. */
+class FirmwareMachineFactoryTest {
+    static final Path SEABIOS =
+            Path.of(System.getProperty("atrium.seabios.dir", "/usr/share/seabios"));
+
+    @Test
+    void buildsAPcMachineFromTheFirmwareDirectory() {
+        assumeTrue(
+                Files.isReadable(SEABIOS.resolve(FirmwareMachineFactory.BIOS))
+                        && Files.isReadable(SEABIOS.resolve(FirmwareMachineFactory.VGA_BIOS)),
+                "SeaBIOS images not installed");
+        VmMachine machine =
+                new FirmwareMachineFactory(SEABIOS).create("fw", new VmSpec(32, "seabios"));
+        try {
+            assertEquals(PcMachineVm.class, machine.getClass());
+            assertEquals(VmState.STOPPED, machine.state(), "built, not started");
+            assertEquals(true, machine.display().width() > 0 && machine.display().height() > 0);
+        } finally {
+            machine.stop();
+        }
+    }
+
+    @Test
+    void missingFirmwareIsA503(@TempDir Path empty) {
+        VmProblemException e =
+                assertThrows(
+                        VmProblemException.class,
+                        () ->
+                                new FirmwareMachineFactory(empty)
+                                        .create("fw", new VmSpec(32, "seabios")));
+        assertEquals(503, e.status());
+        assertEquals("Firmware missing", e.title());
+    }
+
+    @Test
+    void memoryOutsideTheMachinesRangeIsA400(@TempDir Path dir) {
+        VmProblemException e =
+                assertThrows(
+                        VmProblemException.class,
+                        () ->
+                                new FirmwareMachineFactory(dir)
+                                        .create("fw", new VmSpec(1, "seabios")));
+        assertEquals(400, e.status());
+    }
+
+    @Test
+    void unusableFirmwareIsA503(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve(FirmwareMachineFactory.BIOS), new byte[1000]);
+        Files.write(dir.resolve(FirmwareMachineFactory.VGA_BIOS), new byte[512]);
+        VmProblemException e =
+                assertThrows(
+                        VmProblemException.class,
+                        () ->
+                                new FirmwareMachineFactory(dir)
+                                        .create("fw", new VmSpec(32, "seabios")));
+        assertEquals(503, e.status());
+        assertEquals("Firmware not usable", e.title());
+    }
+}
