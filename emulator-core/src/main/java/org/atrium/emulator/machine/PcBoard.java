@@ -384,7 +384,8 @@ final class PcBoard implements AutoCloseable {
                 hostBridge.snapshot(),
                 isaBridge.snapshot(),
                 vgaFunction == null ? null : vgaFunction.snapshot(),
-                video == null ? null : video.snapshot());
+                video == null ? null : video.snapshot(),
+                acpiPm.snapshot());
     }
 
     /**
@@ -407,6 +408,7 @@ final class PcBoard implements AutoCloseable {
         pci.reset();
         hostBridge.restore(state.hostBridge());
         isaBridge.restore(state.isaBridge());
+        acpiPm.restore(state.acpiPm());
         if (video != null) {
             video.restore(state.vga());
             vgaFunction.restore(state.vgaFunction());

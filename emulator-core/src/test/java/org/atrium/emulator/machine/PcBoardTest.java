@@ -268,6 +268,7 @@ class PcBoardTest {
         io.out(0x70, 1, 0x40);
         io.out(0x71, 1, 0x5A);
         io.out(0x3FF, 1, 0xC3);
+        io.out(0x602, 2, 0x0121); // ACPI PM1a enables
         pciWrite(2, 0x10, 4, 0xFD00_0000);
         pciWrite(2, 0x04, 2, 0x0003);
         time.advance(3_000_000);
@@ -302,6 +303,7 @@ class PcBoardTest {
             cio.out(0x70, 1, 0x40);
             assertEquals(0x5A, cio.in(0x71, 1));
             assertEquals(0xC3, cio.in(0x3FF, 1));
+            assertEquals(0x0121, cio.in(0x602, 2));
             assertEquals(0xFE, cio.in(0x21, 1));
             cio.out(0xCF8, 4, 0x8000_1010);
             assertEquals(0xFD00_0008, cio.in(0xCFC, 4));

@@ -40,6 +40,16 @@ public final class AcpiPm implements BusDevice {
         control = 0;
     }
 
+    public AcpiPmState snapshot() {
+        return new AcpiPmState(status, enable, control);
+    }
+
+    public void restore(AcpiPmState s) {
+        status = s.status();
+        enable = s.enable() & 0x0521;
+        control = s.control() & 0x1C06;
+    }
+
     private int timer() {
         long nanos = time.nanos();
         long ticks =

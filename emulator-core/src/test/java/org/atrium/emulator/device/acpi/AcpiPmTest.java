@@ -51,4 +51,15 @@ class AcpiPmTest {
         assertEquals(35_795_450 & 0xFFFFFF, pm.read(8, 4));
         assertEquals((35_795_450 >> 16) & 0xFF, pm.read(10, 1));
     }
+
+    @Test
+    void snapshotCarriesEnablesAndSleepTypeToAFreshBlock() {
+        pm.write(2, 2, 0x0101);
+        pm.write(4, 2, 3 << 10);
+        AcpiPm copy = new AcpiPm(null, () -> powerOffs++);
+        copy.restore(pm.snapshot());
+        assertEquals(0x0101, copy.read(2, 2));
+        assertEquals((3 << 10) | 1, copy.read(4, 2));
+        assertEquals(new AcpiPmState(0, 0x0101, 3 << 10), copy.snapshot());
+    }
 }
