@@ -39,11 +39,19 @@ public final class VmCommand {
         System.exit(run(args, System.in, System.out, System.err, VmCommand::pcMachine, null));
     }
 
-    /** The emulator's machine, booting the given BIOS and VGA BIOS. */
+    /** The emulator's machine, booting the given kernel, or else the BIOS and VGA BIOS. */
     static VmMachine pcMachine(VmCommandOptions options) {
         try {
             return PcMachineVm.create(
-                    MachineConfig.firmware(options.memoryMiB(), options.bios(), options.vgaBios()));
+                    options.kernel() != null
+                            ? MachineConfig.linux(
+                                    options.memoryMiB(),
+                                    options.bios(),
+                                    options.kernel(),
+                                    options.initrd(),
+                                    options.append())
+                            : MachineConfig.firmware(
+                                    options.memoryMiB(), options.bios(), options.vgaBios()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read firmware: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -69,7 +77,9 @@ public final class VmCommand {
                 return 0;
             }
             options = VmCommandOptions.parse(args, DEFAULT_FIRMWARE_DIR);
-            checkReadable("--bios", options.bios());
+            if (options.bios() != null) checkReadable("--bios", options.bios());
+            if (options.kernel() != null) checkReadable("--kernel", options.kernel());
+            if (options.initrd() != null) checkReadable("--initrd", options.initrd());
             if (options.vgaBios() != null) checkReadable("--vga-bios", options.vgaBios());
         } catch (VmCommandOptions.UsageException e) {
             err.println("atrium vm: " + e.getMessage());
