@@ -130,7 +130,23 @@ class FirstSliceIT {
         Browser.screenshot(browser, "03-firmware-screen");
 
         // Reset the VM: the picture must leave the settled one (the firmware starts over)…
-        browser.findElement(By.id("reset-button")).click();
+        // Under load the viewer may be reconnecting; Reset is only offered while connected.
+        WebElement reset =
+                wait(Duration.ofSeconds(60))
+                        .until(
+                                d -> {
+                                    WebElement button = d.findElement(By.id("reset-button"));
+                                    boolean connected =
+                                            "connected"
+                                                    .equals(
+                                                            d.findElement(By.id("screen"))
+                                                                    .getAttribute("data-state"));
+                                    return connected && button.isEnabled() ? button : null;
+                                });
+        reset.click();
+        // The viewer waits a few seconds (a Cancel button is offered), then asks the broker.
+        wait(Duration.ofSeconds(30))
+                .until(d -> d.findElement(By.id("status")).getText().contains("restarting"));
         Screen during =
                 awaitScreen(
                         Duration.ofSeconds(60),

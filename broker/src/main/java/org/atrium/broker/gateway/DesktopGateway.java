@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * admits the token, the gateway opens the host's {@code /ws/vms/{id}} with the same token and only
  * then accepts the browser's upgrade; bytes then flow both ways through Vert.x pipes, which pause
  * the reading side while the writing side's queue is full (backpressure). Either side closing
- * closes the other. See docs/adr/broker-gateway-as-vertx-websocket-proxy.md.
+ * closes the other. See docs/adr/0009-broker-gateway-as-vertx-websocket-proxy.md.
  */
 @ApplicationScoped
 public class DesktopGateway {

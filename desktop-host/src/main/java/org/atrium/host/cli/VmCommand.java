@@ -42,16 +42,22 @@ public final class VmCommand {
     /** The emulator's machine, booting the given kernel, or else the BIOS and VGA BIOS. */
     static VmMachine pcMachine(VmCommandOptions options) {
         try {
-            return PcMachineVm.create(
-                    options.kernel() != null
-                            ? MachineConfig.linux(
-                                    options.memoryMiB(),
-                                    options.bios(),
-                                    options.kernel(),
-                                    options.initrd(),
-                                    options.append())
-                            : MachineConfig.firmware(
-                                    options.memoryMiB(), options.bios(), options.vgaBios()));
+            PcMachineVm vm =
+                    PcMachineVm.create(
+                            options.kernel() != null
+                                    ? MachineConfig.linux(
+                                            options.memoryMiB(),
+                                            options.bios(),
+                                            options.kernel(),
+                                            options.initrd(),
+                                            options.append())
+                                    : MachineConfig.firmware(
+                                            options.memoryMiB(),
+                                            options.bios(),
+                                            options.vgaBios()));
+            // --no-reboot: a triple fault or a reset the guest asks for ends the command (exit 1).
+            vm.exitOnGuestReset(options.noReboot());
+            return vm;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read firmware: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -85,12 +91,6 @@ public final class VmCommand {
             err.println("atrium vm: " + e.getMessage());
             err.print(VmCommandOptions.USAGE);
             return 2;
-        }
-        if (options.noReboot()) {
-            // PcMachine stops on a triple fault but has no hook for guest-requested resets yet.
-            err.println(
-                    "atrium vm: --no-reboot: a triple fault ends the VM; a reset the guest asks for"
-                            + " still reboots it");
         }
         VmMachine machine;
         try {

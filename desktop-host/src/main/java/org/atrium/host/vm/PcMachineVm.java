@@ -27,6 +27,11 @@ public final class PcMachineVm implements VmMachine {
         return new PcMachineVm(new PcMachine(config));
     }
 
+    /** See {@link PcMachine#exitOnGuestReset}: QEMU's {@code -no-reboot}. */
+    public void exitOnGuestReset(boolean exit) {
+        machine.exitOnGuestReset(exit);
+    }
+
     @Override
     public void start() {
         machine.start();
@@ -86,6 +91,7 @@ public final class PcMachineVm implements VmMachine {
                                         error == null
                                                 ? reason.name()
                                                 : reason.name() + ": " + error.getMessage(),
-                                        reason == ExitReason.EMULATOR_ERROR)));
+                                        reason != ExitReason.POWER_OFF
+                                                && reason != ExitReason.STOPPED_BY_HOST)));
     }
 }

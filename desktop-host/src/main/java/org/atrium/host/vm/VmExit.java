@@ -4,6 +4,7 @@ package org.atrium.host.vm;
  * Why a VM's machine ended.
  *
  * @param reason what happened, e.g. {@code TRIPLE_FAULT} or {@code EMULATOR_ERROR: message}
- * @param failure true when the emulator failed rather than the host or the guest ending it
+ * @param failure true when the VM ended other than by power-off or the host stopping it (an
+ *     emulator failure, or with --no-reboot a triple fault or guest reset)
  */
 public record VmExit(String reason, boolean failure) {}

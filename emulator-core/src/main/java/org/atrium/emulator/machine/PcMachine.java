@@ -60,6 +60,9 @@ public final class PcMachine {
     private volatile boolean stopRequested;
     private volatile boolean resetRequested;
     private volatile boolean powerOffRequested;
+    private volatile boolean exitOnGuestReset;
+    // Set on the machine's own thread when the guest writes a reset register.
+    private boolean guestResetPending;
     private Thread thread;
 
     /** A machine on the host's real clocks. */
@@ -104,7 +107,7 @@ public final class PcMachine {
 
                             @Override
                             public void resetRequested() {
-                                resetRequested = true;
+                                guestResetPending = true;
                             }
 
                             @Override
@@ -154,6 +157,15 @@ public final class PcMachine {
             state = MachineState.RUNNING;
             LockSupport.unpark(thread);
         }
+    }
+
+    /**
+     * What a reset the guest causes does: by default the machine restarts, as a PC does after a
+     * triple fault or a write to a reset register; with {@code true} it ends instead, with {@link
+     * ExitReason#TRIPLE_FAULT} or {@link ExitReason#GUEST_RESET} (QEMU's {@code -no-reboot}).
+     */
+    public void exitOnGuestReset(boolean exit) {
+        exitOnGuestReset = exit;
     }
 
     /** Pulses the reset line: every chip and the CPU return to their power-on state. */
@@ -349,8 +361,16 @@ public final class PcMachine {
             if (powerOffRequested) {
                 return ExitReason.POWER_OFF;
             }
-            if (cpu.shutdownRequested()) {
-                return ExitReason.TRIPLE_FAULT;
+            // A triple fault makes the CPU signal shutdown, which the chipset turns into a reset.
+            // A reset register the guest wrote may also be pending, with the CPU run past it.
+            if (cpu.shutdownRequested() || guestResetPending) {
+                if (exitOnGuestReset) {
+                    return cpu.shutdownRequested()
+                            ? ExitReason.TRIPLE_FAULT
+                            : ExitReason.GUEST_RESET;
+                }
+                guestResetPending = false;
+                resetRequested = true;
             }
             RuntimeException failure = cpu.failure();
             if (failure != null) {

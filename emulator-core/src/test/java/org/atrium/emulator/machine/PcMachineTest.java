@@ -1,6 +1,7 @@
 package org.atrium.emulator.machine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -277,7 +278,37 @@ class PcMachineTest {
     }
 
     @Test
-    void tripleFaultEndsTheMachine() throws Exception {
+    void tripleFaultResetsTheMachineLikeAPc() throws Exception {
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    public void reset() {
+                        super.reset();
+                        shutdown = false;
+                    }
+
+                    @Override
+                    void step() {
+                        // Shut down once after the power-on reset; run normally after the reboot.
+                        if (resets.get() == 1) {
+                            shutdown = true;
+                        }
+                    }
+                };
+        PcMachine m = machine(cpu);
+        m.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cpu.resets.get() < 2 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, cpu.resets.get(), "the shutdown should have reset the CPU once");
+        assertEquals(MachineState.RUNNING, m.state());
+        assertNull(exits.poll());
+        m.stop();
+    }
+
+    @Test
+    void tripleFaultEndsTheMachineWhenAskedToExitOnReset() throws Exception {
         ScriptedProcessor cpu =
                 new ScriptedProcessor() {
                     @Override
@@ -286,9 +317,27 @@ class PcMachineTest {
                     }
                 };
         PcMachine m = machine(cpu);
+        m.exitOnGuestReset(true);
         m.start();
         assertEquals(ExitReason.TRIPLE_FAULT, exits.poll(10, TimeUnit.SECONDS));
         assertEquals(MachineState.STOPPED, m.state());
+    }
+
+    @Test
+    void aResetRegisterEndsTheMachineWhenAskedToExitOnReset() throws Exception {
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    void step() {
+                        // PIIX3 Reset Control: a 0-to-1 edge of bit 2 resets the system.
+                        io.out(0xCF9, 1, 0x02);
+                        io.out(0xCF9, 1, 0x06);
+                    }
+                };
+        PcMachine m = machine(cpu);
+        m.exitOnGuestReset(true);
+        m.start();
+        assertEquals(ExitReason.GUEST_RESET, exits.poll(10, TimeUnit.SECONDS));
     }
 
     @Test
