@@ -1,5 +1,6 @@
 /** A pure-Java x86 PC. Everything above it (host agent, RFB server) sees only the exported API. */
 module org.atrium.emulator {
+    exports org.atrium.emulator.boot;
     exports org.atrium.emulator.bus;
     exports org.atrium.emulator.cpu;
     exports org.atrium.emulator.device.vga;

@@ -39,13 +39,22 @@ public final class VmCommand {
         System.exit(run(args, System.in, System.out, System.err, VmCommand::pcMachine, null));
     }
 
-    /** The emulator's machine, booting the given BIOS and VGA BIOS. */
+    /** The emulator's machine, booting the given kernel, or else the BIOS and VGA BIOS. */
     static VmMachine pcMachine(VmCommandOptions options) {
         try {
             PcMachineVm vm =
                     PcMachineVm.create(
-                            MachineConfig.firmware(
-                                    options.memoryMiB(), options.bios(), options.vgaBios()));
+                            options.kernel() != null
+                                    ? MachineConfig.linux(
+                                            options.memoryMiB(),
+                                            options.bios(),
+                                            options.kernel(),
+                                            options.initrd(),
+                                            options.append())
+                                    : MachineConfig.firmware(
+                                            options.memoryMiB(),
+                                            options.bios(),
+                                            options.vgaBios()));
             // --no-reboot: a triple fault or a reset the guest asks for ends the command (exit 1).
             vm.exitOnGuestReset(options.noReboot());
             return vm;
@@ -74,7 +83,9 @@ public final class VmCommand {
                 return 0;
             }
             options = VmCommandOptions.parse(args, DEFAULT_FIRMWARE_DIR);
-            checkReadable("--bios", options.bios());
+            if (options.bios() != null) checkReadable("--bios", options.bios());
+            if (options.kernel() != null) checkReadable("--kernel", options.kernel());
+            if (options.initrd() != null) checkReadable("--initrd", options.initrd());
             if (options.vgaBios() != null) checkReadable("--vga-bios", options.vgaBios());
         } catch (VmCommandOptions.UsageException e) {
             err.println("atrium vm: " + e.getMessage());

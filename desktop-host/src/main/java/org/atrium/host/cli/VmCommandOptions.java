@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The flags of {@code ./atrium vm}, parsed and checked. Flags of later sessions (kernel boot,
- * disks, CPU mode) are refused by name rather than ignored.
+ * The flags of {@code ./atrium vm}, parsed and checked. Flags of later sessions (disks, CPU mode)
+ * are refused by name rather than ignored.
  *
  * @param memoryMiB guest RAM
  * @param bios system BIOS image
@@ -18,6 +18,9 @@ import java.util.Locale;
  * @param serial {@code stdio}, {@code none}, or a file
  * @param serialFile the file for {@code file:PATH}, else null
  * @param noReboot exit when the guest resets instead of rebooting
+ * @param kernel a Linux bzImage to boot directly (no BIOS runs), or null
+ * @param initrd an initial RAM disk for the kernel, or null
+ * @param append the kernel command line, or null
  */
 public record VmCommandOptions(
         int memoryMiB,
@@ -27,7 +30,10 @@ public record VmCommandOptions(
         InetSocketAddress vncWebSocket,
         String serial,
         Path serialFile,
-        boolean noReboot) {
+        boolean noReboot,
+        Path kernel,
+        Path initrd,
+        String append) {
 
     /** A flag or value the command cannot use; the message is shown with the usage. */
     public static final class UsageException extends Exception {
@@ -36,8 +42,7 @@ public record VmCommandOptions(
         }
     }
 
-    static final List<String> NOT_YET =
-            List.of("--kernel", "--initrd", "--append", "--disk", "--cdrom", "--cpu-mode");
+    static final List<String> NOT_YET = List.of("--disk", "--cdrom", "--cpu-mode");
 
     public static final String USAGE =
             """
@@ -49,8 +54,11 @@ public record VmCommandOptions(
               --vnc-ws HOST:PORT   serve RFB over WebSocket (for noVNC), without authentication
               --serial MODE        stdio, none or file:PATH for the first serial port (default stdio)
               --no-reboot          exit when the guest resets instead of rebooting
+              --kernel FILE        boot a Linux bzImage directly (no BIOS runs unless --bios is given)
+              --initrd FILE        initial RAM disk for --kernel
+              --append LINE        kernel command line for --kernel, e.g. "console=ttyS0"
               --help               show this help
-            not yet supported: --kernel, --initrd, --append, --disk, --cdrom, --cpu-mode
+            not yet supported: --disk, --cdrom, --cpu-mode
             """;
 
     public static VmCommandOptions parse(String[] args, Path defaultFirmwareDir)
@@ -63,6 +71,9 @@ public record VmCommandOptions(
         String serial = "stdio";
         Path serialFile = null;
         boolean noReboot = false;
+        Path kernel = null;
+        Path initrd = null;
+        String append = null;
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
@@ -94,15 +105,33 @@ public record VmCommandOptions(
                     if (inline != null) throw new UsageException("--no-reboot takes no value");
                     noReboot = true;
                 }
+                case "--kernel" -> kernel = Path.of(value(flag, inline, rest));
+                case "--initrd" -> initrd = Path.of(value(flag, inline, rest));
+                case "--append" -> append = value(flag, inline, rest);
                 default -> throw new UsageException("unknown option " + flag);
             }
         }
-        if (bios == null) bios = defaultFirmwareDir.resolve("bios.bin");
-        if (vgaBios == null) {
+        if (kernel == null && (initrd != null || append != null)) {
+            throw new UsageException("--initrd and --append need --kernel");
+        }
+        // A kernel boots without firmware; the BIOS defaults apply to a firmware boot only.
+        if (bios == null && kernel == null) bios = defaultFirmwareDir.resolve("bios.bin");
+        if (vgaBios == null && bios != null) {
             Path dir = bios.toAbsolutePath().getParent();
             vgaBios = dir == null ? null : dir.resolve("vgabios-stdvga.bin");
         }
-        return new VmCommandOptions(memory, bios, vgaBios, vnc, ws, serial, serialFile, noReboot);
+        return new VmCommandOptions(
+                memory,
+                bios,
+                vgaBios,
+                vnc,
+                ws,
+                serial,
+                serialFile,
+                noReboot,
+                kernel,
+                initrd,
+                append);
     }
 
     private static String value(String flag, String inline, List<String> rest)

@@ -66,7 +66,9 @@ class VmCommandTest {
     void badFlagsAreUsageErrors() throws IOException {
         String bios = bios();
         assertUsageError("unknown option --frobnicate", "--frobnicate");
-        assertUsageError("--kernel is not yet supported", "--kernel", "vmlinuz");
+        assertUsageError("--initrd and --append need --kernel", "--append", "console=ttyS0");
+        assertUsageError(
+                "--kernel: cannot read", "--kernel", dir.resolve("missing-vmlinuz").toString());
         assertUsageError("--disk is not yet supported", "--disk=a.qcow2");
         assertUsageError("--cpu-mode is not yet supported", "--cpu-mode", "jit");
         assertUsageError("--memory: not a size: lots", "--memory", "lots", "--bios", bios);
@@ -103,6 +105,25 @@ class VmCommandTest {
         assertEquals(5900, o.vnc().getPort());
         assertEquals("file", o.serial());
         assertTrue(o.noReboot());
+    }
+
+    @Test
+    void kernelBootNeedsNoFirmware() throws Exception {
+        VmCommandOptions o =
+                VmCommandOptions.parse(
+                        new String[] {
+                            "--kernel",
+                            "/k/bzImage",
+                            "--initrd=/k/initrd",
+                            "--append",
+                            "console=ttyS0 quiet"
+                        },
+                        Path.of("/fw"));
+        assertEquals(Path.of("/k/bzImage"), o.kernel());
+        assertEquals(Path.of("/k/initrd"), o.initrd());
+        assertEquals("console=ttyS0 quiet", o.append());
+        assertEquals(null, o.bios(), "no BIOS runs for a kernel boot");
+        assertEquals(null, o.vgaBios());
     }
 
     @Test

@@ -18,8 +18,8 @@ import org.atrium.emulator.bus.PhysicalMemory;
  * {@link #failure()} (emulator error); a halted CPU with IF clear wakes only for an NMI.
  *
  * <p>Left out for now: virtual-8086 mode extensions (CR4.VME/PVI), 16-bit TSSs in task switches,
- * debug-register breakpoints (TF single-step is modelled), the x87 beyond
- * FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
+ * debug-register breakpoints (TF single-step is modelled), the x87 as {@link X87} describes, SMM,
+ * MMX/SSE.
  */
 public final class Cpu {
     // Register numbers as encoded in ModRM.
@@ -92,7 +92,8 @@ public final class Cpu {
     private int cpl;
     private long tscOffset;
     private int sysenterCs, sysenterEsp, sysenterEip;
-    private int fpuControl = 0x37F, fpuStatus, fpuTag = 0xFFFF;
+    private final X87 x87 = new X87();
+    private final X87.Host x87Host = new X87Operand();
 
     // Software TLB: direct-mapped by linear page; empty slots hold 0, filled ones the page number +
     // 1.
@@ -168,9 +169,7 @@ public final class Cpu {
         cpl = 0;
         tscOffset = 0;
         sysenterCs = sysenterEsp = sysenterEip = 0;
-        fpuControl = 0x40;
-        fpuStatus = 0;
-        fpuTag = 0x5555;
+        x87.reset(0x40, 0, 0x5555);
         halted = false;
         shutdown = false;
         nmiPending = false;
@@ -489,9 +488,9 @@ public final class Cpu {
                 sysenterCs,
                 sysenterEsp,
                 sysenterEip,
-                fpuControl,
-                fpuStatus,
-                fpuTag,
+                x87.control,
+                x87.status(),
+                x87.tagWord(),
                 halted,
                 shutdown,
                 nmiPending,
@@ -535,9 +534,7 @@ public final class Cpu {
         sysenterCs = st.sysenterCs();
         sysenterEsp = st.sysenterEsp();
         sysenterEip = st.sysenterEip();
-        fpuControl = st.fpuControl();
-        fpuStatus = st.fpuStatus();
-        fpuTag = st.fpuTag();
+        x87.reset(st.fpuControl(), st.fpuStatus(), st.fpuTag());
         halted = st.halted();
         shutdown = st.shutdown();
         nmiPending = st.nmiPending();
@@ -3102,30 +3099,68 @@ public final class Cpu {
         regs[r] = (regs[r] & ~amask) | ((regs[r] + delta) & amask);
     }
 
-    // ---------------------------------------------------------------- x87 (minimal)
+    // ---------------------------------------------------------------- x87
 
-    /** FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW/FWAIT only: enough for firmware probing the FPU. */
     private void fpu(int op) {
         if ((cr0 & (CR0_EM | CR0_TS)) != 0) {
             throw exc(7);
         }
         decodeModrm();
-        if (op == 0xDB && mod == 3 && reg == 4 && rm == 3) {
-            fpuControl = 0x37F;
-            fpuStatus = 0;
-            fpuTag = 0xFFFF;
-        } else if (op == 0xDB && mod == 3 && reg == 4 && rm == 2) {
-            fpuStatus &= 0x7F00;
-        } else if (op == 0xDF && mod == 3 && reg == 4 && rm == 0) {
-            setReg(W, EAX, fpuStatus);
-        } else if (op == 0xDD && mod != 3 && reg == 7) {
-            write16(eaSeg, eaOff, fpuStatus);
-        } else if (op == 0xD9 && mod != 3 && reg == 7) {
-            write16(eaSeg, eaOff, fpuControl);
-        } else if (op == 0xD9 && mod != 3 && reg == 5) {
-            fpuControl = read16(eaSeg, eaOff);
-        } else {
+        try {
+            x87.execute(op, mod, reg, rm, op32, x87Host);
+        } catch (UnsupportedOperationException e) {
             throw ud();
+        }
+    }
+
+    /** The memory operand of the current x87 instruction, and the EFLAGS it may read or set. */
+    private final class X87Operand implements X87.Host {
+        @Override
+        public int read8(int d) {
+            return Cpu.this.read8(eaSeg, eaOff + d);
+        }
+
+        @Override
+        public int read16(int d) {
+            return Cpu.this.read16(eaSeg, eaOff + d);
+        }
+
+        @Override
+        public int read32(int d) {
+            return Cpu.this.read32(eaSeg, eaOff + d);
+        }
+
+        @Override
+        public void write8(int d, int v) {
+            Cpu.this.write8(eaSeg, eaOff + d, v);
+        }
+
+        @Override
+        public void write16(int d, int v) {
+            Cpu.this.write16(eaSeg, eaOff + d, v);
+        }
+
+        @Override
+        public void write32(int d, int v) {
+            Cpu.this.write32(eaSeg, eaOff + d, v);
+        }
+
+        @Override
+        public boolean condition(int cc) {
+            return Cpu.this.condition(cc);
+        }
+
+        @Override
+        public void setCompareFlags(boolean zf, boolean pf, boolean cf) {
+            setFlag(OF | SF | AF, false);
+            setFlag(ZF, zf);
+            setFlag(PF, pf);
+            setFlag(CF, cf);
+        }
+
+        @Override
+        public void setAx(int v) {
+            setReg(W, EAX, v);
         }
     }
 
@@ -3620,10 +3655,10 @@ public final class Cpu {
                 regs[EAX] = 0x00000610;
                 regs[EBX] = 0;
                 regs[ECX] = 0;
-                // Only what is implemented: PSE (3), TSC (4), MSR (5), CX8 (8), SEP (11), PGE (13),
-                // CMOV (15).
+                // Only what is implemented: FPU (0), PSE (3), TSC (4), MSR (5), CX8 (8), SEP (11),
+                // PGE (13), CMOV (15).
                 regs[EDX] =
-                        (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 13)
+                        1 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 13)
                                 | (1 << 15);
             }
             default -> {

@@ -10,4 +10,7 @@ interface BoardEvents {
 
     /** A chip pulsed the CPU's reset line (keyboard controller, port 0x92, reset control). */
     void resetRequested();
+
+    /** The guest turned the machine off through the ACPI PM registers. */
+    void powerOffRequested();
 }

@@ -4,7 +4,7 @@ package org.atrium.emulator.machine;
 public enum ExitReason {
     /** The host called {@link PcMachine#stop()}. */
     STOPPED_BY_HOST,
-    /** The guest turned the machine off (needs an ACPI or APM power device: none yet). */
+    /** The guest turned the machine off (ACPI S5 through the PM1a control register). */
     POWER_OFF,
     /**
      * The CPU entered shutdown (a fault while delivering a double fault); only with {@link

@@ -8,11 +8,12 @@ import java.util.Objects;
  *
  * @param memoryMiB guest RAM in MiB, 2 to 3584 (the PCI hole starts at 3.5 GiB)
  * @param bios the system BIOS image (SeaBIOS {@code bios.bin}); a multiple of 64 KiB, at most 16
- *     MiB; mapped just below 4 GiB and its top 128 KiB also at 0xE0000
+ *     MiB; mapped just below 4 GiB and its top 128 KiB also at 0xE0000. Optional with a kernel,
+ *     which needs no BIOS: then a blank 64 KiB ROM takes its place
  * @param vgaBios the VGA option ROM served by the display adapter's PCI ROM BAR, or {@code null}
  *     for none
- * @param kernel a Linux bzImage to boot directly, or {@code null}; reserved for a later direct-boot
- *     path and rejected for now
+ * @param kernel a Linux bzImage to boot directly (32-bit boot protocol, no BIOS code runs; the BIOS
+ *     image stays mapped where the board puts it), or {@code null} to boot through the BIOS
  * @param initrd an initial RAM disk for {@code kernel}, or {@code null}
  * @param commandLine the kernel command line, or {@code null}
  */
@@ -31,11 +32,10 @@ public record MachineConfig(
                             + ", got "
                             + memoryMiB);
         }
-        Objects.requireNonNull(bios, "bios");
-        if (kernel != null) {
-            throw new IllegalArgumentException("direct kernel boot is not supported yet");
+        if (kernel == null) {
+            Objects.requireNonNull(bios, "bios");
         }
-        if (initrd != null || commandLine != null) {
+        if (kernel == null && (initrd != null || commandLine != null)) {
             throw new IllegalArgumentException("initrd and commandLine need a kernel");
         }
     }
@@ -43,5 +43,17 @@ public record MachineConfig(
     /** A machine that boots through the BIOS, with a VGA BIOS (or {@code null} for none). */
     public static MachineConfig firmware(int memoryMiB, Path bios, Path vgaBios) {
         return new MachineConfig(memoryMiB, bios, vgaBios, null, null, null);
+    }
+
+    /** A machine that starts a Linux kernel directly; {@code initrd} may be {@code null}. */
+    public static MachineConfig linux(
+            int memoryMiB, Path bios, Path kernel, Path initrd, String commandLine) {
+        return new MachineConfig(
+                memoryMiB,
+                bios,
+                null,
+                Objects.requireNonNull(kernel, "kernel"),
+                initrd,
+                commandLine);
     }
 }

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.atrium.emulator.boot.AcpiTables;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.cpu.InterruptSource;
 import org.atrium.emulator.device.AbsentDevice;
+import org.atrium.emulator.device.acpi.AcpiPm;
 import org.atrium.emulator.device.chipset.I440fx;
 import org.atrium.emulator.device.chipset.Piix3;
 import org.atrium.emulator.device.chipset.SpeakerTimerControl;
@@ -60,6 +62,11 @@ final class PcBoard implements AutoCloseable {
     private static final int IRQ_COM1 = 4;
     private static final int IRQ_RTC = 8;
     private static final int IRQ_MOUSE = 12;
+    private static final int IRQ_SCI = 9;
+
+    // ACPI fixed hardware: the PM base QEMU's PIIX4 uses; the tables sit in the reserved EBDA KiB.
+    private static final int ACPI_PM_PORT = 0x600;
+    private static final int ACPI_TABLES = 0x9FC00;
 
     private final MemoryMap memory;
     private final IoPortMap ports = new IoPortMap();
@@ -69,6 +76,7 @@ final class PcBoard implements AutoCloseable {
     private final SystemControlPortA portA;
     private final Mc146818 rtc;
     private final Uart16550 com1;
+    private final AcpiPm acpiPm;
     private final Ps2Keyboard keyboard;
     private final Ps2Mouse mouse;
     private final I8042 keyboardController;
@@ -81,6 +89,7 @@ final class PcBoard implements AutoCloseable {
     private final DisplaySurface display;
     private final Map<BusDevice, MemoryMap.Window> memoryWindows = new HashMap<>();
     private final Map<BusDevice, int[]> ioWindows = new HashMap<>();
+    private final long romBytes;
     private boolean keyboardA20 = true;
     private boolean portA20;
 
@@ -98,7 +107,13 @@ final class PcBoard implements AutoCloseable {
             throws IOException {
         this.clock = time;
         long ramBytes = config.memoryMiB() * MIB;
-        memory = new MemoryMap(ramBytes, readImage(config.bios(), 16 * MIB, "BIOS"));
+        // A directly booted kernel runs no firmware: a blank ROM fills the BIOS's place then.
+        byte[] biosImage =
+                config.bios() == null
+                        ? new byte[0x10000]
+                        : readImage(config.bios(), 16 * MIB, "BIOS");
+        romBytes = biosImage.length;
+        memory = new MemoryMap(ramBytes, biosImage);
         byte[] vgaBios =
                 config.vgaBios() == null ? null : readImage(config.vgaBios(), MIB, "VGA BIOS");
 
@@ -223,6 +238,9 @@ final class PcBoard implements AutoCloseable {
             display = new BlankDisplay();
         }
 
+        acpiPm = new AcpiPm(time, events::powerOffRequested);
+        ports.map(ACPI_PM_PORT, AcpiPm.BLOCK_SIZE, acpiPm);
+
         ports.map(0x402, 1, new DebugConsole(events::debugConsole));
         AbsentDevice absent = new AbsentDevice();
         ports.map(0x00, 0x10, absent); // 8237 DMA controller 1
@@ -286,6 +304,19 @@ final class PcBoard implements AutoCloseable {
         return memory;
     }
 
+    /**
+     * Writes ACPI tables describing this board's power-management registers into RAM, for a kernel
+     * booted without firmware; returns the RSDP's address.
+     */
+    int writeAcpiTables() {
+        return AcpiTables.write(memory, ACPI_TABLES, ACPI_PM_PORT, IRQ_SCI);
+    }
+
+    /** Size of the BIOS ROM mapped just below 4 GiB. */
+    long romBytes() {
+        return romBytes;
+    }
+
     IoPorts ports() {
         return ports;
     }
@@ -327,6 +358,7 @@ final class PcBoard implements AutoCloseable {
         portA.reset();
         rtc.reset();
         com1.reset();
+        acpiPm.reset();
         keyboardController.reset();
         pci.reset();
         hostBridge.reset();
@@ -352,7 +384,8 @@ final class PcBoard implements AutoCloseable {
                 hostBridge.snapshot(),
                 isaBridge.snapshot(),
                 vgaFunction == null ? null : vgaFunction.snapshot(),
-                video == null ? null : video.snapshot());
+                video == null ? null : video.snapshot(),
+                acpiPm.snapshot());
     }
 
     /**
@@ -375,6 +408,7 @@ final class PcBoard implements AutoCloseable {
         pci.reset();
         hostBridge.restore(state.hostBridge());
         isaBridge.restore(state.isaBridge());
+        acpiPm.restore(state.acpiPm());
         if (video != null) {
             video.restore(state.vga());
             vgaFunction.restore(state.vgaFunction());

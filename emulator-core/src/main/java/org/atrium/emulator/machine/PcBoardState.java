@@ -1,6 +1,7 @@
 package org.atrium.emulator.machine;
 
 import java.util.Objects;
+import org.atrium.emulator.device.acpi.AcpiPmState;
 import org.atrium.emulator.device.chipset.Piix3State;
 import org.atrium.emulator.device.keyboard.I8042State;
 import org.atrium.emulator.device.keyboard.Ps2KeyboardState;
@@ -19,6 +20,7 @@ import org.atrium.emulator.device.vga.StdVgaState;
  * @param systemControlA the port 0x92 register
  * @param systemControlB the writable bits of port 0x61
  * @param vga the display adapter, or {@code null} on a board without one
+ * @param acpiPm the ACPI power-management registers
  */
 public record PcBoardState(
         long virtualNanos,
@@ -34,7 +36,8 @@ public record PcBoardState(
         PciFunctionState hostBridge,
         Piix3State isaBridge,
         PciFunctionState vgaFunction,
-        StdVgaState vga) {
+        StdVgaState vga,
+        AcpiPmState acpiPm) {
     public PcBoardState {
         Objects.requireNonNull(pics, "pics");
         Objects.requireNonNull(pit, "pit");
@@ -45,6 +48,7 @@ public record PcBoardState(
         Objects.requireNonNull(mouse, "mouse");
         Objects.requireNonNull(hostBridge, "hostBridge");
         Objects.requireNonNull(isaBridge, "isaBridge");
+        Objects.requireNonNull(acpiPm, "acpiPm");
         if (virtualNanos < 0) {
             throw new IllegalArgumentException("virtual time cannot be negative");
         }

@@ -3,12 +3,15 @@ package org.atrium.emulator.machine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.atrium.emulator.boot.BzImage;
+import org.atrium.emulator.boot.LinuxLoader;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
@@ -26,8 +29,9 @@ import org.atrium.emulator.time.VirtualClock;
  * triple fault or an emulator error end in {@code STOPPED}, after which exit listeners are told
  * once. {@link #reset()} pulses the reset line of a running or paused machine.
  *
- * <p>Not yet: power-off (no ACPI). The pointer is a PS/2 mouse, which reports relative movement: a
- * guest that accelerates the pointer drifts from the host's cursor.
+ * <p>Power-off works through the ACPI PM registers, which only a directly booted kernel learns
+ * about (from the loader's ACPI tables). The pointer is a PS/2 mouse, which reports relative
+ * movement: a guest that accelerates the pointer drifts from the host's cursor.
  */
 public final class PcMachine {
     /** Instructions run between two looks at timers and host input. */
@@ -47,12 +51,15 @@ public final class PcMachine {
     private final ConcurrentLinkedQueue<Integer> serialIn = new ConcurrentLinkedQueue<>();
     private final List<ExitListener> exitListeners = new CopyOnWriteArrayList<>();
     private final KeyboardInput keyboard;
+    private final BzImage kernel;
+    private final byte[] initrd;
     private final PointerInput pointer;
 
     private volatile MachineState state = MachineState.CREATED;
     private volatile boolean pauseRequested;
     private volatile boolean stopRequested;
     private volatile boolean resetRequested;
+    private volatile boolean powerOffRequested;
     private volatile boolean exitOnGuestReset;
     // Set on the machine's own thread when the guest writes a reset register.
     private boolean guestResetPending;
@@ -77,6 +84,10 @@ public final class PcMachine {
             throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         this.processors = Objects.requireNonNull(processors, "processors");
+        // A bad kernel is refused here, with the loader's message, before anything runs.
+        this.kernel =
+                config.kernel() == null ? null : BzImage.parse(Files.readAllBytes(config.kernel()));
+        this.initrd = config.initrd() == null ? null : Files.readAllBytes(config.initrd());
         this.clock = new VirtualClock(hostTime::monotonicNanos);
         this.board =
                 new PcBoard(
@@ -97,6 +108,11 @@ public final class PcMachine {
                             @Override
                             public void resetRequested() {
                                 guestResetPending = true;
+                            }
+
+                            @Override
+                            public void powerOffRequested() {
+                                powerOffRequested = true;
                             }
                         });
         KeyboardInput boardKeyboard = board.keyboard();
@@ -309,7 +325,7 @@ public final class PcMachine {
                             display[0].arm(now + DISPLAY_PERIOD_NANOS);
                         });
         display[0].arm(clock.nanos() + DISPLAY_PERIOD_NANOS);
-        cpu.reset();
+        powerOn(cpu);
         while (true) {
             if (stopRequested) {
                 return ExitReason.STOPPED_BY_HOST;
@@ -325,7 +341,7 @@ public final class PcMachine {
             if (resetRequested) {
                 resetRequested = false;
                 board.reset();
-                cpu.reset();
+                powerOn(cpu);
             }
             for (Runnable action; (action = inbox.poll()) != null; ) {
                 action.run();
@@ -342,6 +358,9 @@ public final class PcMachine {
                 continue;
             }
             cpu.run(SLICE);
+            if (powerOffRequested) {
+                return ExitReason.POWER_OFF;
+            }
             // A triple fault makes the CPU signal shutdown, which the chipset turns into a reset.
             // A reset register the guest wrote may also be pending, with the CPU run past it.
             if (cpu.shutdownRequested() || guestResetPending) {
@@ -357,6 +376,26 @@ public final class PcMachine {
             if (failure != null) {
                 throw failure;
             }
+        }
+    }
+
+    /**
+     * Resets the CPU; for a direct kernel boot, also loads the kernel afresh (a reboot starts it
+     * again) and puts the CPU where the 32-bit boot protocol starts it.
+     */
+    private void powerOn(Processor cpu) {
+        cpu.reset();
+        if (kernel != null) {
+            long ramBytes = config.memoryMiB() * (1L << 20);
+            cpu.enter(
+                    LinuxLoader.load(
+                            board.memory(),
+                            ramBytes,
+                            LinuxLoader.pcMemoryMap(ramBytes, board.romBytes()),
+                            kernel,
+                            initrd,
+                            config.commandLine(),
+                            board.writeAcpiTables()));
         }
     }
 

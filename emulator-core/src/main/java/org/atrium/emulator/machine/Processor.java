@@ -1,5 +1,7 @@
 package org.atrium.emulator.machine;
 
+import org.atrium.emulator.boot.Flat32Entry;
+
 /**
  * What the machine's run loop needs of a CPU: the calls of {@code cpu.Cpu}, behind an interface so
  * the loop can be built and tested while the CPU is developed apart.
@@ -15,6 +17,9 @@ interface Processor {
     void nmi();
 
     boolean shutdownRequested();
+
+    /** Puts the CPU in the state a 32-bit Linux kernel starts in (after {@link #reset()}). */
+    void enter(Flat32Entry entry);
 
     /** The emulator error that stopped the CPU, or {@code null}. */
     RuntimeException failure();

@@ -28,6 +28,8 @@ class PcBoardTest {
     private IoPorts io;
     private PhysicalMemory memory;
 
+    private int powerOffs;
+
     @BeforeEach
     void build() throws IOException {
         byte[] rom = new byte[64 * 1024];
@@ -53,6 +55,11 @@ class PcBoardTest {
                             public void resetRequested() {
                                 resets++;
                             }
+
+                            @Override
+                            public void powerOffRequested() {
+                                powerOffs++;
+                            }
                         });
         io = board.ports();
         memory = board.memory();
@@ -61,6 +68,14 @@ class PcBoardTest {
     @AfterEach
     void close() {
         board.close();
+    }
+
+    @Test
+    void acpiSleepTypeS5PowersTheBoardOff() {
+        io.out(0x604, 2, 5 << 10); // SLP_TYP S5 alone does nothing
+        assertEquals(0, powerOffs);
+        io.out(0x604, 2, (5 << 10) | (1 << 13)); // with SLP_EN
+        assertEquals(1, powerOffs);
     }
 
     private int cmos(int index) {
@@ -253,6 +268,7 @@ class PcBoardTest {
         io.out(0x70, 1, 0x40);
         io.out(0x71, 1, 0x5A);
         io.out(0x3FF, 1, 0xC3);
+        io.out(0x602, 2, 0x0121); // ACPI PM1a enables
         pciWrite(2, 0x10, 4, 0xFD00_0000);
         pciWrite(2, 0x04, 2, 0x0003);
         time.advance(3_000_000);
@@ -275,6 +291,9 @@ class PcBoardTest {
 
                             @Override
                             public void resetRequested() {}
+
+                            @Override
+                            public void powerOffRequested() {}
                         });
         try {
             copy.restore(state);
@@ -284,6 +303,7 @@ class PcBoardTest {
             cio.out(0x70, 1, 0x40);
             assertEquals(0x5A, cio.in(0x71, 1));
             assertEquals(0xC3, cio.in(0x3FF, 1));
+            assertEquals(0x0121, cio.in(0x602, 2));
             assertEquals(0xFE, cio.in(0x21, 1));
             cio.out(0xCF8, 4, 0x8000_1010);
             assertEquals(0xFD00_0008, cio.in(0xCFC, 4));

@@ -7,12 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.atrium.emulator.boot.Flat32Entry;
+import org.atrium.emulator.boot.InvalidKernelException;
+import org.atrium.emulator.boot.LinuxLoader;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.cpu.InterruptSource;
@@ -77,6 +83,13 @@ class PcMachineTest {
         public RuntimeException failure() {
             return failure;
         }
+
+        @Override
+        public void enter(Flat32Entry entry) {
+            entered = entry;
+        }
+
+        volatile Flat32Entry entered;
     }
 
     private PcMachine machine(ScriptedProcessor cpu) throws IOException {
@@ -100,6 +113,70 @@ class PcMachineTest {
             Thread.sleep(5);
         }
         assertTrue(cpu.runs.get() >= atLeast, "processor ran " + cpu.runs.get() + " times");
+    }
+
+    /** The smallest bzImage the loader accepts: boot sector, 4 setup sectors, 4 KiB of HLT. */
+    private static byte[] bzImage() {
+        ByteBuffer b = ByteBuffer.allocate(5 * 512 + 4096).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0x1F1, (byte) 4);
+        b.putInt(0x1F4, 4096 / 16);
+        b.putShort(0x1FE, (short) 0xAA55);
+        b.put(0x201, (byte) 0x6A);
+        b.putInt(0x202, 0x53726448); // "HdrS"
+        b.putShort(0x206, (short) 0x020F);
+        b.put(0x211, (byte) 1); // LOADED_HIGH
+        b.putInt(0x214, 0x100000);
+        b.putInt(0x22C, 0x7FFFFFFF);
+        b.putInt(0x238, 255);
+        for (int i = 5 * 512; i < b.capacity(); i++) {
+            b.put(i, (byte) 0xF4);
+        }
+        return b.array();
+    }
+
+    @Test
+    void directKernelBootLoadsTheKernelAndStartsTheCpuAtIt() throws Exception {
+        Path kernel = Files.write(dir.resolve("bzImage"), bzImage());
+        ScriptedProcessor cpu = new ScriptedProcessor();
+        PcMachine m =
+                new PcMachine(
+                        MachineConfig.linux(16, null, kernel, null, "console=ttyS0"),
+                        HostTime.system(),
+                        (memory, io, interrupts, tsc) -> {
+                            cpu.memory = memory;
+                            cpu.io = io;
+                            cpu.interrupts = interrupts;
+                            return cpu;
+                        });
+        m.start();
+        awaitRuns(cpu, 1);
+        assertEquals(
+                new Flat32Entry(0x100000, LinuxLoader.BOOT_PARAMS, LinuxLoader.GDT, 31),
+                cpu.entered);
+        assertEquals(0xF4, (int) m.inspect(b -> b.memory().read8(0x100000)), "kernel loaded");
+        int rsdp = m.inspect(b -> b.memory().read32(LinuxLoader.BOOT_PARAMS + 0x70));
+        assertEquals(
+                "RSD PTR ",
+                m.inspect(
+                        b -> {
+                            byte[] sig = new byte[8];
+                            for (int i = 0; i < 8; i++) {
+                                sig[i] = (byte) b.memory().read8(rsdp + i);
+                            }
+                            return new String(sig, StandardCharsets.US_ASCII);
+                        }),
+                "boot_params points at the ACPI tables");
+        m.stop();
+    }
+
+    @Test
+    void aFileThatIsNotAKernelIsRefusedBeforeAnythingRuns() throws Exception {
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "not a kernel");
+        InvalidKernelException e =
+                assertThrows(
+                        InvalidKernelException.class,
+                        () -> new PcMachine(MachineConfig.linux(16, null, notes, null, null)));
+        assertTrue(e.getMessage().contains("not a Linux bzImage"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,156 @@
+package org.atrium.emulator.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.atrium.emulator.bus.PhysicalMemory;
+import org.junit.jupiter.api.Test;
+
+class LinuxLoaderTest {
+    private static final long RAM = 32L << 20;
+    private static final long ROM = 256 << 10;
+
+    /** Plain RAM from address 0; the board's memory map is tested elsewhere. */
+    private static final class Ram implements PhysicalMemory {
+        final byte[] bytes = new byte[(int) RAM];
+
+        @Override
+        public int read8(int a) {
+            return bytes[a] & 0xFF;
+        }
+
+        @Override
+        public int read16(int a) {
+            return read8(a) | read8(a + 1) << 8;
+        }
+
+        @Override
+        public int read32(int a) {
+            return read16(a) | read16(a + 2) << 16;
+        }
+
+        @Override
+        public void write8(int a, int v) {
+            bytes[a] = (byte) v;
+        }
+
+        @Override
+        public void write16(int a, int v) {
+            write8(a, v);
+            write8(a + 1, v >> 8);
+        }
+
+        @Override
+        public void write32(int a, int v) {
+            write16(a, v);
+            write16(a + 2, v >> 16);
+        }
+
+        long read64(int a) {
+            return (read32(a) & 0xFFFFFFFFL) | (long) read32(a + 4) << 32;
+        }
+    }
+
+    private static Flat32Entry load(
+            Ram ram, SyntheticBzImage image, byte[] initrd, String cmdline) {
+        return LinuxLoader.load(
+                ram,
+                RAM,
+                LinuxLoader.pcMemoryMap(RAM, ROM),
+                BzImage.parse(image.build()),
+                initrd,
+                cmdline,
+                0x9FC40);
+    }
+
+    @Test
+    void placesKernelInitrdCommandLineAndZeroPage() {
+        Ram ram = new Ram();
+        byte[] initrd = new byte[10_000];
+        initrd[0] = 0x1F;
+        initrd[9_999] = 0x42;
+        Flat32Entry entry = load(ram, new SyntheticBzImage(), initrd, "console=ttyS0");
+
+        assertEquals(
+                new Flat32Entry(0x100000, LinuxLoader.BOOT_PARAMS, LinuxLoader.GDT, 31), entry);
+        for (int i = 0; i < 4096; i++) {
+            assertEquals(
+                    SyntheticBzImage.kernelByte(i) & 0xFF, ram.read8(0x100000 + i), "byte " + i);
+        }
+        int bp = LinuxLoader.BOOT_PARAMS;
+        assertEquals(0x53726448, ram.read32(bp + 0x202), "setup header copied");
+        assertEquals(0xFF, ram.read8(bp + 0x210), "type_of_loader");
+        assertEquals(BzImage.LOADED_HIGH, ram.read8(bp + 0x211), "loadflags");
+        assertEquals(0x9FC40, ram.read32(bp + 0x070), "acpi_rsdp_addr");
+
+        int cmdPtr = ram.read32(bp + 0x228);
+        byte[] cmd = new byte[14];
+        for (int i = 0; i < cmd.length; i++) {
+            cmd[i] = (byte) ram.read8(cmdPtr + i);
+        }
+        assertEquals("console=ttyS0\0", new String(cmd, StandardCharsets.US_ASCII));
+
+        int initrdAt = ram.read32(bp + 0x218);
+        assertEquals(10_000, ram.read32(bp + 0x21C));
+        assertEquals(0, initrdAt & 0xFFF, "page aligned");
+        assertTrue(
+                initrdAt + 10_000 <= RAM && initrdAt + 10_000 > RAM - 4096,
+                "as high as RAM allows");
+        assertEquals(0x1F, ram.read8(initrdAt));
+        assertEquals(0x42, ram.read8(initrdAt + 9_999));
+    }
+
+    @Test
+    void writesTheE820MapAndTheBootGdt() {
+        Ram ram = new Ram();
+        load(ram, new SyntheticBzImage(), null, null);
+        int bp = LinuxLoader.BOOT_PARAMS;
+        List<E820Entry> expected = LinuxLoader.pcMemoryMap(RAM, ROM);
+        assertEquals(expected.size(), ram.read8(bp + 0x1E8));
+        for (int i = 0; i < expected.size(); i++) {
+            int at = bp + 0x2D0 + 20 * i;
+            E820Entry e = new E820Entry(ram.read64(at), ram.read64(at + 8), ram.read32(at + 16));
+            assertEquals(expected.get(i), e);
+        }
+        assertEquals(new E820Entry(1 << 20, RAM - (1 << 20), E820Entry.USABLE), expected.get(3));
+        assertEquals(new E820Entry((1L << 32) - ROM, ROM, E820Entry.RESERVED), expected.get(4));
+        assertEquals(0, ram.read32(bp + 0x218), "no initrd");
+        assertEquals(0, ram.read8(LinuxLoader.CMDLINE), "empty command line");
+        assertEquals(0x00CF9B000000FFFFL, ram.read64(LinuxLoader.GDT + 0x10), "__BOOT_CS");
+        assertEquals(0x00CF93000000FFFFL, ram.read64(LinuxLoader.GDT + 0x18), "__BOOT_DS");
+    }
+
+    @Test
+    void keepsTheInitrdBelowInitrdAddrMax() {
+        Ram ram = new Ram();
+        load(ram, new SyntheticBzImage().initrdAddrMax(0x00FFFFFF), new byte[5000], null);
+        int initrdAt = ram.read32(LinuxLoader.BOOT_PARAMS + 0x218);
+        assertEquals(0x1000000 - 8192, initrdAt);
+    }
+
+    @Test
+    void refusesACommandLineLongerThanTheKernelTakes() {
+        InvalidKernelException e =
+                assertThrows(
+                        InvalidKernelException.class,
+                        () ->
+                                load(
+                                        new Ram(),
+                                        new SyntheticBzImage().cmdlineSize(8),
+                                        null,
+                                        "123456789"));
+        assertTrue(e.getMessage().contains("at most 8"), e.getMessage());
+    }
+
+    @Test
+    void refusesAnInitrdThatDoesNotFit() {
+        InvalidKernelException e =
+                assertThrows(
+                        InvalidKernelException.class,
+                        () -> load(new Ram(), new SyntheticBzImage(), new byte[(int) RAM], null));
+        assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+    }
+}
