@@ -1,6 +1,5 @@
 package org.atrium.emulator.device.keyboard;
 
-import java.util.ArrayDeque;
 import org.atrium.emulator.input.KeyboardInput;
 
 /**
@@ -15,14 +14,11 @@ import org.atrium.emulator.input.KeyboardInput;
  * typematic repeat (the host repeats keys itself).
  */
 public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
-    private static final int QUEUE_LIMIT = 256;
     private static final int ACK = 0xFA;
 
-    private final Runnable dataReady;
-    private final ArrayDeque<Integer> queue = new ArrayDeque<>();
+    private final Ps2OutputQueue queue;
     private boolean scanning;
     private int pendingCommand;
-    private int lastSent;
     private int scanCodeSet;
     private int leds;
 
@@ -30,7 +26,7 @@ public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
      * @param dataReady told when the keyboard queued a byte for its controller
      */
     public Ps2Keyboard(Runnable dataReady) {
-        this.dataReady = dataReady;
+        this.queue = new Ps2OutputQueue(dataReady);
         reset();
     }
 
@@ -49,23 +45,16 @@ public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
     }
 
     public Ps2KeyboardState snapshot() {
-        byte[] q = new byte[queue.size()];
-        int i = 0;
-        for (int b : queue) {
-            q[i++] = (byte) b;
-        }
-        return new Ps2KeyboardState(q, scanning, pendingCommand, lastSent, scanCodeSet, leds);
+        byte[] q = queue.pending();
+        return new Ps2KeyboardState(
+                q, scanning, pendingCommand, queue.lastSent(), scanCodeSet, leds);
     }
 
     /** Loads a snapshot (checked by its record). */
     public void restore(Ps2KeyboardState s) {
-        queue.clear();
-        for (byte b : s.queue()) {
-            queue.add(b & 0xFF);
-        }
+        queue.load(s.queue(), s.lastSent());
         scanning = s.scanning();
         pendingCommand = s.pendingCommand();
-        lastSent = s.lastSent();
         scanCodeSet = s.scanCodeSet();
         leds = s.leds();
     }
@@ -77,22 +66,16 @@ public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
 
     @Override
     public boolean hasData() {
-        return !queue.isEmpty();
+        return queue.hasData();
     }
 
     @Override
     public int take() {
-        lastSent = queue.remove();
-        return lastSent;
+        return queue.take();
     }
 
     private void send(int... bytes) {
-        for (int b : bytes) {
-            if (queue.size() < QUEUE_LIMIT) {
-                queue.add(b);
-            }
-        }
-        dataReady.run();
+        queue.send(bytes);
     }
 
     @Override
@@ -154,7 +137,7 @@ public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
                 reset();
                 send(ACK, 0xAA);
             }
-            case 0xFE -> send(lastSent);
+            case 0xFE -> queue.resend();
             case 0xF6 -> {
                 scanning = true;
                 send(ACK);

@@ -1,6 +1,5 @@
 package org.atrium.emulator.device.keyboard;
 
-import java.util.ArrayDeque;
 import org.atrium.emulator.input.PointerInput;
 
 /**
@@ -16,11 +15,9 @@ import org.atrium.emulator.input.PointerInput;
  * later answer to that.
  */
 public final class Ps2Mouse implements Ps2Device, PointerInput {
-    private static final int QUEUE_LIMIT = 256;
     private static final int ACK = 0xFA;
 
-    private final Runnable dataReady;
-    private final ArrayDeque<Integer> queue = new ArrayDeque<>();
+    private final Ps2OutputQueue queue;
     private boolean reporting;
     private boolean remote;
     private boolean wrap;
@@ -29,7 +26,6 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
     private boolean scaling21;
     private int id;
     private int pendingCommand;
-    private int lastSent;
     private final int[] lastRates = new int[3];
     private boolean positioned;
     private int lastX;
@@ -44,7 +40,7 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
      * @param dataReady told when the mouse queued a byte for its controller
      */
     public Ps2Mouse(Runnable dataReady) {
-        this.dataReady = dataReady;
+        this.queue = new Ps2OutputQueue(dataReady);
         reset();
     }
 
@@ -74,11 +70,7 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
     }
 
     public Ps2MouseState snapshot() {
-        byte[] q = new byte[queue.size()];
-        int i = 0;
-        for (int b : queue) {
-            q[i++] = (byte) b;
-        }
+        byte[] q = queue.pending();
         return new Ps2MouseState(
                 q,
                 reporting,
@@ -89,7 +81,7 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
                 scaling21,
                 id,
                 pendingCommand,
-                lastSent,
+                queue.lastSent(),
                 lastRates,
                 positioned,
                 lastX,
@@ -103,10 +95,7 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
 
     /** Loads a snapshot (checked by its record). */
     public void restore(Ps2MouseState s) {
-        queue.clear();
-        for (byte b : s.queue()) {
-            queue.add(b & 0xFF);
-        }
+        queue.load(s.queue(), s.lastSent());
         reporting = s.reporting();
         remote = s.remote();
         wrap = s.wrap();
@@ -115,7 +104,6 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
         scaling21 = s.scaling21();
         id = s.id();
         pendingCommand = s.pendingCommand();
-        lastSent = s.lastSent();
         System.arraycopy(s.recentRates(), 0, lastRates, 0, 3);
         positioned = s.positioned();
         lastX = s.x();
@@ -134,22 +122,16 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
 
     @Override
     public boolean hasData() {
-        return !queue.isEmpty();
+        return queue.hasData();
     }
 
     @Override
     public int take() {
-        lastSent = queue.remove();
-        return lastSent;
+        return queue.take();
     }
 
     private void send(int... bytes) {
-        for (int b : bytes) {
-            if (queue.size() < QUEUE_LIMIT) {
-                queue.add(b & 0xFF);
-            }
-        }
-        dataReady.run();
+        queue.send(bytes);
     }
 
     @Override
@@ -225,7 +207,7 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
                 reset();
                 send(ACK, 0xAA, 0x00);
             }
-            case 0xFE -> send(lastSent);
+            case 0xFE -> queue.resend();
             case 0xF6 -> {
                 setDefaults();
                 send(ACK);
