@@ -3,46 +3,13 @@ package org.atrium.emulator.boot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-import org.atrium.emulator.bus.PhysicalMemory;
+import org.atrium.emulator.bus.ByteArrayMemory;
 import org.junit.jupiter.api.Test;
 
 /** Table layouts and checksums per ACPI 6.5 chapter 5 (revision 1 RSDP and FADT). */
 class AcpiTablesTest {
-    private final byte[] ram = new byte[0x100000];
-    private final PhysicalMemory memory =
-            new PhysicalMemory() {
-                @Override
-                public int read8(int a) {
-                    return ram[a] & 0xFF;
-                }
-
-                @Override
-                public int read16(int a) {
-                    return read8(a) | read8(a + 1) << 8;
-                }
-
-                @Override
-                public int read32(int a) {
-                    return read16(a) | read16(a + 2) << 16;
-                }
-
-                @Override
-                public void write8(int a, int v) {
-                    ram[a] = (byte) v;
-                }
-
-                @Override
-                public void write16(int a, int v) {
-                    write8(a, v);
-                    write8(a + 1, v >> 8);
-                }
-
-                @Override
-                public void write32(int a, int v) {
-                    write16(a, v);
-                    write16(a + 2, v >> 16);
-                }
-            };
+    private final ByteArrayMemory memory = new ByteArrayMemory(0x100000);
+    private final byte[] ram = memory.bytes;
 
     private String ascii(int at, int length) {
         return new String(ram, at, length, StandardCharsets.US_ASCII);

@@ -6,56 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.atrium.emulator.bus.PhysicalMemory;
+import org.atrium.emulator.bus.ByteArrayMemory;
 import org.junit.jupiter.api.Test;
 
 class LinuxLoaderTest {
     private static final long RAM = 32L << 20;
     private static final long ROM = 256 << 10;
 
-    /** Plain RAM from address 0; the board's memory map is tested elsewhere. */
-    private static final class Ram implements PhysicalMemory {
-        final byte[] bytes = new byte[(int) RAM];
-
-        @Override
-        public int read8(int a) {
-            return bytes[a] & 0xFF;
-        }
-
-        @Override
-        public int read16(int a) {
-            return read8(a) | read8(a + 1) << 8;
-        }
-
-        @Override
-        public int read32(int a) {
-            return read16(a) | read16(a + 2) << 16;
-        }
-
-        @Override
-        public void write8(int a, int v) {
-            bytes[a] = (byte) v;
-        }
-
-        @Override
-        public void write16(int a, int v) {
-            write8(a, v);
-            write8(a + 1, v >> 8);
-        }
-
-        @Override
-        public void write32(int a, int v) {
-            write16(a, v);
-            write16(a + 2, v >> 16);
-        }
-
-        long read64(int a) {
-            return (read32(a) & 0xFFFFFFFFL) | (long) read32(a + 4) << 32;
-        }
-    }
-
     private static Flat32Entry load(
-            Ram ram, SyntheticBzImage image, byte[] initrd, String cmdline) {
+            ByteArrayMemory ram, SyntheticBzImage image, byte[] initrd, String cmdline) {
         return LinuxLoader.load(
                 ram,
                 RAM,
@@ -68,7 +27,7 @@ class LinuxLoaderTest {
 
     @Test
     void placesKernelInitrdCommandLineAndZeroPage() {
-        Ram ram = new Ram();
+        ByteArrayMemory ram = new ByteArrayMemory((int) RAM);
         byte[] initrd = new byte[10_000];
         initrd[0] = 0x1F;
         initrd[9_999] = 0x42;
@@ -105,7 +64,7 @@ class LinuxLoaderTest {
 
     @Test
     void writesTheE820MapAndTheBootGdt() {
-        Ram ram = new Ram();
+        ByteArrayMemory ram = new ByteArrayMemory((int) RAM);
         load(ram, new SyntheticBzImage(), null, null);
         int bp = LinuxLoader.BOOT_PARAMS;
         List<E820Entry> expected = LinuxLoader.pcMemoryMap(RAM, ROM);
@@ -125,7 +84,7 @@ class LinuxLoaderTest {
 
     @Test
     void keepsTheInitrdBelowInitrdAddrMax() {
-        Ram ram = new Ram();
+        ByteArrayMemory ram = new ByteArrayMemory((int) RAM);
         load(ram, new SyntheticBzImage().initrdAddrMax(0x00FFFFFF), new byte[5000], null);
         int initrdAt = ram.read32(LinuxLoader.BOOT_PARAMS + 0x218);
         assertEquals(0x1000000 - 8192, initrdAt);
@@ -138,7 +97,7 @@ class LinuxLoaderTest {
                         InvalidKernelException.class,
                         () ->
                                 load(
-                                        new Ram(),
+                                        new ByteArrayMemory((int) RAM),
                                         new SyntheticBzImage().cmdlineSize(8),
                                         null,
                                         "123456789"));
@@ -150,7 +109,12 @@ class LinuxLoaderTest {
         InvalidKernelException e =
                 assertThrows(
                         InvalidKernelException.class,
-                        () -> load(new Ram(), new SyntheticBzImage(), new byte[(int) RAM], null));
+                        () ->
+                                load(
+                                        new ByteArrayMemory((int) RAM),
+                                        new SyntheticBzImage(),
+                                        new byte[(int) RAM],
+                                        null));
         assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
     }
 }
