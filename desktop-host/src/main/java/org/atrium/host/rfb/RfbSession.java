@@ -70,6 +70,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
     private boolean announceExtendedSize;
     private boolean acknowledgeQemuKeys;
     private boolean refuseDesktopSize;
+    private int refusalStatus;
     private ZrleEncoder zrle;
     private TightEncoder tight;
     private int compressionLevel = 6;
@@ -262,9 +263,20 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
             case RfbClientMessage.ClientCutText t -> {
                 // The guest has no clipboard channel yet: the text is read and dropped.
             }
+            case RfbClientMessage.ExtendedClipboardMessage x -> {
+                // Not advertised and no guest clipboard: a checked, well-formed message is dropped.
+            }
+            case RfbClientMessage.Fence f -> {
+                // The server never sends a Fence first, so a client's Fence needs no answer.
+            }
             case RfbClientMessage.SetDesktopSize s -> {
-                // The guest decides its resolution; tell the client so in the next update.
+                // The guest decides its resolution; tell the client so in the next update. A layout
+                // with no area or no screen is invalid rather than merely prohibited.
                 refuseDesktopSize = true;
+                refusalStatus =
+                        s.width() == 0 || s.height() == 0 || s.screens() == 0
+                                ? ExtendedDesktopSizeEncoder.STATUS_INVALID_LAYOUT
+                                : ExtendedDesktopSizeEncoder.STATUS_PROHIBITED;
                 trySend();
             }
         }
@@ -377,9 +389,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                             refusal
                                     ? ExtendedDesktopSizeEncoder.REASON_THIS_CLIENT
                                     : ExtendedDesktopSizeEncoder.REASON_SERVER,
-                            refusal
-                                    ? ExtendedDesktopSizeEncoder.STATUS_PROHIBITED
-                                    : ExtendedDesktopSizeEncoder.STATUS_OK,
+                            refusal ? refusalStatus : ExtendedDesktopSizeEncoder.STATUS_OK,
                             clientWidth,
                             clientHeight,
                             out);
