@@ -10,8 +10,9 @@ import java.util.List;
  * Reads client-to-server messages (RFC 6143 section 7.5, the QEMU client message and
  * SetDesktopSize). A message is taken only when all of it has arrived, so input fed one byte at a
  * time decodes the same. Lengths come from the client and are never trusted for allocation: cut
- * text over {@link #MAX_CUT_TEXT} bytes and unknown message types end the connection, since the
- * stream cannot be resynchronised.
+ * text over {@link #MAX_CUT_TEXT} bytes (either form), Fence payloads over 64 bytes, malformed
+ * Extended Clipboard messages and unknown message types end the connection, since the stream cannot
+ * be resynchronised.
  */
 public final class ClientMessageDecoder extends ByteToMessageDecoder {
     /** Largest clipboard text accepted; the guest has no clipboard yet, so this is generous. */
@@ -23,6 +24,11 @@ public final class ClientMessageDecoder extends ByteToMessageDecoder {
     static final int KEY_EVENT = 4;
     static final int POINTER_EVENT = 5;
     static final int CLIENT_CUT_TEXT = 6;
+
+    /** The Fence extension allows at most 64 payload bytes. */
+    static final int MAX_FENCE_PAYLOAD = 64;
+
+    static final int FENCE = 248;
     static final int SET_DESKTOP_SIZE = 251;
     static final int QEMU = 255;
 
@@ -81,8 +87,9 @@ public final class ClientMessageDecoder extends ByteToMessageDecoder {
             }
             case CLIENT_CUT_TEXT -> {
                 if (available < 8) return null;
-                long length = in.getUnsignedInt(start + 4);
-                // Negative as a signed int means Extended Clipboard, which is never offered.
+                int signedLength = in.getInt(start + 4);
+                // Negative means the Extended Clipboard form, whose payload is -length bytes.
+                long length = signedLength < 0 ? -(long) signedLength : signedLength;
                 if (length > MAX_CUT_TEXT) {
                     throw new RfbProtocolException(
                             "ClientCutText of "
@@ -92,9 +99,25 @@ public final class ClientMessageDecoder extends ByteToMessageDecoder {
                 }
                 if (available < 8 + length) return null;
                 in.skipBytes(8);
+                if (signedLength < 0) {
+                    return ExtendedClipboard.read(in.readSlice((int) length));
+                }
                 String text =
                         in.readCharSequence((int) length, StandardCharsets.ISO_8859_1).toString();
                 return new RfbClientMessage.ClientCutText(text);
+            }
+            case FENCE -> {
+                if (available < 9) return null;
+                int length = in.getUnsignedByte(start + 8);
+                if (length > MAX_FENCE_PAYLOAD) {
+                    throw new RfbProtocolException(
+                            "Fence payload of " + length + " bytes exceeds " + MAX_FENCE_PAYLOAD);
+                }
+                if (available < 9 + length) return null;
+                in.skipBytes(4);
+                int flags = in.readInt();
+                in.skipBytes(1 + length);
+                return new RfbClientMessage.Fence(flags, length);
             }
             case SET_DESKTOP_SIZE -> {
                 if (available < 8) return null;

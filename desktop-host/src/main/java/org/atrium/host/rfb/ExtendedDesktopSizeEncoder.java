@@ -5,13 +5,14 @@ import io.netty.buffer.ByteBuf;
 /**
  * ExtendedDesktopSize pseudo-encoding (rfbproto "ExtendedDesktopSize Pseudo-encoding"): the size
  * and a single screen covering it. {@code reason} goes in x (0 server, 1 this client, 2 another
- * client), {@code status} in y (0 ok, 1 prohibited).
+ * client), {@code status} in y (0 ok, 1 prohibited, 3 invalid screen layout).
  */
 public final class ExtendedDesktopSizeEncoder {
     public static final int REASON_SERVER = 0;
     public static final int REASON_THIS_CLIENT = 1;
     public static final int STATUS_OK = 0;
     public static final int STATUS_PROHIBITED = 1;
+    public static final int STATUS_INVALID_LAYOUT = 3;
 
     public void encode(int reason, int status, int width, int height, ByteBuf out) {
         RfbEncoding.writeHeader(

@@ -24,6 +24,15 @@ public sealed interface RfbClientMessage {
     /** Type 6: the client's clipboard, Latin-1 text (bounded by the decoder). */
     record ClientCutText(String text) implements RfbClientMessage {}
 
+    /**
+     * Type 6 with a negative length (Extended Clipboard extension): the action and format flags,
+     * and the UTF-8 text of a provide message (empty for the other actions).
+     */
+    record ExtendedClipboardMessage(int flags, String text) implements RfbClientMessage {}
+
+    /** Type 248 (Fence extension): flags and the payload length, at most 64. */
+    record Fence(int flags, int length) implements RfbClientMessage {}
+
     /** Type 251 (ExtendedDesktopSize extension): the client asks for a new screen size. */
     record SetDesktopSize(int width, int height, int screens) implements RfbClientMessage {}
 

@@ -7,7 +7,18 @@ public final class RfbEncoding {
     public static final int RAW = 0;
     public static final int COPY_RECT = 1;
     public static final int HEXTILE = 5;
+    public static final int TIGHT = 7;
     public static final int ZRLE = 16;
+
+    /** JPEG quality level 0 (-32) to 9 (-23), a Tight pseudo-encoding. */
+    public static final int QUALITY_LEVEL_0 = -32;
+
+    public static final int QUALITY_LEVEL_9 = -23;
+
+    /** zlib compression level 0 (-256) to 9 (-247), a Tight pseudo-encoding. */
+    public static final int COMPRESS_LEVEL_0 = -256;
+
+    public static final int COMPRESS_LEVEL_9 = -247;
     public static final int DESKTOP_SIZE = -223;
     public static final int LAST_RECT = -224;
     public static final int QEMU_EXTENDED_KEY_EVENT = -258;

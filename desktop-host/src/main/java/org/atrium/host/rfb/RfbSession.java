@@ -70,7 +70,11 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
     private boolean announceExtendedSize;
     private boolean acknowledgeQemuKeys;
     private boolean refuseDesktopSize;
+    private int refusalStatus;
     private ZrleEncoder zrle;
+    private TightEncoder tight;
+    private int compressionLevel = 6;
+    private int qualityLevel = -1;
     private final HextileEncoder hextile = new HextileEncoder();
     private final RawEncoder raw = new RawEncoder();
 
@@ -259,9 +263,20 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
             case RfbClientMessage.ClientCutText t -> {
                 // The guest has no clipboard channel yet: the text is read and dropped.
             }
+            case RfbClientMessage.ExtendedClipboardMessage x -> {
+                // Not advertised and no guest clipboard: a checked, well-formed message is dropped.
+            }
+            case RfbClientMessage.Fence f -> {
+                // The server never sends a Fence first, so a client's Fence needs no answer.
+            }
             case RfbClientMessage.SetDesktopSize s -> {
-                // The guest decides its resolution; tell the client so in the next update.
+                // The guest decides its resolution; tell the client so in the next update. A layout
+                // with no area or no screen is invalid rather than merely prohibited.
                 refuseDesktopSize = true;
+                refusalStatus =
+                        s.width() == 0 || s.height() == 0 || s.screens() == 0
+                                ? ExtendedDesktopSizeEncoder.STATUS_INVALID_LAYOUT
+                                : ExtendedDesktopSizeEncoder.STATUS_PROHIBITED;
                 trySend();
             }
         }
@@ -270,11 +285,20 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
     private void setEncodings(int[] list) {
         encodings.clear();
         preferredEncoding = RfbEncoding.RAW;
+        compressionLevel = 6;
+        qualityLevel = -1;
         boolean chosen = false;
+        // The first encoding the server knows wins: the client's order is its preference.
         for (int e : list) {
             encodings.add(e);
+            if (e >= RfbEncoding.QUALITY_LEVEL_0 && e <= RfbEncoding.QUALITY_LEVEL_9) {
+                qualityLevel = e - RfbEncoding.QUALITY_LEVEL_0;
+            } else if (e >= RfbEncoding.COMPRESS_LEVEL_0 && e <= RfbEncoding.COMPRESS_LEVEL_9) {
+                compressionLevel = e - RfbEncoding.COMPRESS_LEVEL_0;
+            }
             if (!chosen
-                    && (e == RfbEncoding.ZRLE
+                    && (e == RfbEncoding.TIGHT
+                            || e == RfbEncoding.ZRLE
                             || e == RfbEncoding.HEXTILE
                             || e == RfbEncoding.RAW)) {
                 preferredEncoding = e;
@@ -351,10 +375,13 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         boolean lastRect = encodings.contains(RfbEncoding.LAST_RECT);
         ByteBuf out = ctx.alloc().buffer();
         out.writeByte(0).writeByte(0); // FramebufferUpdate, padding
+        PixelEncoder encoder = encoder();
+        int pixelRects = 0;
+        for (Rect r : rects) pixelRects += encoder.rectangleCount(r);
         out.writeShort(
                 lastRect
                         ? LastRectEncoder.UNKNOWN_COUNT
-                        : rects.size() + (sendSize || announce ? 1 : 0) + (qemuKeys ? 1 : 0));
+                        : pixelRects + (sendSize || announce ? 1 : 0) + (qemuKeys ? 1 : 0));
         if (extended && (sendSize || announce)) {
             boolean refusal = refuseDesktopSize && !sendSize;
             new ExtendedDesktopSizeEncoder()
@@ -362,9 +389,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                             refusal
                                     ? ExtendedDesktopSizeEncoder.REASON_THIS_CLIENT
                                     : ExtendedDesktopSizeEncoder.REASON_SERVER,
-                            refusal
-                                    ? ExtendedDesktopSizeEncoder.STATUS_PROHIBITED
-                                    : ExtendedDesktopSizeEncoder.STATUS_OK,
+                            refusal ? refusalStatus : ExtendedDesktopSizeEncoder.STATUS_OK,
                             clientWidth,
                             clientHeight,
                             out);
@@ -377,7 +402,6 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
             acknowledgeQemuKeys = false;
         }
         refuseDesktopSize = false;
-        PixelEncoder encoder = encoder();
         for (int i = 0; i < rects.size(); i++)
             encoder.encode(rects.get(i), pixels.get(i), format, out);
         if (lastRect) new LastRectEncoder().encode(out);
@@ -400,6 +424,11 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
             case RfbEncoding.ZRLE -> {
                 if (zrle == null) zrle = new ZrleEncoder();
                 yield zrle;
+            }
+            case RfbEncoding.TIGHT -> {
+                if (tight == null) tight = new TightEncoder();
+                tight.configure(compressionLevel, qualityLevel);
+                yield tight;
             }
             case RfbEncoding.HEXTILE -> hextile;
             default -> raw;
@@ -449,6 +478,10 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         if (zrle != null) {
             zrle.close();
             zrle = null;
+        }
+        if (tight != null) {
+            tight.close();
+            tight = null;
         }
         damage.clear();
     }

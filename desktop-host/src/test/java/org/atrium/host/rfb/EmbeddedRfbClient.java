@@ -29,9 +29,18 @@ final class EmbeddedRfbClient {
         RfbSession.install(channel.pipeline(), target, options);
     }
 
+    /** A client of a target shared with other clients (its name must be "test-vm"). */
+    EmbeddedRfbClient(RfbTarget target, RfbSessionOptions options) {
+        channel = new EmbeddedChannel();
+        RfbSession.install(channel.pipeline(), target, options);
+    }
+
     void send(byte[] bytes) {
         if (byteWise) {
-            for (byte b : bytes) channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+            for (byte b : bytes) {
+                if (!channel.isActive()) break; // a closed connection receives nothing more
+                channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+            }
         } else {
             channel.writeInbound(Unpooled.wrappedBuffer(bytes));
         }

@@ -34,7 +34,7 @@ class EncoderRoundTripTest {
                     RGB_332,
                     FULL_32
                 }) {
-            for (String encoder : new String[] {"raw", "hextile", "zrle"}) {
+            for (String encoder : new String[] {"raw", "hextile", "zrle", "tight"}) {
                 b.add(Arguments.of(encoder, pf));
             }
         }
@@ -45,6 +45,7 @@ class EncoderRoundTripTest {
         return switch (name) {
             case "raw" -> new RawEncoder();
             case "hextile" -> new HextileEncoder();
+            case "tight" -> new TightEncoder();
             default -> new ZrleEncoder();
         };
     }
@@ -79,7 +80,7 @@ class EncoderRoundTripTest {
                 out.release();
             }
         } finally {
-            if (encoder instanceof ZrleEncoder z) z.close();
+            if (encoder instanceof AutoCloseable c) closeQuietly(c);
         }
     }
 
@@ -102,7 +103,15 @@ class EncoderRoundTripTest {
                 assertEquals(pf.pack(pixels[i]), frame[i], "pixel " + i);
             out.release();
         } finally {
-            if (encoder instanceof ZrleEncoder z) z.close();
+            if (encoder instanceof AutoCloseable c) closeQuietly(c);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

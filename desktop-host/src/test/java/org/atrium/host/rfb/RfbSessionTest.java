@@ -42,7 +42,10 @@ class RfbSessionTest {
     @ValueSource(booleans = {false, true})
     void fullUpdateInEachEncoding(boolean byteWise) {
         display.paintTestPattern(7);
-        for (int encoding : new int[] {RfbEncoding.RAW, RfbEncoding.HEXTILE, RfbEncoding.ZRLE}) {
+        for (int encoding :
+                new int[] {
+                    RfbEncoding.RAW, RfbEncoding.HEXTILE, RfbEncoding.ZRLE, RfbEncoding.TIGHT
+                }) {
             EmbeddedRfbClient c = client();
             c.byteWise = byteWise;
             assertArrayEquals(new int[] {100, 60}, c.handshake());
@@ -237,6 +240,71 @@ class RfbSessionTest {
                         .toString()
                         .contains("not offered"));
         assertFalse(c.channel.isActive());
+    }
+
+    /** noVNC 1.7.0's SetEncodings, in its order (Open H.264 left out: not every browser has it). */
+    static final int[] NOVNC_ENCODINGS = {
+        1,
+        7,
+        -260,
+        16,
+        21,
+        5,
+        2,
+        6,
+        0,
+        -26,
+        -254,
+        -223,
+        -224,
+        -258,
+        -261,
+        -308,
+        -309,
+        -312,
+        -313,
+        -307,
+        0xC0A1E5CE,
+        -316,
+        0x574D5664,
+        -239
+    };
+
+    @Test
+    void theClientsOrderChoosesTheEncoding() {
+        display.paintTestPattern(9);
+        int[][] lists = {
+            NOVNC_ENCODINGS,
+            {RfbEncoding.ZRLE, RfbEncoding.TIGHT},
+            {RfbEncoding.TIGHT, RfbEncoding.ZRLE}
+        };
+        int[] expected = {RfbEncoding.TIGHT, RfbEncoding.ZRLE, RfbEncoding.TIGHT};
+        for (int i = 0; i < lists.length; i++) {
+            EmbeddedRfbClient c = client();
+            c.handshake();
+            c.setEncodings(lists[i]);
+            c.request(false, 0, 0, 100, 60);
+            int[] frame = new int[100 * 60];
+            try (TestRfbDecoding decoding = new TestRfbDecoding()) {
+                List<int[]> rects = c.readUpdate(PixelFormat.SERVER_DEFAULT, frame, 100, decoding);
+                int pixels = 0;
+                for (int[] r : rects) {
+                    if (r[4] >= 0) {
+                        assertEquals(expected[i], r[4]);
+                        pixels += r[2] * r[3];
+                    }
+                }
+                assertEquals(100 * 60, pixels);
+                if (i == 0) {
+                    // noVNC asked for quality level 6 and the picture has noise: lossy JPEG.
+                    assertEquals("jpeg", decoding.lastTightKind);
+                } else {
+                    assertFrameMatches(display, PixelFormat.SERVER_DEFAULT, frame);
+                }
+            }
+            assertEquals(0, c.drain().readableBytes());
+            c.channel.finishAndReleaseAll();
+        }
     }
 
     @Test

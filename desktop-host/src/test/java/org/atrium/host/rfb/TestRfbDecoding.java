@@ -8,11 +8,19 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * A small client-side decoder of Raw, Hextile and ZRLE written from RFC 6143, independent of the
- * encoders, to check them pixel for pixel. Pixels come out as values in the client's format.
+ * A small client-side decoder of Raw, Hextile and ZRLE written from RFC 6143, and of Tight written
+ * from the community rfbproto document, independent of the encoders, to check them pixel for pixel.
+ * Pixels come out as values in the client's format; Tight JPEG pixels are decoded with ImageIO and
+ * packed into the client's format.
  */
 final class TestRfbDecoding implements AutoCloseable {
     private final Inflater inflater = new Inflater();
+    private final Inflater[] tightStreams = {
+        new Inflater(), new Inflater(), new Inflater(), new Inflater()
+    };
+
+    /** Tight subencoding of the last rectangle: "fill", "jpeg", "copy" or "palette". */
+    String lastTightKind;
 
     /** Reads one rectangle header and body into {@code frame} (width {@code stride}). */
     int[] readRect(ByteBuf in, PixelFormat pf, int[] frame, int stride) {
@@ -31,6 +39,7 @@ final class TestRfbDecoding implements AutoCloseable {
             }
             case RfbEncoding.HEXTILE -> hextile(in, pf, frame, stride, x, y, w, h);
             case RfbEncoding.ZRLE -> zrle(in, pf, frame, stride, x, y, w, h);
+            case RfbEncoding.TIGHT -> tight(in, pf, frame, stride, x, y, w, h);
             default -> fail("unexpected encoding " + encoding);
         }
         return new int[] {x, y, w, h, encoding};
@@ -171,8 +180,129 @@ final class TestRfbDecoding implements AutoCloseable {
         return high ? v << 8 : v;
     }
 
+    private void tight(
+            ByteBuf in, PixelFormat pf, int[] frame, int stride, int x, int y, int w, int h) {
+        int control = in.readUnsignedByte();
+        for (int i = 0; i < 4; i++) if ((control & (1 << i)) != 0) tightStreams[i].reset();
+        int kind = control >> 4;
+        if (kind == 8) {
+            lastTightKind = "fill";
+            int colour = tightPixel(in, pf);
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < w; c++) frame[(y + r) * stride + x + c] = colour;
+            }
+            return;
+        }
+        if (kind == 9) {
+            lastTightKind = "jpeg";
+            byte[] jpeg = new byte[compactLength(in)];
+            in.readBytes(jpeg);
+            try {
+                java.awt.image.BufferedImage image =
+                        javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+                assertEquals(w, image.getWidth(), "JPEG width");
+                assertEquals(h, image.getHeight(), "JPEG height");
+                for (int r = 0; r < h; r++) {
+                    for (int c = 0; c < w; c++)
+                        frame[(y + r) * stride + x + c] = pf.pack(image.getRGB(c, r) & 0xffffff);
+                }
+            } catch (java.io.IOException e) {
+                fail("JPEG does not decode: " + e);
+            }
+            return;
+        }
+        if (kind > 7) fail("bad Tight control byte " + control);
+        int stream = kind & 3;
+        int filter = (kind & 4) != 0 ? in.readUnsignedByte() : 0;
+        int[] palette = null;
+        int dataLength;
+        if (filter == 1) {
+            lastTightKind = "palette";
+            palette = new int[in.readUnsignedByte() + 1];
+            for (int i = 0; i < palette.length; i++) palette[i] = tightPixel(in, pf);
+            dataLength = palette.length == 2 ? (w + 7) / 8 * h : w * h;
+        } else if (filter == 0) {
+            lastTightKind = "copy";
+            dataLength = w * h * tightPixelSize(pf);
+        } else {
+            fail("unexpected Tight filter " + filter);
+            return;
+        }
+        ByteBuf data;
+        if (dataLength < 12) {
+            data = in.readRetainedSlice(dataLength);
+        } else {
+            byte[] compressed = new byte[compactLength(in)];
+            in.readBytes(compressed);
+            byte[] plain = new byte[dataLength];
+            Inflater inf = tightStreams[stream];
+            inf.setInput(compressed);
+            try {
+                int got = 0;
+                while (got < dataLength) {
+                    int k = inf.inflate(plain, got, dataLength - got);
+                    if (k == 0) fail("Tight zlib data ended early at " + got);
+                    got += k;
+                }
+            } catch (DataFormatException e) {
+                fail("bad Tight zlib data: " + e);
+            }
+            assertEquals(0, inf.getRemaining(), "Tight zlib input left over");
+            data = io.netty.buffer.Unpooled.wrappedBuffer(plain);
+        }
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                int v;
+                if (palette == null) {
+                    v = tightPixel(data, pf);
+                } else if (palette.length == 2) {
+                    int b = data.getUnsignedByte(data.readerIndex() + r * ((w + 7) / 8) + c / 8);
+                    v = palette[(b >> (7 - c % 8)) & 1];
+                } else {
+                    v = palette[data.readUnsignedByte()];
+                }
+                frame[(y + r) * stride + x + c] = v;
+            }
+        }
+        if (palette != null && palette.length == 2) data.skipBytes((w + 7) / 8 * h);
+        assertEquals(0, data.readableBytes(), "Tight data left over");
+        data.release();
+    }
+
+    private static int compactLength(ByteBuf in) {
+        int b = in.readUnsignedByte();
+        int length = b & 0x7f;
+        if ((b & 0x80) != 0) {
+            b = in.readUnsignedByte();
+            length |= (b & 0x7f) << 7;
+            if ((b & 0x80) != 0) length |= in.readUnsignedByte() << 14;
+        }
+        return length;
+    }
+
+    private static boolean rgbTightPixels(PixelFormat pf) {
+        return pf.bitsPerPixel() == 32
+                && pf.depth() == 24
+                && pf.redMax() == 255
+                && pf.greenMax() == 255
+                && pf.blueMax() == 255;
+    }
+
+    private static int tightPixelSize(PixelFormat pf) {
+        return rgbTightPixels(pf) ? 3 : pf.bitsPerPixel() / 8;
+    }
+
+    private static int tightPixel(ByteBuf in, PixelFormat pf) {
+        if (!rgbTightPixels(pf)) return readPixel(in, pf);
+        int r = in.readUnsignedByte();
+        int g = in.readUnsignedByte();
+        int b = in.readUnsignedByte();
+        return r << pf.redShift() | g << pf.greenShift() | b << pf.blueShift();
+    }
+
     @Override
     public void close() {
+        for (Inflater t : tightStreams) t.end();
         inflater.end();
     }
 }
