@@ -15,6 +15,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.time.Duration;
 import org.atrium.broker.auth.CallerAttributes;
 import org.atrium.broker.common.Problem;
 import org.atrium.broker.common.ProblemException;
@@ -34,6 +36,7 @@ public class DesktopGateway {
     // A host may send a whole framebuffer update as one frame; the browser's messages to the host
     // arrive through the server's 64 KiB frame limit, within what hosts accept.
     private static final int MAX_MESSAGE = 64 * 1024 * 1024;
+    private static final Duration HOST_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final GatewayService gateway;
     private final SessionService sessions;
@@ -62,7 +65,8 @@ public class DesktopGateway {
                                     new WebSocketClientOptions()
                                             .setMaxFrameSize(MAX_MESSAGE)
                                             .setMaxMessageSize(MAX_MESSAGE)
-                                            .setConnectTimeout(10_000));
+                                            .setConnectTimeout(
+                                                    (int) HOST_CONNECT_TIMEOUT.toMillis()));
                 }
             }
         }
@@ -90,13 +94,7 @@ public class DesktopGateway {
     }
 
     private void connectHost(RoutingContext ctx, GatewayService.Admission admission) {
-        var options =
-                new WebSocketConnectOptions()
-                        .setAbsoluteURI(admission.hostSocket().toString())
-                        // A connect timeout only: setTimeout would be an idle timeout that also
-                        // ends a proxied session whose screen stays still for that long.
-                        .setConnectTimeout(10_000);
-        client().connect(options)
+        client().connect(hostSocketOptions(admission.hostSocket(), HOST_CONNECT_TIMEOUT))
                 .onFailure(
                         failure -> {
                             LOG.warnf(
@@ -105,6 +103,19 @@ public class DesktopGateway {
                             refuse(ctx, ProblemException.badGateway("the desktop's host refused"));
                         })
                 .onSuccess(host -> acceptBrowser(ctx, admission, host));
+    }
+
+    /**
+     * Options for the socket to the host: a connect timeout only, never a request timeout. Vert.x
+     * 4.5 turns a request timeout ({@code setTimeout}) into a handshake timer that it cancels only
+     * when the timer's id is above zero; ids start at zero, so when a fresh broker's first host
+     * socket armed the process's first timer, that socket was closed when the timer ran out, in the
+     * middle of a working session (the viewer then reconnected, and later sockets were fine).
+     */
+    static WebSocketConnectOptions hostSocketOptions(URI hostSocket, Duration connectTimeout) {
+        return new WebSocketConnectOptions()
+                .setAbsoluteURI(hostSocket.toString())
+                .setConnectTimeout(connectTimeout.toMillis());
     }
 
     private void acceptBrowser(
