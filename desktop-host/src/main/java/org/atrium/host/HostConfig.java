@@ -53,6 +53,12 @@ public interface HostConfig {
     @WithDefault("http://localhost:8081")
     URI publicUrl();
 
+    /**
+     * The base URL the broker's gateway uses for this host's RFB WebSocket ({@code
+     * ws://host:port}). Unset: the host name of {@code public-url} with {@code rfb-ws-port}.
+     */
+    Optional<URI> rfbPublicUrl();
+
     /** Time between heartbeats. */
     @WithDefault("5s")
     Duration heartbeatInterval();

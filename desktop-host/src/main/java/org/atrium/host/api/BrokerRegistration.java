@@ -20,7 +20,8 @@ import org.atrium.host.vm.VmSupervisor;
  */
 public final class BrokerRegistration implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BrokerRegistration.class.getName());
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    // Short: a host that starts before its broker should register soon after the broker is up.
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
 
     /** What the broker is told about this host. */
     public record Settings(
@@ -28,6 +29,7 @@ public final class BrokerRegistration implements AutoCloseable {
             String registrationSecret,
             String name,
             URI controlUrl,
+            URI rfbUrl,
             Duration heartbeatInterval,
             Duration initialBackoff) {}
 
@@ -100,6 +102,7 @@ public final class BrokerRegistration implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", settings.name());
         body.put("controlUrl", settings.controlUrl().toString());
+        body.put("rfbUrl", settings.rfbUrl().toString());
         body.put(
                 "capacity",
                 Map.of("memoryMiB", supervisor.maxGuestMemoryMiB(), "vms", supervisor.maxVms()));

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import org.atrium.host.HostConfig;
@@ -39,11 +40,26 @@ public class BrokerRegistrationLifecycle {
                                 secret,
                                 config.name(),
                                 config.publicUrl(),
+                                rfbUrl(config),
                                 config.heartbeatInterval(),
                                 Duration.ofSeconds(1)),
                         supervisor,
                         http);
         registration.start();
+    }
+
+    /**
+     * Where the broker's gateway opens RFB WebSockets to this host; the listener has its own port.
+     */
+    static URI rfbUrl(HostConfig config) {
+        return config.rfbPublicUrl()
+                .orElseGet(
+                        () ->
+                                URI.create(
+                                        "ws://"
+                                                + config.publicUrl().getHost()
+                                                + ":"
+                                                + config.rfbWsPort()));
     }
 
     void stop(@Observes ShutdownEvent event) {

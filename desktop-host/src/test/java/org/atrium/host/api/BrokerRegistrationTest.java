@@ -58,6 +58,7 @@ class BrokerRegistrationTest {
                                         "reg-secret",
                                         "host-7",
                                         URI.create("http://host-7:8081"),
+                                        URI.create("ws://host-7:8082"),
                                         Duration.ofMillis(50),
                                         Duration.ofMillis(10)),
                                 supervisor,
@@ -71,6 +72,7 @@ class BrokerRegistrationTest {
                 JsonNode body = json.readTree(r[2]);
                 assertEquals("host-7", body.path("name").asText());
                 assertEquals("http://host-7:8081", body.path("controlUrl").asText());
+                assertEquals("ws://host-7:8082", body.path("rfbUrl").asText());
                 assertEquals(1024, body.path("capacity").path("memoryMiB").asInt());
                 assertEquals(8, body.path("capacity").path("vms").asInt());
             }

@@ -9,13 +9,17 @@ import org.atrium.emulator.bus.PhysicalMemory;
 
 /**
  * An i686-class x86 CPU interpreter (Intel SDM vol. 3: real mode, 16/32-bit protected mode,
- * two-level paging without a TLB). One decoder drives a switch-based interpreter; arithmetic flags
- * are computed lazily from the last operation ({@link #eflags()} materialises them).
+ * two-level paging with 4 KiB and 4 MiB pages behind a software TLB). One decoder drives a
+ * switch-based interpreter; arithmetic flags are computed lazily from the last operation ({@link
+ * #eflags()} materialises them).
  *
- * <p>Left out for now: virtual-8086 mode, task switches (LTR only loads TR), call/task gates on far
- * CALL/JMP, the I/O permission bitmap (only IOPL is checked), expand-down segments (treated as
- * expand-up), segment read/write-permission checks on data access, debug registers beyond storage,
- * the x87 beyond FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
+ * <p>Not thread-safe: a machine calls every method, {@link #nmi()} included, from the thread that
+ * runs the CPU. After {@link #run(int)} it checks {@link #shutdownRequested()} (triple fault) and
+ * {@link #failure()} (emulator error); a halted CPU with IF clear wakes only for an NMI.
+ *
+ * <p>Left out for now: virtual-8086 mode extensions (CR4.VME/PVI), 16-bit TSSs in task switches,
+ * debug-register breakpoints (TF single-step is modelled), the x87 beyond
+ * FNINIT/FNCLEX/FNSTSW/FNSTCW/FLDCW, SMM, MMX/SSE.
  */
 public final class Cpu {
     // Register numbers as encoded in ModRM.
@@ -30,7 +34,9 @@ public final class Cpu {
 
     static final int CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10;
     static final int CR0_WP = 0x10000, CR0_PG = 0x80000000;
-    static final int CR4_TSD = 4, CR4_PSE = 0x10;
+    // CR4.PGE is accepted: global entries may always be flushed, so flushing them with the rest on
+    // a CR3 write is correct, only slower than a TLB that keeps them.
+    static final int CR4_TSD = 4, CR4_PSE = 0x10, CR4_PGE = 0x80;
 
     // Operand sizes.
     private static final int B = 0, W = 1, D = 2;
@@ -88,6 +94,14 @@ public final class Cpu {
     private int sysenterCs, sysenterEsp, sysenterEip;
     private int fpuControl = 0x37F, fpuStatus, fpuTag = 0xFFFF;
 
+    // Software TLB: direct-mapped by linear page; empty slots hold 0, filled ones the page number +
+    // 1.
+    private static final int TLB_SIZE = 4096;
+    private static final byte TLB_USER = 1, TLB_WRITABLE = 2, TLB_DIRTY = 4;
+    private final int[] tlbPage = new int[TLB_SIZE];
+    private final int[] tlbFrame = new int[TLB_SIZE];
+    private final byte[] tlbBits = new byte[TLB_SIZE];
+
     // Lazy flags: which arithmetic flags are to be computed from the last operation.
     private int lazyMask;
     private int lazyOp, lazyA, lazyB, lazyRes, lazySize;
@@ -98,6 +112,9 @@ public final class Cpu {
     private boolean shutdown;
     private boolean nmiPending, nmiBlocked;
     private boolean interruptShadow;
+    // Set when the current instruction delivered an interrupt (INT n clears TF: no single-step
+    // trap).
+    private boolean delivered;
     private CpuFailure failure;
 
     // Per-instruction decode state.
@@ -137,6 +154,7 @@ public final class Cpu {
         lazyMask = 0;
         cr0 = 0x60000010;
         cr2 = cr3 = cr4 = 0;
+        flushTlb();
         Arrays.fill(dr, 0);
         dr[6] = 0xFFFF0FF0;
         dr[7] = 0x400;
@@ -197,8 +215,15 @@ public final class Cpu {
                     break;
                 }
                 startEip = eip;
+                boolean singleStep = (eflags & TF) != 0;
+                delivered = false;
                 try {
                     step();
+                    if (singleStep && !delivered) {
+                        // TF set before the instruction: #DB trap after it (SDM vol. 3, 17.3.1.4).
+                        dr[6] |= 0x4000;
+                        deliver(1, INT_EXCEPTION, false, 0, eip);
+                    }
                 } catch (CpuFault f) {
                     deliverException(f.vector, f.hasErrorCode, f.errorCode);
                     if (shutdown) {
@@ -505,6 +530,7 @@ public final class Cpu {
         cr3 = st.cr3();
         cr4 = st.cr4();
         cpl = st.cpl();
+        flushTlb();
         tscOffset = st.tscOffset();
         sysenterCs = st.sysenterCs();
         sysenterEsp = st.sysenterEsp();
@@ -702,11 +728,40 @@ public final class Cpu {
 
     /** Checks an access against a segment's cache and returns its linear address. */
     private int linear(int seg, int off, int len) {
+        return checkedLinear(seg, off, len, ACCESS_READ);
+    }
+
+    private static final int ACCESS_READ = 0, ACCESS_WRITE = 1, ACCESS_FETCH = 2;
+
+    /**
+     * Checks an access against a segment's cache (presence, type in protected mode, limit with
+     * expand-down data segments) and returns its linear address.
+     */
+    private int checkedLinear(int seg, int off, int len, int access) {
         int attr = segAttr[seg];
-        if ((attr & ATTR_P) == 0 && (cr0 & CR0_PE) != 0) {
-            throw seg == SS ? exc(12, 0) : gp(0);
+        if ((cr0 & CR0_PE) != 0 && (eflags & VM) == 0) {
+            if ((attr & ATTR_P) == 0) {
+                throw seg == SS ? exc(12, 0) : gp(0);
+            }
+            boolean code = (attr & ATTR_CODE) != 0;
+            if (access == ACCESS_WRITE
+                    ? code || (attr & ATTR_WRITE_READ) == 0
+                    : access == ACCESS_READ && code && (attr & ATTR_WRITE_READ) == 0) {
+                throw seg == SS ? exc(12, 0) : gp(0);
+            }
         }
-        if ((off & 0xFFFFFFFFL) + (len - 1) > (segLimit[seg] & 0xFFFFFFFFL)) {
+        long first = off & 0xFFFFFFFFL;
+        long last = first + (len - 1);
+        long limit = segLimit[seg] & 0xFFFFFFFFL;
+        boolean outside;
+        if ((attr & (ATTR_S | ATTR_CODE | ATTR_CONFORMING)) == (ATTR_S | ATTR_CONFORMING)) {
+            // Expand-down data segment: valid offsets lie above the limit.
+            long upper = (attr & ATTR_DB) != 0 ? 0xFFFFFFFFL : 0xFFFFL;
+            outside = first <= limit || last > upper;
+        } else {
+            outside = last > limit;
+        }
+        if (outside) {
             throw seg == SS ? exc(12, 0) : gp(0);
         }
         return segBase[seg] + off;
@@ -717,6 +772,27 @@ public final class Cpu {
         if ((cr0 & CR0_PG) == 0) {
             return lin;
         }
+        int page = lin >>> 12;
+        int slot = page & (TLB_SIZE - 1);
+        if (tlbPage[slot] == page + 1) {
+            int bits = tlbBits[slot];
+            boolean user = cpl == 3;
+            boolean readOk = !user || (bits & TLB_USER) != 0;
+            boolean writeOk =
+                    (bits & TLB_DIRTY) != 0
+                            && ((bits & TLB_WRITABLE) != 0 || (!user && (cr0 & CR0_WP) == 0));
+            if (readOk && (!write || writeOk)) {
+                return tlbFrame[slot] | (lin & 0xFFF);
+            }
+        }
+        return walk(lin, write);
+    }
+
+    /**
+     * Walks the two-level page tables, setting accessed and dirty bits, and caches the result in
+     * the TLB (a write through a clean entry walks again to set the dirty bit).
+     */
+    private int walk(int lin, boolean write) {
         boolean user = cpl == 3;
         int pdeAddr = (cr3 & 0xFFFFF000) + ((lin >>> 22) << 2);
         int pde = memory.read32(pdeAddr);
@@ -729,7 +805,9 @@ public final class Cpu {
             if (upd != pde) {
                 memory.write32(pdeAddr, upd);
             }
-            return (pde & 0xFFC00000) | (lin & 0x3FFFFF);
+            int frame = (pde & 0xFFC00000) | (lin & 0x3FF000);
+            fillTlb(lin, frame, pde, upd);
+            return frame | (lin & 0xFFF);
         }
         int pteAddr = (pde & 0xFFFFF000) + (((lin >>> 12) & 0x3FF) << 2);
         int pte = memory.read32(pteAddr);
@@ -744,7 +822,32 @@ public final class Cpu {
         if (upd != pte) {
             memory.write32(pteAddr, upd);
         }
+        fillTlb(lin, pte & 0xFFFFF000, pde & pte, upd);
         return (pte & 0xFFFFF000) | (lin & 0xFFF);
+    }
+
+    private void fillTlb(int lin, int frame, int permissions, int entry) {
+        int page = lin >>> 12;
+        int slot = page & (TLB_SIZE - 1);
+        tlbPage[slot] = page + 1;
+        tlbFrame[slot] = frame;
+        tlbBits[slot] =
+                (byte)
+                        (((permissions & 4) != 0 ? TLB_USER : 0)
+                                | ((permissions & 2) != 0 ? TLB_WRITABLE : 0)
+                                | ((entry & 0x40) != 0 ? TLB_DIRTY : 0));
+    }
+
+    private void flushTlb() {
+        Arrays.fill(tlbPage, 0);
+    }
+
+    private void flushTlbPage(int lin) {
+        int page = lin >>> 12;
+        int slot = page & (TLB_SIZE - 1);
+        if (tlbPage[slot] == page + 1) {
+            tlbPage[slot] = 0;
+        }
     }
 
     private void checkPageAccess(int lin, int pde, int pte, boolean write, boolean user) {
@@ -823,15 +926,15 @@ public final class Cpu {
     }
 
     private void write8(int seg, int off, int v) {
-        writeLinear8(linear(seg, off, 1), v);
+        writeLinear8(checkedLinear(seg, off, 1, ACCESS_WRITE), v);
     }
 
     private void write16(int seg, int off, int v) {
-        writeLinear16(linear(seg, off, 2), v);
+        writeLinear16(checkedLinear(seg, off, 2, ACCESS_WRITE), v);
     }
 
     private void write32(int seg, int off, int v) {
-        writeLinear32(linear(seg, off, 4), v);
+        writeLinear32(checkedLinear(seg, off, 4, ACCESS_WRITE), v);
     }
 
     private int readMem(int size, int seg, int off) {
@@ -861,20 +964,30 @@ public final class Cpu {
         }
     }
 
+    private int readSystem16(int lin) {
+        int saved = cpl;
+        cpl = 0;
+        try {
+            return readLinear16(lin);
+        } finally {
+            cpl = saved;
+        }
+    }
+
     private int fetch8() {
-        int v = readLinear8(linear(CS, eip, 1));
+        int v = readLinear8(checkedLinear(CS, eip, 1, ACCESS_FETCH));
         eip++;
         return v;
     }
 
     private int fetch16() {
-        int v = readLinear16(linear(CS, eip, 2));
+        int v = readLinear16(checkedLinear(CS, eip, 2, ACCESS_FETCH));
         eip += 2;
         return v;
     }
 
     private int fetch32() {
-        int v = readLinear32(linear(CS, eip, 4));
+        int v = readLinear32(checkedLinear(CS, eip, 4, ACCESS_FETCH));
         eip += 4;
         return v;
     }
@@ -1338,8 +1451,25 @@ public final class Cpu {
         }
         readDescriptor(sel);
         int attr = descHi;
+        int type = (attr >> 8) & 0x1F;
+        if (type == 0x04 || type == 0x0C) {
+            callGate(sel, call);
+            return;
+        }
+        if (type == 0x05 || type == 0x09) {
+            // Task gate or available 32-bit TSS: DPL >= max(CPL, RPL), then switch tasks.
+            int dplT = (attr >> 13) & 3;
+            if (dplT < cpl || dplT < (sel & 3)) {
+                throw gp(sel & 0xFFFC);
+            }
+            if ((attr & ATTR_P) == 0) {
+                throw exc(11, sel & 0xFFFC);
+            }
+            int tss = type == 0x05 ? descLo >>> 16 : sel;
+            taskSwitch(tss, call ? TASK_CALL : TASK_JMP, eip, false, 0);
+            return;
+        }
         if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0) {
-            // Call gates, task gates and TSS targets are not modelled yet.
             throw gp(sel & 0xFFFC);
         }
         int dpl = (attr >> 13) & 3;
@@ -1368,6 +1498,235 @@ public final class Cpu {
         markAccessed(sel);
         loadCache(CS, (sel & 0xFFFC) | cpl);
         eip = newOff;
+    }
+
+    /**
+     * Far CALL/JMP through a call gate (SDM vol. 3, 5.8.4-5.8.6): CALL to a more privileged
+     * non-conforming segment switches to the TSS stack of that ring and copies the gate's parameter
+     * count of stack entries; JMP never changes privilege.
+     */
+    private void callGate(int gateSel, boolean call) {
+        int glo = descLo, ghi = descHi;
+        int gateDpl = (ghi >> 13) & 3;
+        if (gateDpl < cpl || gateDpl < (gateSel & 3)) {
+            throw gp(gateSel & 0xFFFC);
+        }
+        if ((ghi & ATTR_P) == 0) {
+            throw exc(11, gateSel & 0xFFFC);
+        }
+        boolean gate32 = (ghi & 0x800) != 0;
+        int size = gate32 ? D : W;
+        int sel = glo >>> 16;
+        int off = gate32 ? (ghi & 0xFFFF0000) | (glo & 0xFFFF) : glo & 0xFFFF;
+        int params = ghi & 0x1F;
+        if ((sel & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        readDescriptor(sel);
+        int attr = descHi;
+        int dpl = (attr >> 13) & 3;
+        boolean conforming = (attr & ATTR_CONFORMING) != 0;
+        if ((attr & ATTR_S) == 0 || (attr & ATTR_CODE) == 0 || dpl > cpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        if (!call && !conforming && dpl != cpl) {
+            throw gp(sel & 0xFFFC);
+        }
+        if ((attr & ATTR_P) == 0) {
+            throw exc(11, sel & 0xFFFC);
+        }
+        int clo = descLo, chi = descHi;
+        int returnCs = segSel[CS], returnEip = eip;
+        if (call && !conforming && dpl < cpl) {
+            int newSs, newEsp;
+            if ((trAttr & 0x800) != 0) {
+                newEsp = readSystem32(trBase + 4 + dpl * 8);
+                newSs = readSystem32(trBase + 8 + dpl * 8) & 0xFFFF;
+            } else {
+                newEsp = readSystem16(trBase + 2 + dpl * 4);
+                newSs = readSystem16(trBase + 4 + dpl * 4);
+            }
+            // Read the parameters from the caller's stack before leaving it (at most 31).
+            int[] copied = new int[params];
+            for (int i = 0; i < params; i++) {
+                copied[i] = peek(size, i * BYTES[size]);
+            }
+            int oldSs = segSel[SS], oldEsp = regs[ESP];
+            int oldCpl = cpl;
+            int oldBase = segBase[SS], oldLimit = segLimit[SS], oldAttr = segAttr[SS];
+            cpl = dpl;
+            try {
+                loadSegment(SS, newSs);
+            } catch (CpuFault f) {
+                cpl = oldCpl;
+                throw exc(10, newSs & 0xFFFC);
+            }
+            regs[ESP] = newEsp;
+            try {
+                push(size, oldSs);
+                push(size, oldEsp);
+                for (int i = params - 1; i >= 0; i--) {
+                    push(size, copied[i]);
+                }
+                push(size, returnCs);
+                push(size, returnEip);
+            } catch (CpuFault f) {
+                cpl = oldCpl;
+                segSel[SS] = oldSs;
+                segBase[SS] = oldBase;
+                segLimit[SS] = oldLimit;
+                segAttr[SS] = oldAttr;
+                regs[ESP] = oldEsp;
+                throw f;
+            }
+        } else if (call) {
+            push(size, returnCs);
+            push(size, returnEip);
+        }
+        descLo = clo;
+        descHi = chi;
+        markAccessed(sel);
+        int newCpl = conforming ? cpl : dpl;
+        cpl = newCpl;
+        loadCache(CS, (sel & 0xFFFC) | newCpl);
+        eip = size == W ? off & 0xFFFF : off;
+    }
+
+    private static final int TASK_JMP = 0, TASK_CALL = 1, TASK_IRET = 2;
+
+    private void writeSystem32(int lin, int v) {
+        int saved = cpl;
+        cpl = 0;
+        try {
+            writeLinear32(lin, v);
+        } finally {
+            cpl = saved;
+        }
+    }
+
+    /**
+     * Hardware task switch to the 32-bit TSS {@code sel} (SDM vol. 3, 7.3): saves the current task
+     * in its TSS, loads the new one (CR3 when paging, LDTR, EFLAGS, EIP, registers, segments),
+     * maintains busy bits, the back link and NT, and sets CR0.TS. 16-bit TSSs are not modelled.
+     */
+    private void taskSwitch(int sel, int source, int returnEip, boolean hasError, int errorCode) {
+        if ((sel & 4) != 0 || (sel & 0xFFFC) == 0) {
+            throw source == TASK_IRET ? exc(10, sel & 0xFFFC) : gp(sel & 0xFFFC);
+        }
+        readDescriptor(sel);
+        int lo = descLo, hi = descHi;
+        int type = (hi >> 8) & 0x1F;
+        if (source == TASK_IRET ? type != 0x0B : type != 0x09) {
+            throw source == TASK_IRET ? exc(10, sel & 0xFFFC) : gp(sel & 0xFFFC);
+        }
+        if ((hi & ATTR_P) == 0) {
+            throw exc(11, sel & 0xFFFC);
+        }
+        int newBase = descBase(lo, hi);
+        int newLimit = descLimit(lo, hi);
+        if ((newLimit & 0xFFFFFFFFL) < 0x67 || (trAttr & 0x800) == 0) {
+            throw exc(10, sel & 0xFFFC);
+        }
+        // Read the whole new state before changing anything, so a fault leaves the old task intact.
+        int newCr3 = readSystem32(newBase + 0x1C);
+        int newEip = readSystem32(newBase + 0x20);
+        int newFlags = readSystem32(newBase + 0x24);
+        int[] newRegs = new int[8];
+        for (int i = 0; i < 8; i++) {
+            newRegs[i] = readSystem32(newBase + 0x28 + i * 4);
+        }
+        int[] newSegs = new int[6];
+        for (int i = 0; i < 6; i++) {
+            newSegs[i] = readSystem16(newBase + 0x48 + i * 4);
+        }
+        int newLdt = readSystem16(newBase + 0x60);
+
+        int oldFlags = materializedFlags();
+        if (source == TASK_IRET) {
+            oldFlags &= ~NT;
+        }
+        writeSystem32(trBase + 0x20, returnEip);
+        writeSystem32(trBase + 0x24, oldFlags);
+        for (int i = 0; i < 8; i++) {
+            writeSystem32(trBase + 0x28 + i * 4, regs[i]);
+        }
+        for (int i = 0; i < 6; i++) {
+            writeSystem32(trBase + 0x48 + i * 4, segSel[i]);
+        }
+        if (source != TASK_CALL) {
+            int oldDesc = gdtBase + (trSel & 0xFFF8) + 4;
+            writeSystem32(oldDesc, readSystem32(oldDesc) & ~0x200);
+        }
+        if (source == TASK_CALL) {
+            writeSystem32(newBase, (readSystem32(newBase) & 0xFFFF0000) | trSel);
+            newFlags |= NT;
+        }
+        if (source != TASK_IRET) {
+            writeSystem32(gdtBase + (sel & 0xFFF8) + 4, hi | 0x200);
+        }
+
+        trSel = sel;
+        trBase = newBase;
+        trLimit = newLimit;
+        trAttr = (hi | 0x200) & 0x00F0FF00;
+        cr0 |= CR0_TS;
+        if (paging()) {
+            cr3 = newCr3;
+            flushTlb();
+        }
+        eflags = (newFlags & (EFLAGS_WRITABLE | VM)) | 2;
+        lazyMask = 0;
+        System.arraycopy(newRegs, 0, regs, 0, 8);
+        eip = newEip;
+        // Faults from here on belong to the new task and restart at its first instruction.
+        startEip = newEip;
+        for (int i = 0; i < 6; i++) {
+            segSel[i] = newSegs[i];
+        }
+        if ((newLdt & 0xFFFC) == 0) {
+            ldtSel = newLdt;
+            ldtBase = 0;
+            ldtLimit = 0;
+        } else {
+            if ((newLdt & 4) != 0) {
+                throw exc(10, newLdt & 0xFFFC);
+            }
+            readDescriptor(newLdt);
+            if ((descHi & 0x1F00) != 0x0200 || (descHi & ATTR_P) == 0) {
+                throw exc(10, newLdt & 0xFFFC);
+            }
+            ldtSel = newLdt;
+            ldtBase = descBase(descLo, descHi);
+            ldtLimit = descLimit(descLo, descHi);
+        }
+        if ((eflags & VM) != 0) {
+            cpl = 3;
+            for (int i = 0; i < 6; i++) {
+                loadV86Segment(i, newSegs[i]);
+            }
+        } else {
+            int cs = newSegs[CS];
+            if ((cs & 0xFFFC) == 0) {
+                throw exc(10, 0);
+            }
+            readDescriptor(cs);
+            if ((descHi & ATTR_S) == 0 || (descHi & ATTR_CODE) == 0) {
+                throw exc(10, cs & 0xFFFC);
+            }
+            if ((descHi & ATTR_P) == 0) {
+                throw exc(11, cs & 0xFFFC);
+            }
+            cpl = cs & 3;
+            markAccessed(cs);
+            loadCache(CS, cs);
+            loadSegment(SS, newSegs[SS]);
+            for (int s : DATA_SEGMENTS) {
+                loadSegment(s, newSegs[s]);
+            }
+        }
+        if (hasError) {
+            push(D, errorCode);
+        }
     }
 
     /** Far RET / IRET back to {@code sel:off}: same privilege or outer. */
@@ -1457,6 +1816,7 @@ public final class Cpu {
      * resumes at.
      */
     private void deliver(int vector, int kind, boolean hasError, int errorCode, int returnEip) {
+        delivered = true;
         int flags = materializedFlags();
         if (realMode()) {
             if (vector * 4 + 3 > (idtLimit & 0xFFFFFFFFL)) {
@@ -1498,7 +1858,18 @@ public final class Cpu {
                 gate32 = true;
                 trap = true;
             }
-            default -> throw gp(vector * 8 + 2 + ext); // task gates are not modelled yet
+            case 0x05 -> {
+                // Task gate: the handler is a task of its own.
+                if (kind == INT_SOFTWARE && ((hi >> 13) & 3) < cpl) {
+                    throw gp(vector * 8 + 2);
+                }
+                if ((hi & ATTR_P) == 0) {
+                    throw exc(11, vector * 8 + 2 + ext);
+                }
+                taskSwitch(lo >>> 16, TASK_CALL, returnEip, hasError, errorCode);
+                return;
+            }
+            default -> throw gp(vector * 8 + 2 + ext);
         }
         if (kind == INT_SOFTWARE && ((hi >> 13) & 3) < cpl) {
             throw gp(vector * 8 + 2);
@@ -1522,6 +1893,11 @@ public final class Cpu {
         }
         int clo = descLo, chi = descHi;
         int size = gate32 ? D : W;
+        boolean fromV86 = (eflags & VM) != 0;
+        if (fromV86 && (dpl != 0 || (cattr & ATTR_CONFORMING) != 0)) {
+            // Virtual-8086 mode interrupts only to ring 0 (SDM vol. 3, 20.3.1.1).
+            throw gp((sel & 0xFFFC) + ext);
+        }
         if ((cattr & ATTR_CONFORMING) == 0 && dpl < cpl) {
             // Inner-privilege interrupt: switch to the stack the TSS names for the new ring.
             int newSs, newEsp;
@@ -1535,13 +1911,21 @@ public final class Cpu {
             int oldSs = segSel[SS], oldEsp = regs[ESP];
             int oldCpl = cpl;
             cpl = dpl;
+            eflags &= ~VM;
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                eflags |= fromV86 ? VM : 0;
                 throw exc(10, newSs & 0xFFFC);
             }
             regs[ESP] = newEsp;
+            if (fromV86) {
+                push(size, segSel[GS]);
+                push(size, segSel[FS]);
+                push(size, segSel[DS]);
+                push(size, segSel[ES]);
+            }
             push(size, oldSs);
             push(size, oldEsp);
         }
@@ -1558,6 +1942,14 @@ public final class Cpu {
         cpl = newCpl;
         loadCache(CS, (sel & 0xFFFC) | newCpl);
         eip = off;
+        if (fromV86) {
+            for (int s : DATA_SEGMENTS) {
+                segSel[s] = 0;
+                segBase[s] = 0;
+                segLimit[s] = 0;
+                segAttr[s] = 0;
+            }
+        }
         eflags &= ~(TF | NT | RF | VM);
         if (!trap) {
             eflags &= ~IF;
@@ -1586,18 +1978,74 @@ public final class Cpu {
             nmiBlocked = false;
             return;
         }
-        if (v86() || (eflags & NT) != 0) {
-            // Virtual-8086 IRET and nested-task returns are not modelled yet.
-            throw gp(0);
+        if (v86()) {
+            // IRET inside virtual-8086 mode works like real mode's when IOPL is 3, IOPL itself
+            // kept.
+            if (((eflags >> 12) & 3) < 3) {
+                throw gp(0);
+            }
+            int newEip = pop(size);
+            int newCs = pop(size) & 0xFFFF;
+            int newFlags = pop(size);
+            segSel[CS] = newCs;
+            segBase[CS] = newCs << 4;
+            eip = newEip & 0xFFFF;
+            int mask = (size == W ? 0xFFFF : -1) & EFLAGS_WRITABLE & ~IOPL;
+            materializedFlags();
+            eflags = (eflags & ~mask) | (newFlags & mask) | 2;
+            nmiBlocked = false;
+            return;
+        }
+        if ((eflags & NT) != 0) {
+            // Return from a nested task: switch back to the task named by the back link.
+            taskSwitch(readSystem16(trBase), TASK_IRET, eip, false, 0);
+            nmiBlocked = false;
+            return;
         }
         int newEip = peek(size, 0);
         int newCs = peek(size, BYTES[size]) & 0xFFFF;
         int newFlags = peek(size, 2 * BYTES[size]);
         if (size == D && (newFlags & VM) != 0 && cpl == 0) {
-            throw gp(0); // return to virtual-8086 mode is not modelled yet
+            returnToV86(newEip, newCs, newFlags);
+            nmiBlocked = false;
+            return;
         }
         farReturnTo(newCs, newEip, size, 0, true, newFlags);
         nmiBlocked = false;
+    }
+
+    /** IRET from ring 0 to virtual-8086 mode: the frame also holds ESP, SS, ES, DS, FS, GS. */
+    private void returnToV86(int newEip, int newCs, int newFlags) {
+        int newEsp = peek(D, 12);
+        int newSs = peek(D, 16);
+        int newEs = peek(D, 20);
+        int newDs = peek(D, 24);
+        int newFs = peek(D, 28);
+        int newGs = peek(D, 32);
+        materializedFlags();
+        eflags = (newFlags & (EFLAGS_WRITABLE | VM)) | 2;
+        cpl = 3;
+        loadV86Segment(CS, newCs);
+        loadV86Segment(SS, newSs);
+        loadV86Segment(ES, newEs);
+        loadV86Segment(DS, newDs);
+        loadV86Segment(FS, newFs);
+        loadV86Segment(GS, newGs);
+        regs[ESP] = newEsp;
+        eip = newEip & 0xFFFF;
+    }
+
+    private void loadV86Segment(int seg, int sel) {
+        segSel[seg] = sel & 0xFFFF;
+        segBase[seg] = (sel & 0xFFFF) << 4;
+        segLimit[seg] = 0xFFFF;
+        segAttr[seg] =
+                ATTR_P
+                        | ATTR_S
+                        | ATTR_WRITE_READ
+                        | ATTR_ACCESSED
+                        | (3 << 13)
+                        | (seg == CS ? ATTR_CODE : 0);
     }
 
     private void retFar(int extra) {
@@ -1624,6 +2072,7 @@ public final class Cpu {
         addr32 = d;
         segOverride = -1;
         rep = 0;
+        boolean lock = false;
         int b;
         for (; ; ) {
             b = fetch8();
@@ -1636,9 +2085,12 @@ public final class Cpu {
                 case 0x65 -> segOverride = GS;
                 case 0x66 -> op32 = !d;
                 case 0x67 -> addr32 = !d;
-                case 0xF0 -> {}
+                case 0xF0 -> lock = true;
                 case 0xF2, 0xF3 -> rep = b;
                 default -> {
+                    if (lock) {
+                        checkLock(b);
+                    }
                     execute(b);
                     return;
                 }
@@ -1646,6 +2098,59 @@ public final class Cpu {
             if (eip - startEip > 15) {
                 throw gp(0);
             }
+        }
+    }
+
+    /**
+     * LOCK is valid only on the read-modify-write instructions the SDM lists (vol. 2, LOCK) and
+     * only with a memory destination; anything else raises #UD before the instruction runs.
+     */
+    private void checkLock(int op) {
+        int save = eip;
+        boolean ok;
+        int modrm;
+        if (op == 0x0F) {
+            int op2 = fetch8();
+            modrm = fetch8();
+            int regField = (modrm >> 3) & 7;
+            ok =
+                    switch (op2) {
+                        case 0xAB, 0xB3, 0xBB, 0xB0, 0xB1, 0xC0, 0xC1 -> true;
+                        case 0xBA -> regField >= 5;
+                        case 0xC7 -> regField == 1;
+                        default -> false;
+                    };
+        } else {
+            modrm = fetch8();
+            int regField = (modrm >> 3) & 7;
+            ok =
+                    switch (op) {
+                        case 0x00,
+                                0x01,
+                                0x08,
+                                0x09,
+                                0x10,
+                                0x11,
+                                0x18,
+                                0x19,
+                                0x20,
+                                0x21,
+                                0x28,
+                                0x29,
+                                0x30,
+                                0x31,
+                                0x86,
+                                0x87 ->
+                                true;
+                        case 0x80, 0x81, 0x82, 0x83 -> regField != 7;
+                        case 0xF6, 0xF7 -> regField == 2 || regField == 3;
+                        case 0xFE, 0xFF -> regField <= 1;
+                        default -> false;
+                    };
+        }
+        eip = save;
+        if (!ok || modrm >> 6 == 3) {
+            throw ud();
         }
     }
 
@@ -1958,22 +2463,22 @@ public final class Cpu {
             }
             case 0xE4 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, 1);
                 setReg(B, EAX, io.in(port, 1));
             }
             case 0xE5 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, BYTES[osz]);
                 setReg(osz, EAX, io.in(port, BYTES[osz]));
             }
             case 0xE6 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, 1);
                 io.out(port, 1, regs[EAX] & 0xFF);
             }
             case 0xE7 -> {
                 int port = fetch8();
-                checkIo();
+                checkIo(port, BYTES[osz]);
                 io.out(port, BYTES[osz], getReg(osz, EAX));
             }
             case 0xE8 -> {
@@ -1989,19 +2494,19 @@ public final class Cpu {
             }
             case 0xEB -> jumpRelative((byte) fetch8());
             case 0xEC -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, 1);
                 setReg(B, EAX, io.in(regs[EDX] & 0xFFFF, 1));
             }
             case 0xED -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, BYTES[osz]);
                 setReg(osz, EAX, io.in(regs[EDX] & 0xFFFF, BYTES[osz]));
             }
             case 0xEE -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, 1);
                 io.out(regs[EDX] & 0xFFFF, 1, regs[EAX] & 0xFF);
             }
             case 0xEF -> {
-                checkIo();
+                checkIo(regs[EDX] & 0xFFFF, BYTES[osz]);
                 io.out(regs[EDX] & 0xFFFF, BYTES[osz], getReg(osz, EAX));
             }
             case 0xF1 -> softwareInterruptTrap(1);
@@ -2107,8 +2612,28 @@ public final class Cpu {
         }
     }
 
-    private void checkIo() {
-        checkIopl();
+    /**
+     * IN/OUT/INS/OUTS permission: allowed when CPL <= IOPL outside virtual-8086 mode, otherwise
+     * only if the 32-bit TSS's I/O permission bitmap clears every bit of the accessed ports (SDM
+     * vol. 1, 19.5.2).
+     */
+    private void checkIo(int port, int size) {
+        if (realMode() || (!v86() && cpl <= ((eflags >> 12) & 3))) {
+            return;
+        }
+        if ((trAttr & 0x800) == 0 || (trLimit & 0xFFFFFFFFL) < 0x67) {
+            throw gp(0);
+        }
+        int mapBase = readSystem32(trBase + 0x64) >>> 16;
+        long byteOffset = mapBase + (port >>> 3);
+        if (byteOffset + 1 > (trLimit & 0xFFFFFFFFL)) {
+            throw gp(0);
+        }
+        int bits = readSystem16(trBase + (int) byteOffset);
+        int mask = ((1 << size) - 1) << (port & 7);
+        if ((bits & mask) != 0) {
+            throw gp(0);
+        }
     }
 
     private void pushf(int size) {
@@ -2468,7 +2993,7 @@ public final class Cpu {
     /** MOVS(0) CMPS(1) STOS(2) LODS(3) SCAS(4) INS(6) OUTS(7), with REP/REPE/REPNE. */
     private void stringOp(int kind, int size) {
         if (kind >= 6) {
-            checkIo();
+            checkIo(regs[EDX] & 0xFFFF, BYTES[size]);
         }
         int n = BYTES[size];
         int delta = (eflags & DF) != 0 ? -n : n;
@@ -2505,7 +3030,7 @@ public final class Cpu {
                     advance(EDI, delta, amask);
                 }
                 case 6 -> {
-                    linear(ES, di, n);
+                    checkedLinear(ES, di, n, ACCESS_WRITE);
                     writeMem(size, ES, di, io.in(regs[EDX] & 0xFFFF, n));
                     advance(EDI, delta, amask);
                 }
@@ -2572,9 +3097,7 @@ public final class Cpu {
             }
             case 0x08, 0x09 -> requirePrivilege();
             case 0x0B -> throw ud();
-            case 0x1F -> {
-                decodeModrm();
-            }
+            case 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F -> decodeModrm(); // hint NOPs (P6)
             case 0x20 -> {
                 requirePrivilege();
                 decodeModrm();
@@ -2614,6 +3137,8 @@ public final class Cpu {
                 regs[EAX] = (int) t;
                 regs[EDX] = (int) (t >>> 32);
             }
+            case 0x34 -> sysenter();
+            case 0x35 -> sysexit();
             case 0x32 -> {
                 requirePrivilege();
                 long v = readMsr(regs[ECX]);
@@ -2849,14 +3374,19 @@ public final class Cpu {
                 if ((v & CR0_PE) == 0) {
                     cpl = 0;
                 }
+                flushTlb();
             }
             case 2 -> cr2 = v;
-            case 3 -> cr3 = v;
+            case 3 -> {
+                cr3 = v;
+                flushTlb();
+            }
             case 4 -> {
-                if ((v & ~(CR4_TSD | CR4_PSE)) != 0) {
+                if ((v & ~(CR4_TSD | CR4_PSE | CR4_PGE)) != 0) {
                     throw gp(0);
                 }
                 cr4 = v;
+                flushTlb();
             }
             default -> throw ud();
         }
@@ -2980,6 +3510,7 @@ public final class Cpu {
             case 7 -> {
                 requireMemory();
                 requirePrivilege();
+                flushTlbPage(segBase[eaSeg] + eaOff);
             }
             default -> throw ud();
         }
@@ -3040,8 +3571,11 @@ public final class Cpu {
                 regs[EAX] = 0x00000610;
                 regs[EBX] = 0;
                 regs[ECX] = 0;
-                // Only what is implemented: PSE (3), TSC (4), MSR (5), CX8 (8), CMOV (15).
-                regs[EDX] = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15);
+                // Only what is implemented: PSE (3), TSC (4), MSR (5), CX8 (8), SEP (11), PGE (13),
+                // CMOV (15).
+                regs[EDX] =
+                        (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 13)
+                                | (1 << 15);
             }
             default -> {
                 regs[EAX] = 0;
@@ -3050,6 +3584,48 @@ public final class Cpu {
                 regs[EDX] = 0;
             }
         }
+    }
+
+    /** SYSENTER (SDM vol. 2): flat ring-0 CS/SS from IA32_SYSENTER_CS, ESP/EIP from the MSRs. */
+    private void sysenter() {
+        if ((cr0 & CR0_PE) == 0 || (sysenterCs & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        materializedFlags();
+        eflags &= ~(VM | IF | RF);
+        cpl = 0;
+        loadFlat(CS, sysenterCs & 0xFFFC, 0);
+        loadFlat(SS, (sysenterCs & 0xFFFC) + 8, 0);
+        regs[ESP] = sysenterEsp;
+        eip = sysenterEip;
+    }
+
+    /** SYSEXIT: back to flat ring 3 at EDX with ESP = ECX. */
+    private void sysexit() {
+        if ((cr0 & CR0_PE) == 0 || v86() || cpl != 0 || (sysenterCs & 0xFFFC) == 0) {
+            throw gp(0);
+        }
+        cpl = 3;
+        loadFlat(CS, ((sysenterCs & 0xFFFC) + 16) | 3, 3);
+        loadFlat(SS, ((sysenterCs & 0xFFFC) + 24) | 3, 3);
+        regs[ESP] = regs[ECX];
+        eip = regs[EDX];
+    }
+
+    /** The fixed flat 4 GiB segments SYSENTER/SYSEXIT load without reading the GDT. */
+    private void loadFlat(int seg, int sel, int dpl) {
+        segSel[seg] = sel & 0xFFFF;
+        segBase[seg] = 0;
+        segLimit[seg] = 0xFFFFFFFF;
+        segAttr[seg] =
+                ATTR_P
+                        | ATTR_S
+                        | ATTR_WRITE_READ
+                        | ATTR_ACCESSED
+                        | ATTR_DB
+                        | ATTR_G
+                        | (dpl << 13)
+                        | (seg == CS ? ATTR_CODE : 0);
     }
 
     private long readMsr(int msr) {

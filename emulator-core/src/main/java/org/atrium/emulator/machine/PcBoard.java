@@ -2,6 +2,7 @@ package org.atrium.emulator.machine;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.atrium.emulator.bus.BusDevice;
@@ -18,6 +19,7 @@ import org.atrium.emulator.device.debugcon.DebugConsole;
 import org.atrium.emulator.device.keyboard.ControllerLines;
 import org.atrium.emulator.device.keyboard.I8042;
 import org.atrium.emulator.device.keyboard.Ps2Keyboard;
+import org.atrium.emulator.device.keyboard.Ps2Mouse;
 import org.atrium.emulator.device.pci.PciBar;
 import org.atrium.emulator.device.pci.PciBus;
 import org.atrium.emulator.device.pci.PciFunction;
@@ -27,10 +29,12 @@ import org.atrium.emulator.device.pic.CascadedPics;
 import org.atrium.emulator.device.pit.I8254;
 import org.atrium.emulator.device.rtc.Mc146818;
 import org.atrium.emulator.device.serial.Uart16550;
+import org.atrium.emulator.device.vga.StdVga;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
+import org.atrium.emulator.input.PointerInput;
 import org.atrium.emulator.memory.MemoryMap;
-import org.atrium.emulator.time.VirtualTime;
+import org.atrium.emulator.time.VirtualClock;
 
 /**
  * The PC board: the one place that knows where each chip sits (I/O ports, memory addresses, IRQ
@@ -45,6 +49,9 @@ import org.atrium.emulator.time.VirtualTime;
 final class PcBoard implements AutoCloseable {
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
+
+    /** Video memory of the std VGA, also the size of its framebuffer BAR (QEMU's default). */
+    private static final int VRAM_BYTES = 16 << 20;
 
     // Interrupt request lines of the PC/AT.
     private static final int IRQ_TIMER = 0;
@@ -63,32 +70,37 @@ final class PcBoard implements AutoCloseable {
     private final Mc146818 rtc;
     private final Uart16550 com1;
     private final Ps2Keyboard keyboard;
+    private final Ps2Mouse mouse;
     private final I8042 keyboardController;
     private final PciBus pci;
     private final I440fx hostBridge;
     private final Piix3 isaBridge;
-    private final VideoAdapter video;
+    private final StdVga video;
+    private final PciFunction vgaFunction;
+    private final VirtualClock clock;
     private final DisplaySurface display;
     private final Map<BusDevice, MemoryMap.Window> memoryWindows = new HashMap<>();
     private final Map<BusDevice, int[]> ioWindows = new HashMap<>();
     private boolean keyboardA20 = true;
     private boolean portA20;
 
-    PcBoard(MachineConfig config, VirtualTime time, long rtcEpochMillis, BoardEvents events)
+    PcBoard(MachineConfig config, VirtualClock time, long rtcEpochMillis, BoardEvents events)
             throws IOException {
-        this(config, time, rtcEpochMillis, events, VideoAdapters.standard());
+        this(config, time, rtcEpochMillis, events, new StdVga(VRAM_BYTES, time::nanos));
     }
 
     PcBoard(
             MachineConfig config,
-            VirtualTime time,
+            VirtualClock time,
             long rtcEpochMillis,
             BoardEvents events,
-            VideoAdapter video)
+            StdVga video)
             throws IOException {
+        this.clock = time;
         long ramBytes = config.memoryMiB() * MIB;
-        memory = new MemoryMap(ramBytes, Files.readAllBytes(config.bios()));
-        byte[] vgaBios = config.vgaBios() == null ? null : Files.readAllBytes(config.vgaBios());
+        memory = new MemoryMap(ramBytes, readImage(config.bios(), 16 * MIB, "BIOS"));
+        byte[] vgaBios =
+                config.vgaBios() == null ? null : readImage(config.vgaBios(), MIB, "VGA BIOS");
 
         // Interrupt controllers: master 0x20, slave 0xA0, edge/level control 0x4D0.
         ports.map(0x20, 2, pics.masterPorts());
@@ -121,10 +133,12 @@ final class PcBoard implements AutoCloseable {
         ports.map(0x3F8, 8, com1);
 
         I8042[] controller = new I8042[1];
-        keyboard = new Ps2Keyboard(() -> controller[0].keyboardDataReady());
+        keyboard = new Ps2Keyboard(() -> controller[0].deviceDataReady());
+        mouse = new Ps2Mouse(() -> controller[0].deviceDataReady());
         keyboardController =
                 new I8042(
                         keyboard,
+                        mouse,
                         pics.line(IRQ_KEYBOARD),
                         pics.line(IRQ_MOUSE),
                         new ControllerLines() {
@@ -187,6 +201,7 @@ final class PcBoard implements AutoCloseable {
         this.video = video;
         if (video != null) {
             ports.map(0x3C0, 0x20, video.vgaPorts());
+            ports.map(0x3B0, 0x10, video.monoPorts());
             ports.map(0x1CE, 2, video.dispiPorts());
             memory.window(video.legacyMemory()).place(0xA0000, 0x20000);
             PciFunction vga =
@@ -201,8 +216,10 @@ final class PcBoard implements AutoCloseable {
                 vga.rom(rom.windowSize(), rom);
             }
             pci.plug(2, 0, vga);
+            vgaFunction = vga;
             display = video.surface();
         } else {
+            vgaFunction = null;
             display = new BlankDisplay();
         }
 
@@ -212,6 +229,22 @@ final class PcBoard implements AutoCloseable {
         ports.map(0x80, 0x10, absent); // POST code and DMA page registers
         ports.map(0xC0, 0x20, absent); // 8237 DMA controller 2
         reset();
+    }
+
+    /** Reads a firmware image, refusing files too large to be one before loading them. */
+    private static byte[] readImage(Path path, long maxBytes, String what) throws IOException {
+        long size = Files.size(path);
+        if (size == 0 || size > maxBytes) {
+            throw new IllegalArgumentException(
+                    what
+                            + " image "
+                            + path.getFileName()
+                            + " has "
+                            + size
+                            + " bytes; expected 1 to "
+                            + maxBytes);
+        }
+        return Files.readAllBytes(path);
     }
 
     /** The CMOS bytes firmware reads on a QEMU "pc" board without fw_cfg. */
@@ -270,6 +303,11 @@ final class PcBoard implements AutoCloseable {
         return keyboard;
     }
 
+    /** The PS/2 mouse; call on the machine's thread. */
+    PointerInput pointer() {
+        return mouse;
+    }
+
     /** Offers a byte from the host to COM1; false when its receiver has no room. */
     boolean serialReceive(int value) {
         return com1.receive(value);
@@ -296,6 +334,55 @@ final class PcBoard implements AutoCloseable {
         keyboardA20 = true;
         portA20 = false;
         updateA20();
+    }
+
+    /** Every chip's state now; call on the machine's thread, between instructions. */
+    PcBoardState snapshot() {
+        return new PcBoardState(
+                clock.nanos(),
+                pics.snapshot(),
+                pit.snapshot(),
+                rtc.snapshot(),
+                com1.snapshot(),
+                keyboardController.snapshot(),
+                keyboard.snapshot(),
+                mouse.snapshot(),
+                portA.value(),
+                portB.value(),
+                hostBridge.snapshot(),
+                isaBridge.snapshot(),
+                vgaFunction == null ? null : vgaFunction.snapshot(),
+                video == null ? null : video.snapshot());
+    }
+
+    /**
+     * Loads a snapshot taken on a board of the same kind: the virtual clock first, then the chips
+     * whose outputs feed others (timer gate, timer, keyboard devices) before those they feed.
+     */
+    void restore(PcBoardState state) {
+        if ((state.vga() == null) != (video == null)) {
+            throw new IllegalArgumentException(
+                    "snapshot and board differ in their display adapter");
+        }
+        clock.restore(state.virtualNanos());
+        portB.restore(state.systemControlB());
+        pit.restore(state.pit());
+        rtc.restore(state.rtc());
+        com1.restore(state.com1());
+        keyboard.restore(state.keyboard());
+        mouse.restore(state.mouse());
+        keyboardController.restore(state.keyboardController());
+        pci.reset();
+        hostBridge.restore(state.hostBridge());
+        isaBridge.restore(state.isaBridge());
+        if (video != null) {
+            video.restore(state.vga());
+            vgaFunction.restore(state.vgaFunction());
+        }
+        keyboardA20 = keyboardController.a20();
+        portA.restore(state.systemControlA());
+        updateA20();
+        pics.restore(state.pics());
     }
 
     @Override

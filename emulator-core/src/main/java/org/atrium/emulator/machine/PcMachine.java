@@ -26,7 +26,8 @@ import org.atrium.emulator.time.VirtualClock;
  * triple fault or an emulator error end in {@code STOPPED}, after which exit listeners are told
  * once. {@link #reset()} pulses the reset line of a running or paused machine.
  *
- * <p>Not yet: a PS/2 mouse ({@link #pointer()} accepts and drops events), power-off (no ACPI).
+ * <p>Not yet: power-off (no ACPI). The pointer is a PS/2 mouse, which reports relative movement: a
+ * guest that accelerates the pointer drifts from the host's cursor.
  */
 public final class PcMachine {
     /** Instructions run between two looks at timers and host input. */
@@ -46,7 +47,7 @@ public final class PcMachine {
     private final ConcurrentLinkedQueue<Integer> serialIn = new ConcurrentLinkedQueue<>();
     private final List<ExitListener> exitListeners = new CopyOnWriteArrayList<>();
     private final KeyboardInput keyboard;
-    private final PointerInput pointer = (x, y, buttons) -> {};
+    private final PointerInput pointer;
 
     private volatile MachineState state = MachineState.CREATED;
     private volatile boolean pauseRequested;
@@ -97,6 +98,8 @@ public final class PcMachine {
                         });
         KeyboardInput boardKeyboard = board.keyboard();
         this.keyboard = (code, pressed) -> post(() -> boardKeyboard.key(code, pressed));
+        PointerInput boardPointer = board.pointer();
+        this.pointer = (x, y, buttons) -> post(() -> boardPointer.pointer(x, y, buttons));
     }
 
     public MachineConfig config() {
@@ -176,7 +179,7 @@ public final class PcMachine {
         return keyboard;
     }
 
-    /** The pointer; there is no PS/2 mouse yet, so events are dropped. */
+    /** The PS/2 mouse, fed absolute positions; events are queued for the machine's thread. */
     public PointerInput pointer() {
         return pointer;
     }
@@ -222,6 +225,30 @@ public final class PcMachine {
 
     public void removeExitListener(ExitListener listener) {
         exitListeners.remove(listener);
+    }
+
+    /**
+     * Runs {@code action} with the board on the machine's thread between two instruction slices and
+     * waits for it: how tests look at guest memory of a running machine.
+     */
+    <T> T inspect(java.util.function.Function<PcBoard, T> action) throws InterruptedException {
+        java.util.concurrent.CompletableFuture<T> result =
+                new java.util.concurrent.CompletableFuture<>();
+        post(
+                () -> {
+                    try {
+                        result.complete(action.apply(board));
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("machine thread did not answer", e);
+        }
     }
 
     private void requireStarted() {
@@ -305,6 +332,10 @@ public final class PcMachine {
             cpu.run(SLICE);
             if (cpu.shutdownRequested()) {
                 return ExitReason.TRIPLE_FAULT;
+            }
+            RuntimeException failure = cpu.failure();
+            if (failure != null) {
+                throw failure;
             }
         }
     }

@@ -15,4 +15,7 @@ interface Processor {
     void nmi();
 
     boolean shutdownRequested();
+
+    /** The emulator error that stopped the CPU, or {@code null}. */
+    RuntimeException failure();
 }

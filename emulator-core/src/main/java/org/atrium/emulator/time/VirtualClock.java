@@ -38,6 +38,19 @@ public final class VirtualClock implements VirtualTime {
         return now;
     }
 
+    /**
+     * Sets the clock to {@code virtualNanos}, as when a snapshot taken at that virtual time is
+     * loaded; the clock stays paused or running as it was. Armed timers keep their deadlines.
+     */
+    public void restore(long virtualNanos) {
+        if (virtualNanos < 0) {
+            throw new IllegalArgumentException("virtual time cannot be negative");
+        }
+        long host = paused ? pausedAt : source.getAsLong();
+        origin = host - virtualNanos;
+        last = virtualNanos;
+    }
+
     /** Stops virtual time; idempotent. */
     public void pause() {
         if (!paused) {

@@ -145,4 +145,43 @@ class InstructionTest {
         exec("0f b7 c3", -1, 0xFFFF8001, 0, 0, 0); // movzx
         assertEquals(0x8001, cpu.eax());
     }
+
+    @Test
+    void stringsStackFramesLoopsAndConversionsIn32BitCode() {
+        /*
+         * std; esi=0x300c edi=0x400c ecx=4; rep movsl; cld            (backward copy)
+         * edi=0x5000; mov $0xbeef,%ax; ecx=3; rep stosw                (66-prefixed)
+         * esi=0x2f00; lodsb %fs:(%esi); mov %al,0x7000                 (FS base 0x100)
+         * ebx=0x6000; mov $2,%al; xlat; mov %al,0x7001
+         * ebp=0x11111111; enter $8,$0; mov %ebp,%esi; leave
+         * xor %edi,%edi; ecx=10; 1: add %ecx,%edi; loop 1b
+         * eax=0x80; cbtw; cwtl; cltd; hlt
+         */
+        m.startFlat32(
+                "fd be 0c 30 00 00 bf 0c 40 00 00 b9 04 00 00 00 f3 a5 fc bf 00 50 00 00 66 b8 ef"
+                    + " be b9 03 00 00 00 66 f3 ab be 00 2f 00 00 64 ac a2 00 70 00 00 bb 00 60 00"
+                    + " 00 b0 02 d7 a2 01 70 00 00 bd 11 11 11 11 c8 08 00 00 89 ee c9 31 ff b9 0a"
+                    + " 00 00 00 01 cf e2 fc b8 80 00 00 00 66 98 98 99 f4");
+        cpu.setSegment(Cpu.FS, 0, 0x100, -1, true);
+        for (int i = 0; i < 16; i++) {
+            m.ram[0x3000 + i] = (byte) (0xA0 + i);
+        }
+        m.ram[0x6002] = 0x5C;
+        m.runToHalt();
+        for (int i = 0; i < 16; i++) {
+            assertEquals(
+                    (byte) (0xA0 + i), m.ram[0x4000 + i], "byte " + i + " of the backward copy");
+        }
+        assertEquals(0xBEEF, m.peek16(0x5000));
+        assertEquals(0xBEEF, m.peek16(0x5004));
+        assertEquals(0, m.peek16(0x5006), "REP STOSW stored exactly three words");
+        assertEquals((byte) 0xA0, m.ram[0x7000], "LODSB read through the FS override");
+        assertEquals(0x5C, m.ram[0x7001], "XLAT");
+        assertEquals(0x8000 - 4, cpu.esi(), "ENTER pointed EBP at the saved EBP");
+        assertEquals(0x11111111, cpu.ebp(), "LEAVE restored EBP");
+        assertEquals(0x8000, cpu.esp());
+        assertEquals(55, cpu.edi(), "LOOP summed 10..1");
+        assertEquals(0xFFFFFF80, cpu.eax(), "CBW then CWDE sign-extend");
+        assertEquals(0xFFFFFFFF, cpu.edx(), "CDQ");
+    }
 }

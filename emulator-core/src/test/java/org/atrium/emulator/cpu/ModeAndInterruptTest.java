@@ -120,4 +120,21 @@ class ModeAndInterruptTest {
         assertEquals(0x66, cpu.ebx());
         assertEquals(0x1000, m.peek16(0x7000 - 6), "#UD pushes the faulting IP");
     }
+
+    @Test
+    void trapFlagSingleStepsFromTheInstructionAfterPopf() {
+        /*
+         * ds=0; IVT[1]=handler; xor %si,%si; pushf; pop %ax; or $0x100,%ax; push %ax; popf
+         * nop; nop; pushf; pop %ax; and $0xfeff,%ax; push %ax; popf; hlt
+         * handler: inc %si; iret
+         */
+        m.startRealAt(
+                0x1000,
+                "31 c0 8e d8 c7 06 04 00 23 10 c7 06 06 00 00 00 31 f6 9c 58 0d 00 01 50 9d 90 90"
+                        + " 9c 58 25 ff fe 50 9d f4 46 cf");
+        m.runToHalt();
+        // Traps after: nop, nop, pushf, pop, and, push, and the POPF that clears TF.
+        assertEquals(7, cpu.esi() & 0xFFFF);
+        assertEquals(0, cpu.eflags() & Cpu.TF);
+    }
 }

@@ -73,4 +73,19 @@ class RealModeTest {
         assertEquals(0x708, cpu.edi() & 0xFFFF);
         assertFalse((cpu.eflags() & Cpu.ZF) != 0);
     }
+
+    @Test
+    void fpuProbeSeesAnInitialisedControlAndStatusWord() {
+        // ds=0; ax=0x5a5a; fninit; fnstsw %ax; fnstcw 0x600; fnstsw 0x602;
+        // movw $0x027f,0x604; fldcw 0x604; fnstcw 0x606; hlt
+        m.startRealAt(
+                0x1000,
+                "31 c0 8e d8 b8 5a 5a db e3 df e0 d9 3e 00 06 dd 3e 02 06 c7 06 04 06 7f 02 d9 2e"
+                        + " 04 06 d9 3e 06 06 f4");
+        m.runToHalt();
+        assertEquals(0, cpu.eax() & 0xFFFF, "FNSTSW AX after FNINIT");
+        assertEquals(0x037F, m.peek16(0x600), "FNINIT control word");
+        assertEquals(0, m.peek16(0x602));
+        assertEquals(0x027F, m.peek16(0x606), "FLDCW then FNSTCW");
+    }
 }

@@ -72,4 +72,20 @@ class VirtualClockTest {
         clock.runDue();
         assertEquals(3, count[0]);
     }
+
+    @Test
+    void restoreSetsTheVirtualTimeWhetherRunningOrPaused() {
+        host += 1000;
+        clock.restore(50_000);
+        assertEquals(50_000, clock.nanos());
+        host += 10;
+        assertEquals(50_010, clock.nanos());
+        clock.pause();
+        clock.restore(7);
+        host += 1000;
+        assertEquals(7, clock.nanos());
+        clock.resume();
+        host += 3;
+        assertEquals(10, clock.nanos());
+    }
 }

@@ -1,6 +1,7 @@
 package org.atrium.emulator.device.chipset;
 
 import org.atrium.emulator.device.pci.PciFunction;
+import org.atrium.emulator.device.pci.PciFunctionState;
 
 /**
  * The Intel 82441FX PCI and memory controller (PMC) of the 440FX chipset, function 0 of the host
@@ -36,6 +37,21 @@ public final class I440fx {
     /** After PCI reset: PAM back to 0, so the BIOS is read from ROM again. */
     public void reset() {
         function.reset();
+        applyPam();
+    }
+
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "pci-i440fx";
+    }
+
+    public PciFunctionState snapshot() {
+        return function.snapshot();
+    }
+
+    /** Loads a snapshot; the PAM routing follows from the restored registers. */
+    public void restore(PciFunctionState state) {
+        function.restore(state);
         applyPam();
     }
 

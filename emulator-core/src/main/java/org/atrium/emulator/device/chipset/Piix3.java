@@ -43,6 +43,20 @@ public final class Piix3 {
         resetControl = 0;
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "pci-piix3";
+    }
+
+    public Piix3State snapshot() {
+        return new Piix3State(function.snapshot(), resetControl);
+    }
+
+    public void restore(Piix3State state) {
+        function.restore(state.function());
+        resetControl = state.resetControl() & 0x06;
+    }
+
     /** The ISA IRQ PCI interrupt {@code pirq} (0 = PIRQA) is routed to, or -1 if disabled. */
     public int pirqRoute(int pirq) {
         int value = function.config8(PIRQRC + pirq);

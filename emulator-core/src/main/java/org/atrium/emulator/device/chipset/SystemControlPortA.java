@@ -22,6 +22,17 @@ public final class SystemControlPortA implements BusDevice {
         value = 0;
     }
 
+    /** The register's value (bit 1: A20), for snapshots. */
+    public int value() {
+        return value;
+    }
+
+    /** Loads a saved register value; the A20 line follows it, no reset is pulsed. */
+    public void restore(int saved) {
+        value = saved & 0xFE;
+        a20.accept((value & 0x02) != 0);
+    }
+
     @Override
     public int read(int offset, int size) {
         return value;

@@ -29,6 +29,16 @@ public final class SystemControlPortB implements BusDevice {
         timer2.setGate(false);
     }
 
+    /** The writable bits (gate, speaker, check enables), for snapshots. */
+    public int value() {
+        return value;
+    }
+
+    /** Loads saved writable bits; the timer gate follows them. */
+    public void restore(int saved) {
+        write(0, 1, saved);
+    }
+
     @Override
     public int read(int offset, int size) {
         boolean refresh = (time.nanos() / REFRESH_NANOS & 1) != 0;

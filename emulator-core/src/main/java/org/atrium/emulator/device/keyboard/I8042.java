@@ -10,8 +10,12 @@ import org.atrium.emulator.device.InterruptLine;
  * and interface tests, read/write of the output port (A20 gate and CPU reset), pulse output port,
  * and writes into the output buffer. Two windows: {@link #dataPort()} and {@link #statusPort()}.
  *
- * <p>Left out: the auxiliary (mouse) device; aux commands are answered as by a controller with an
- * empty aux port (a write to it is dropped). Password and keyboard-lock features are absent.
+ * <p>The auxiliary port carries a PS/2 mouse: command 0xD4 writes to it, its bytes arrive
+ * untranslated with the AUX status bit and IRQ 12. When both devices have data, the keyboard goes
+ * first.
+ *
+ * <p>Left out: password and keyboard-lock features, and the parity/timeout errors of a missing
+ * device (both devices are always present).
  */
 public final class I8042 {
     private static final int STATUS_OBF = 0x01;
@@ -31,6 +35,7 @@ public final class I8042 {
     private static final int OUT_AUX_OBF = 0x20;
 
     private final Ps2Device keyboard;
+    private final Ps2Device aux;
     private final InterruptLine keyboardIrq;
     private final InterruptLine auxIrq;
     private final ControllerLines lines;
@@ -45,10 +50,12 @@ public final class I8042 {
 
     public I8042(
             Ps2Device keyboard,
+            Ps2Device aux,
             InterruptLine keyboardIrq,
             InterruptLine auxIrq,
             ControllerLines lines) {
         this.keyboard = keyboard;
+        this.aux = aux;
         this.keyboardIrq = keyboardIrq;
         this.auxIrq = auxIrq;
         this.lines = lines;
@@ -63,11 +70,45 @@ public final class I8042 {
         pendingCommand = 0;
         breakPrefix = false;
         keyboard.reset();
+        aux.reset();
         updateIrq();
     }
 
-    /** Tells the controller that the keyboard queued a byte. */
-    public void keyboardDataReady() {
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "kbc-8042";
+    }
+
+    public I8042State snapshot() {
+        return new I8042State(
+                status,
+                commandByte,
+                outputPort,
+                output,
+                outputFromAux,
+                pendingCommand,
+                breakPrefix);
+    }
+
+    /** Loads a snapshot (checked by its record); the interrupt outputs follow from it. */
+    public void restore(I8042State s) {
+        status = s.status();
+        commandByte = s.commandByte();
+        outputPort = s.outputPort();
+        output = s.outputBuffer();
+        outputFromAux = s.outputFromAux();
+        pendingCommand = s.pendingCommand();
+        breakPrefix = s.breakPrefix();
+        updateIrq();
+    }
+
+    /** The A20 line as the output port drives it. */
+    public boolean a20() {
+        return (outputPort & OUT_A20) != 0;
+    }
+
+    /** Tells the controller that the keyboard or the mouse queued a byte. */
+    public void deviceDataReady() {
         pull();
     }
 
@@ -120,8 +161,16 @@ public final class I8042 {
         updateIrq();
     }
 
-    /** Moves the keyboard's next byte into the output buffer, translating it if asked to. */
+    /**
+     * Moves the next device byte into the output buffer, translating keyboard bytes if asked to.
+     */
     private void pull() {
+        while ((status & STATUS_OBF) == 0
+                && (commandByte & CTR_AUX_DISABLE) == 0
+                && ((commandByte & CTR_KBD_DISABLE) != 0 || !keyboard.hasData())
+                && aux.hasData()) {
+            fill(aux.take(), true);
+        }
         while ((status & STATUS_OBF) == 0
                 && (commandByte & CTR_KBD_DISABLE) == 0
                 && keyboard.hasData()) {
@@ -167,7 +216,10 @@ public final class I8042 {
         switch (command) {
             case 0x60, 0xD1, 0xD2, 0xD3, 0xD4 -> pendingCommand = command;
             case 0xA7 -> commandByte |= CTR_AUX_DISABLE;
-            case 0xA8 -> commandByte &= ~CTR_AUX_DISABLE;
+            case 0xA8 -> {
+                commandByte &= ~CTR_AUX_DISABLE;
+                pull();
+            }
             case 0xA9 -> fill(0x00, false);
             case 0xAA -> {
                 status |= STATUS_SYS;
@@ -204,7 +256,8 @@ public final class I8042 {
             case 0xD2 -> fill(value, false);
             case 0xD3 -> fill(value, true);
             case 0xD4 -> {
-                // No auxiliary device is attached: the byte is lost.
+                aux.write(value);
+                pull();
             }
             default -> {
                 // A byte for the keyboard also re-enables its interface, as the 8042 does.

@@ -43,6 +43,33 @@ public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
         leds = 0;
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "ps2-keyboard";
+    }
+
+    public Ps2KeyboardState snapshot() {
+        byte[] q = new byte[queue.size()];
+        int i = 0;
+        for (int b : queue) {
+            q[i++] = (byte) b;
+        }
+        return new Ps2KeyboardState(q, scanning, pendingCommand, lastSent, scanCodeSet, leds);
+    }
+
+    /** Loads a snapshot (checked by its record). */
+    public void restore(Ps2KeyboardState s) {
+        queue.clear();
+        for (byte b : s.queue()) {
+            queue.add(b & 0xFF);
+        }
+        scanning = s.scanning();
+        pendingCommand = s.pendingCommand();
+        lastSent = s.lastSent();
+        scanCodeSet = s.scanCodeSet();
+        leds = s.leds();
+    }
+
     /** The LED bits last set by the host: bit 0 scroll, bit 1 num, bit 2 caps lock. */
     public int leds() {
         return leds;

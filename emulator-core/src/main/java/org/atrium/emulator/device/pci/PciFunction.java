@@ -121,6 +121,23 @@ public final class PciFunction {
         remap();
     }
 
+    public PciFunctionState snapshot() {
+        return new PciFunctionState(config);
+    }
+
+    /**
+     * Loads a snapshot: writable bits come from it, read-only bits stay this function's, so a
+     * snapshot of another device cannot change what this one is. BARs are placed again.
+     */
+    public void restore(PciFunctionState state) {
+        byte[] saved = state.config();
+        for (int i = 0; i < 256; i++) {
+            int mask = writeMask[i] & 0xFF;
+            config[i] = (byte) ((initial[i] & ~mask) | (saved[i] & mask));
+        }
+        remap();
+    }
+
     /** A configuration register byte as the device itself sees it. */
     public int config8(int offset) {
         return config[offset] & 0xFF;

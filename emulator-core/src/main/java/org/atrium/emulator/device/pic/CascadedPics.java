@@ -37,6 +37,21 @@ public final class CascadedPics implements InterruptSource {
         master.reset();
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "pic-8259-pair";
+    }
+
+    public CascadedPicsState snapshot() {
+        return new CascadedPicsState(master.snapshot(), slave.snapshot());
+    }
+
+    /** Loads a snapshot (checked by its records); the cascade input follows the slave's output. */
+    public void restore(CascadedPicsState state) {
+        master.restore(state.master());
+        slave.restore(state.slave());
+    }
+
     /** The register window of the master (two ports). */
     public BusDevice masterPorts() {
         return master;

@@ -47,13 +47,18 @@ public final class I8259 implements BusDevice {
     /** Power-on state: as after ICW1, and edge-triggered on every input. */
     public void reset() {
         initialize();
+        lastLevels = 0;
         elcr = 0;
         irr = 0;
         outputChanged.run();
     }
 
+    /**
+     * ICW1's reset. The edge-sense latches are reset too: an input already high must go low and
+     * high again to request (datasheet, "Initialization Command Word 1"), so {@code lastLevels}
+     * keeps the current input levels.
+     */
     private void initialize() {
-        lastLevels = 0;
         irr &= elcr;
         imr = 0;
         isr = 0;
@@ -242,6 +247,49 @@ public final class I8259 implements BusDevice {
                 initState = 0;
             }
         }
+    }
+
+    I8259State snapshot() {
+        return new I8259State(
+                irr,
+                isr,
+                imr,
+                lastLevels,
+                (priorityAdd + 7) & 7,
+                vectorBase,
+                initState,
+                needIcw4,
+                single,
+                icw3,
+                autoEoi,
+                rotateOnAutoEoi,
+                specialFullyNested,
+                specialMask,
+                readIsr,
+                poll,
+                elcr);
+    }
+
+    /** Loads a state already checked by its record; ELCR bits this chip lacks are dropped. */
+    void restore(I8259State s) {
+        irr = s.irr();
+        isr = s.isr();
+        imr = s.imr();
+        lastLevels = s.inputLevels();
+        priorityAdd = (s.lowestPriority() + 1) & 7;
+        vectorBase = s.vectorBase();
+        initState = s.initState();
+        needIcw4 = s.needIcw4();
+        single = s.single();
+        icw3 = s.icw3();
+        autoEoi = s.autoEoi();
+        rotateOnAutoEoi = s.rotateOnAutoEoi();
+        specialFullyNested = s.specialFullyNested();
+        specialMask = s.specialMask();
+        readIsr = s.readIsr();
+        poll = s.poll();
+        elcr = s.elcr() & elcrMask;
+        outputChanged.run();
     }
 
     /** The interrupt mask register (OCW1). */

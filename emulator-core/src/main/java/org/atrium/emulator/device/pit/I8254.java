@@ -59,6 +59,25 @@ public final class I8254 implements BusDevice {
         return counters[channel].output(time.nanos());
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "pit-8254";
+    }
+
+    public I8254State snapshot() {
+        return new I8254State(java.util.Arrays.stream(counters).map(Counter::snapshot).toList());
+    }
+
+    /**
+     * Loads a snapshot (checked by its records) taken on the same virtual clock; counter 0's output
+     * and its next transition follow from it.
+     */
+    public void restore(I8254State state) {
+        for (int i = 0; i < 3; i++) {
+            counters[i].restore(state.counters().get(i));
+        }
+    }
+
     @Override
     public int read(int offset, int size) {
         if (offset >= 3) {
@@ -129,20 +148,71 @@ public final class I8254 implements BusDevice {
             this.timer = out == null ? null : time.timer(this::transition);
         }
 
+        /**
+         * Power-on as a PC BIOS finds it (and as QEMU models it): mode 3 with a count of 65536
+         * running, so OUT starts high and the first mode write does not make a spurious edge.
+         */
         void reset() {
-            access = ACCESS_LSB;
-            mode = 0;
+            access = ACCESS_WORD;
+            mode = 3;
             bcd = false;
             gate = out != null;
-            count = 0x10000;
-            loaded = false;
-            readState = ACCESS_LSB;
-            writeState = ACCESS_LSB;
+            readState = ACCESS_WORD;
+            writeState = ACCESS_WORD;
             countLatchState = 0;
             statusLatched = false;
+            awaitingTrigger = false;
+            count = 0x10000;
+            loadTime = time.nanos();
+            loaded = true;
             if (timer != null) {
-                timer.cancel();
-                out.lower();
+                schedule(loadTime);
+            }
+        }
+
+        I8254State.CounterState snapshot() {
+            return new I8254State.CounterState(
+                    mode,
+                    access,
+                    bcd,
+                    gate,
+                    (int) count,
+                    loaded,
+                    awaitingTrigger,
+                    loadTime,
+                    readState,
+                    writeState,
+                    writeLatch,
+                    latchedCount,
+                    countLatchState,
+                    statusLatched,
+                    latchedStatus);
+        }
+
+        void restore(I8254State.CounterState s) {
+            mode = s.mode();
+            access = s.accessMode();
+            bcd = s.bcd();
+            gate = s.gate();
+            count = s.initialCount();
+            loaded = s.counting();
+            awaitingTrigger = s.awaitingTrigger();
+            loadTime = s.loadedAtNanos();
+            readState = s.readState();
+            writeState = s.writeState();
+            writeLatch = s.writeLatch();
+            latchedCount = s.latchedCount();
+            countLatchState = s.latchState();
+            statusLatched = s.statusLatched();
+            latchedStatus = s.latchedStatus();
+            if (timer == null) {
+                return;
+            }
+            timer.cancel();
+            if (loaded && !awaitingTrigger) {
+                schedule(Math.max(loadTime, time.nanos()));
+            } else {
+                out.set(mode != 0);
             }
         }
 

@@ -94,6 +94,37 @@ public final class Mc146818 implements BusDevice {
         rearm();
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "rtc-mc146818";
+    }
+
+    public Mc146818State snapshot() {
+        if (!stopped()) {
+            storeTime(currentSecond());
+        }
+        return new Mc146818State(
+                cmos, index, nmiDisabled, baseSeconds, baseNanos, lastUpdatedSecond, nextPeriodic);
+    }
+
+    /** Loads a snapshot (checked by its record) taken on the same virtual clock. */
+    public void restore(Mc146818State state) {
+        System.arraycopy(state.ram(), 0, cmos, 0, 128);
+        index = state.index();
+        nmiDisabled = state.nmiDisabled();
+        baseSeconds = state.guestSeconds();
+        baseNanos = state.secondStartNanos();
+        lastUpdatedSecond = state.lastUpdatedSecond();
+        periodic.cancel();
+        update.cancel();
+        if ((cmos[REGISTER_B] & B_PIE) != 0 && periodNanos() != 0) {
+            nextPeriodic = Math.max(state.nextPeriodicNanos(), time.nanos());
+            periodic.arm(nextPeriodic);
+        }
+        rearm();
+        irq.set((cmos[REGISTER_C] & C_IRQF) != 0);
+    }
+
     /** Whether the guest masked NMI through bit 7 of the index port. */
     public boolean nmiDisabled() {
         return nmiDisabled;

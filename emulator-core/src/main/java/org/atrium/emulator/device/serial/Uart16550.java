@@ -74,6 +74,51 @@ public final class Uart16550 implements BusDevice {
         update();
     }
 
+    /** Stable identifier of this device's section in a machine snapshot. */
+    public String id() {
+        return "uart-16550a";
+    }
+
+    public Uart16550State snapshot() {
+        byte[] fifo = new byte[rxCount];
+        for (int i = 0; i < rxCount; i++) {
+            fifo[i] = (byte) rx[(rxHead + i) % FIFO_SIZE];
+        }
+        return new Uart16550State(
+                fifo,
+                divisor,
+                ier,
+                lcr,
+                mcr,
+                lsrErrors,
+                msr,
+                scratch,
+                fifoEnabled,
+                trigger,
+                threPending);
+    }
+
+    /** Loads a snapshot (checked by its record). */
+    public void restore(Uart16550State s) {
+        byte[] fifo = s.receiveFifo();
+        rxHead = 0;
+        rxCount = fifo.length;
+        for (int i = 0; i < fifo.length; i++) {
+            rx[i] = fifo[i] & 0xFF;
+        }
+        divisor = s.divisor();
+        ier = s.ier() & 0x0F;
+        lcr = s.lcr();
+        mcr = s.mcr() & 0x1F;
+        lsrErrors = s.lineStatusErrors() & LSR_OE;
+        msr = s.modemStatus();
+        scratch = s.scratch();
+        fifoEnabled = s.fifoEnabled();
+        trigger = s.fifoTrigger();
+        threPending = s.transmitterEmptyPending();
+        update();
+    }
+
     /**
      * Offers a byte from the host to the receiver.
      *

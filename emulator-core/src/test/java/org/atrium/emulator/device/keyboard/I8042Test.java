@@ -15,10 +15,12 @@ class I8042Test {
     private final RecordingLine irq12 = new RecordingLine();
     private final List<String> lineEvents = new ArrayList<>();
     private final I8042[] holder = new I8042[1];
-    private final Ps2Keyboard keyboard = new Ps2Keyboard(() -> holder[0].keyboardDataReady());
+    private final Ps2Keyboard keyboard = new Ps2Keyboard(() -> holder[0].deviceDataReady());
+    private final Ps2Mouse mouse = new Ps2Mouse(() -> holder[0].deviceDataReady());
     private final I8042 controller =
             new I8042(
                     keyboard,
+                    mouse,
                     irq1,
                     irq12,
                     new ControllerLines() {
@@ -170,6 +172,92 @@ class I8042Test {
         assertEquals(0x43, readData());
     }
 
+    private void toMouse(int value) {
+        command(0xD4);
+        data.write(0, 1, value);
+    }
+
+    private int readAux() {
+        assertEquals(0x21, status.read(0, 1) & 0x21, "output buffer full, from the aux port");
+        return data.read(0, 1);
+    }
+
+    @Test
+    void mouseResetsAndIdentifiesThroughTheAuxPort() {
+        writeCommandByte(0x02); // aux interrupt, translation off
+        toMouse(0xFF);
+        assertTrue(irq12.level());
+        assertEquals(0xFA, readAux());
+        assertEquals(0xAA, readAux());
+        assertEquals(0x00, readAux());
+        assertFalse(irq12.level());
+        toMouse(0xF2);
+        assertEquals(0xFA, readAux());
+        assertEquals(0x00, readAux());
+    }
+
+    @Test
+    void mouseReportsMovementAndButtonsOnceEnabled() {
+        writeCommandByte(0x40);
+        mouse.pointer(100, 100, 0);
+        toMouse(0xF4);
+        assertEquals(0xFA, readAux());
+        mouse.pointer(110, 90, 1); // right 10, up 10, left button
+        assertEquals(0x09, readAux());
+        assertEquals(10, readAux());
+        assertEquals(10, readAux());
+        mouse.pointer(105, 95, 4); // left 5, down 5, right button
+        assertEquals(0x08 | 0x02 | 0x10 | 0x20, readAux());
+        assertEquals(0xFB, readAux(), "aux bytes are never translated");
+        assertEquals(0xFB, readAux());
+    }
+
+    @Test
+    void largeMovesAreSplitIntoPackets() {
+        mouse.pointer(0, 0, 0);
+        toMouse(0xF4);
+        readAux();
+        mouse.pointer(400, 0, 0);
+        assertEquals(0x08, readAux());
+        assertEquals(255, readAux());
+        assertEquals(0, readAux());
+        assertEquals(0x08, readAux());
+        assertEquals(145, readAux());
+        assertEquals(0, readAux());
+    }
+
+    @Test
+    void intelliMouseSequenceEnablesTheWheel() {
+        for (int rate : new int[] {200, 100, 80}) {
+            toMouse(0xF3);
+            readAux();
+            toMouse(rate);
+            readAux();
+        }
+        toMouse(0xF2);
+        assertEquals(0xFA, readAux());
+        assertEquals(0x03, readAux());
+        toMouse(0xF4);
+        readAux();
+        mouse.pointer(0, 0, 0x08); // wheel up
+        assertEquals(0x08, readAux());
+        readAux();
+        readAux();
+        assertEquals(0xFF, readAux(), "one notch up");
+    }
+
+    @Test
+    void keyboardBytesGoBeforeMouseBytes() {
+        writeCommandByte(0x00);
+        command(0xD2);
+        data.write(0, 1, 0x99); // the output buffer is busy while both devices queue bytes
+        toMouse(0xF2);
+        keyboard.key(0x1E, true);
+        assertEquals(0x99, readData());
+        assertEquals(0x1C, readData(), "the keyboard's A (set 2) first");
+        assertEquals(0xFA, readAux());
+    }
+
     @Test
     void set1TranslationRoundTripsEveryKey() {
         for (int code = 1; code < 0x59; code++) {
@@ -178,5 +266,53 @@ class I8042Test {
                 assertEquals(code, Set2Translation.toSet1(set2), "set 1 code " + code);
             }
         }
+    }
+
+    @Test
+    void snapshotMovesControllerKeyboardAndMouseToAFreshSet() {
+        writeCommandByte(0x43); // translate, both interrupts
+        for (int rate : new int[] {200, 100, 80}) {
+            toMouse(0xF3);
+            readAux();
+            toMouse(rate);
+            readAux();
+        }
+        mouse.pointer(50, 50, 0);
+        toMouse(0xF4);
+        readAux();
+        keyboard.key(0x1E, true);
+        keyboard.key(0x30, true); // B waits behind A in the keyboard's queue
+        I8042State controllerState = controller.snapshot();
+        Ps2KeyboardState keyboardState = keyboard.snapshot();
+        Ps2MouseState mouseState = mouse.snapshot();
+
+        RecordingLine copyIrq1 = new RecordingLine();
+        I8042[] h = new I8042[1];
+        Ps2Keyboard k = new Ps2Keyboard(() -> h[0].deviceDataReady());
+        Ps2Mouse m = new Ps2Mouse(() -> h[0].deviceDataReady());
+        I8042 c =
+                new I8042(
+                        k,
+                        m,
+                        copyIrq1,
+                        new RecordingLine(),
+                        new ControllerLines() {
+                            @Override
+                            public void a20(boolean enabled) {}
+
+                            @Override
+                            public void reset() {}
+                        });
+        h[0] = c;
+        k.restore(keyboardState);
+        m.restore(mouseState);
+        c.restore(controllerState);
+        assertTrue(copyIrq1.level());
+        assertEquals(0x1E, c.dataPort().read(0, 1));
+        assertEquals(0x30, c.dataPort().read(0, 1));
+        assertEquals(3, m.deviceId());
+        m.pointer(52, 50, 0);
+        assertEquals(0x08, c.dataPort().read(0, 1));
+        assertEquals(2, c.dataPort().read(0, 1), "movement continues from the restored position");
     }
 }

@@ -182,6 +182,50 @@ class CascadedPicsTest {
     }
 
     @Test
+    void reinitialisationNeedsAFreshEdgeFromALineAlreadyHigh() {
+        pics.line(0).raise();
+        assertEquals(0x08, pics.acknowledge());
+        eoi(master);
+        master.write(0, 1, 0x11);
+        master.write(1, 1, 0x20);
+        master.write(1, 1, 0x04);
+        master.write(1, 1, 0x01);
+        pics.line(0).raise();
+        assertFalse(pics.pending(), "ICW1 reset the edge sense: a high line is not a request");
+        pics.line(0).lower();
+        pics.line(0).raise();
+        assertEquals(0x20, pics.acknowledge(), "new base vector from ICW2");
+    }
+
+    @Test
+    void snapshotRestoresPendingAndInServiceInterruptsIntoAFreshPair() {
+        master.write(1, 1, 0x02);
+        pics.line(3).raise();
+        assertEquals(0x0B, pics.acknowledge());
+        pics.line(0).raise();
+        pics.line(10).raise();
+        CascadedPicsState state = pics.snapshot();
+
+        CascadedPics copy = new CascadedPics(2);
+        copy.restore(state);
+        assertEquals(state, copy.snapshot());
+        assertEquals(0x02, copy.masterPorts().read(1, 1));
+        assertEquals(0x08, copy.acknowledge());
+        copy.masterPorts().write(0, 1, 0x20);
+        assertEquals(0x72, copy.acknowledge(), "IRQ10 through the cascade, above IRQ3 in service");
+    }
+
+    @Test
+    void snapshotRecordsRefuseImpossibleRegisters() {
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new I8259State(
+                                0x100, 0, 0, 0, 7, 8, 0, false, false, 0, false, false, false,
+                                false, false, false, 0));
+    }
+
+    @Test
     void imrReadsBack() {
         master.write(1, 1, 0xB8);
         assertEquals(0xB8, master.read(1, 1));

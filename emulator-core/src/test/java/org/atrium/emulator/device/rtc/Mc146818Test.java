@@ -144,4 +144,35 @@ class Mc146818Test {
         rtc.write(0, 1, 0x0F);
         assertFalse(rtc.nmiDisabled());
     }
+
+    @Test
+    void snapshotKeepsTimeRamAndInterruptsOnTheSameClock() {
+        set(0x0B, 0x06 | 0x40); // binary, 24 h, periodic interrupts
+        set(0x51, 0x77);
+        rtc.write(0, 1, 0x8F);
+        time.advance(SECOND / 2);
+        Mc146818State state = rtc.snapshot();
+
+        RecordingLine copyIrq = new RecordingLine();
+        Mc146818 copy = new Mc146818(time.clock(), copyIrq, 0);
+        copy.restore(state);
+        assertTrue(copy.nmiDisabled());
+        assertTrue(copyIrq.level(), "a periodic tick was pending in register C");
+        time.advance(2 * SECOND);
+        copy.write(0, 1, 0x00);
+        assertEquals(0, copy.read(1, 1), "seconds rolled over to 00 in binary");
+        copy.write(0, 1, 0x51);
+        assertEquals(0x77, copy.read(1, 1));
+        copy.write(0, 1, 0x0C);
+        assertEquals(0xC0, copy.read(1, 1) & 0xC0);
+        time.advance(SECOND / 1024 + 1);
+        assertTrue(copyIrq.level(), "periodic interrupts go on");
+    }
+
+    @Test
+    void snapshotRecordRefusesWrongRamSize() {
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> new Mc146818State(new byte[64], 0, false, 0, 0, 0, 0));
+    }
 }

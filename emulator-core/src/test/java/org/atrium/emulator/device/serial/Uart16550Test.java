@@ -102,4 +102,32 @@ class Uart16550Test {
         uart.write(7, 1, 0xA5);
         assertEquals(0xA5, uart.read(7, 1));
     }
+
+    @Test
+    void snapshotKeepsRegistersAndUnreadBytes() {
+        uart.write(2, 1, 0x41); // FIFO on, trigger 4
+        uart.write(1, 1, 0x01);
+        uart.write(4, 1, 0x0B);
+        uart.write(7, 1, 0x5C);
+        uart.receive('o');
+        uart.receive('k');
+        Uart16550State state = uart.snapshot();
+
+        RecordingLine copyIrq = new RecordingLine();
+        Uart16550 copy = new Uart16550(copyIrq, b -> {});
+        copy.restore(state);
+        assertTrue(copyIrq.level(), "data below the trigger level: timeout interrupt");
+        assertEquals(0xCC, copy.read(2, 1));
+        assertEquals('o', copy.read(0, 1));
+        assertEquals('k', copy.read(0, 1));
+        assertEquals(0x5C, copy.read(7, 1));
+        assertEquals(0x0B, copy.read(4, 1));
+    }
+
+    @Test
+    void snapshotRecordRefusesAnOverfullFifo() {
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> new Uart16550State(new byte[2], 12, 0, 0, 0, 0, 0, 0, false, 1, false));
+    }
 }

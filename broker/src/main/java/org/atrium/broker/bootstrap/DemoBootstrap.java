@@ -1,0 +1,147 @@
+package org.atrium.broker.bootstrap;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import org.atrium.broker.config.BrokerConfig;
+import org.atrium.broker.db.StateDirectory;
+import org.atrium.provisioning.identity.IdentityService;
+import org.atrium.provisioning.identity.Role;
+import org.atrium.provisioning.pool.PoolDefinition;
+import org.atrium.provisioning.pool.PoolKind;
+import org.atrium.provisioning.pool.PoolService;
+import org.atrium.provisioning.tenant.TenantService;
+import org.jboss.logging.Logger;
+
+/**
+ * On first start (no {@code demo} tenant yet) creates the demo tenant with a user, an admin and a
+ * pool of two small SeaBIOS desktops, plus a second tenant whose pool the demo user may not use.
+ * The generated passwords are logged once and written to {@code demo-credentials.txt} (mode 600) in
+ * the state directory.
+ */
+@ApplicationScoped
+public class DemoBootstrap {
+    public static final String DEMO_TENANT = "demo";
+    public static final String DEMO_USER = "demo";
+    public static final String DEMO_ADMIN = "demo-admin";
+    public static final String DEMO_GROUP = "demo-users";
+    public static final String DEMO_POOL = "Demo desktops";
+    public static final String OTHER_TENANT = "other";
+    public static final String OTHER_POOL = "Other tenant desktops";
+    public static final String CREDENTIALS_FILE = "demo-credentials.txt";
+
+    private static final Logger LOG = Logger.getLogger(DemoBootstrap.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHABET =
+            "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    private final TenantService tenants;
+    private final PoolService pools;
+    private final IdentityService identities;
+    private final BrokerConfig config;
+
+    public DemoBootstrap(
+            TenantService tenants,
+            PoolService pools,
+            IdentityService identities,
+            BrokerConfig config) {
+        this.tenants = tenants;
+        this.pools = pools;
+        this.identities = identities;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.bootstrap().demo()) {
+            return;
+        }
+        String userPassword = password();
+        String adminPassword = password();
+        boolean created =
+                QuarkusTransaction.requiringNew()
+                        .call(
+                                () -> {
+                                    if (tenants.findByName(DEMO_TENANT).isPresent()) {
+                                        return false;
+                                    }
+                                    createDemo(userPassword, adminPassword);
+                                    return true;
+                                });
+        if (created) {
+            announce(userPassword, adminPassword);
+        }
+    }
+
+    private void createDemo(String userPassword, String adminPassword) {
+        var demo = tenants.create(DEMO_TENANT, "Demo");
+        pools.define(
+                demo.id,
+                new PoolDefinition(
+                        DEMO_POOL,
+                        PoolKind.POOLED,
+                        2,
+                        2,
+                        32,
+                        "{\"firmware\":\"seabios\"}",
+                        DEMO_GROUP));
+        identities.createUser(
+                demo.id, DEMO_USER, userPassword, List.of(Role.USER), List.of(DEMO_GROUP));
+        identities.createUser(
+                demo.id,
+                DEMO_ADMIN,
+                adminPassword,
+                List.of(Role.USER, Role.TENANT_ADMIN),
+                List.of(DEMO_GROUP));
+        var other = tenants.create(OTHER_TENANT, "Other");
+        // Size 0: it exists to prove refusal, not to take host capacity.
+        pools.define(
+                other.id,
+                new PoolDefinition(
+                        OTHER_POOL,
+                        PoolKind.POOLED,
+                        0,
+                        0,
+                        32,
+                        "{\"firmware\":\"seabios\"}",
+                        "other-users"));
+    }
+
+    private void announce(String userPassword, String adminPassword) {
+        Path file = config.stateDir().resolve(CREDENTIALS_FILE);
+        String content =
+                "# Atrium demo accounts, generated on first start. Sign in at /login.html.\n"
+                        + "demo.user.username="
+                        + DEMO_USER
+                        + "\ndemo.user.password="
+                        + userPassword
+                        + "\ndemo.admin.username="
+                        + DEMO_ADMIN
+                        + "\ndemo.admin.password="
+                        + adminPassword
+                        + "\n";
+        try {
+            StateDirectory.writePrivate(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        LOG.infof(
+                "%n==================== Atrium demo accounts (shown once) ====================%n "
+                    + " user:  %s / %s%n  admin: %s / %s%n  also written to %s"
+                    + "%n==========================================================================",
+                DEMO_USER, userPassword, DEMO_ADMIN, adminPassword, file.toAbsolutePath());
+    }
+
+    private static String password() {
+        var out = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            out.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,48 @@
+package org.atrium.broker.host;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A desktop host as it registered and last reported; hosts serve every tenant. */
+@Entity
+@Table(name = "host")
+public class Host extends PanacheEntityBase {
+    @Id public String name;
+
+    @Column(name = "control_url", nullable = false)
+    public String controlUrl;
+
+    /** Base of the RFB WebSocket ({@code ws://…}); null means the control URL's scheme and port. */
+    @Column(name = "rfb_url")
+    public String rfbUrl;
+
+    @Column(name = "capacity_memory_mib", nullable = false)
+    public int capacityMemoryMiB;
+
+    @Column(name = "capacity_vms", nullable = false)
+    public int capacityVms;
+
+    @Column(name = "free_memory_mib", nullable = false)
+    public int freeMemoryMiB;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public HostState state;
+
+    @Column(name = "registered_at", nullable = false)
+    public Instant registeredAt;
+
+    @Column(name = "last_heartbeat", nullable = false)
+    public Instant lastHeartbeat;
+
+    /** The WebSocket base the gateway connects to for this host's VMs. */
+    public String socketBase() {
+        return rfbUrl != null ? rfbUrl : controlUrl.replaceFirst("^http", "ws");
+    }
+}

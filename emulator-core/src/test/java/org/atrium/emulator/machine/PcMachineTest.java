@@ -1,0 +1,312 @@
+package org.atrium.emulator.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.atrium.emulator.bus.IoPorts;
+import org.atrium.emulator.bus.PhysicalMemory;
+import org.atrium.emulator.cpu.InterruptSource;
+import org.atrium.emulator.time.HostTime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The machine's life cycle and run loop. The CPU is replaced by a scripted processor that drives
+ * the board's ports, so each behaviour of the loop can be provoked on purpose; the board is real.
+ */
+class PcMachineTest {
+    @TempDir Path dir;
+
+    private final BlockingQueue<ExitReason> exits = new LinkedBlockingQueue<>();
+
+    /** A processor whose every run() call hands the buses to a script. */
+    private static class ScriptedProcessor implements Processor {
+        final AtomicInteger runs = new AtomicInteger();
+        final AtomicInteger resets = new AtomicInteger();
+        IoPorts io;
+        PhysicalMemory memory;
+        InterruptSource interrupts;
+        volatile boolean halted;
+        volatile boolean shutdown;
+        volatile RuntimeException failure;
+
+        @Override
+        public void reset() {
+            resets.incrementAndGet();
+            halted = false;
+        }
+
+        @Override
+        public int run(int maxInstructions) {
+            runs.incrementAndGet();
+            if (halted && interrupts.pending()) {
+                halted = false;
+                interrupts.acknowledge();
+                io.out(0x20, 1, 0x20);
+            }
+            step();
+            return maxInstructions;
+        }
+
+        void step() {}
+
+        @Override
+        public boolean halted() {
+            return halted;
+        }
+
+        @Override
+        public void nmi() {}
+
+        @Override
+        public boolean shutdownRequested() {
+            return shutdown;
+        }
+
+        @Override
+        public RuntimeException failure() {
+            return failure;
+        }
+    }
+
+    private PcMachine machine(ScriptedProcessor cpu) throws IOException {
+        Path bios = Files.write(dir.resolve("bios.bin"), new byte[64 * 1024]);
+        PcMachine m =
+                new PcMachine(
+                        MachineConfig.firmware(4, bios, null),
+                        HostTime.system(),
+                        (memory, io, interrupts, tsc) -> {
+                            cpu.memory = memory;
+                            cpu.io = io;
+                            cpu.interrupts = interrupts;
+                            return cpu;
+                        });
+        m.addExitListener((reason, error) -> exits.add(reason));
+        return m;
+    }
+
+    private static void awaitRuns(ScriptedProcessor cpu, int atLeast) throws InterruptedException {
+        for (int i = 0; i < 2000 && cpu.runs.get() < atLeast; i++) {
+            Thread.sleep(5);
+        }
+        assertTrue(cpu.runs.get() >= atLeast, "processor ran " + cpu.runs.get() + " times");
+    }
+
+    @Test
+    void lifeCycleFromStartToStop() throws Exception {
+        ScriptedProcessor cpu = new ScriptedProcessor();
+        PcMachine m = machine(cpu);
+        assertEquals(MachineState.CREATED, m.state());
+        assertThrows(IllegalStateException.class, m::pause);
+        m.start();
+        assertEquals(MachineState.RUNNING, m.state());
+        assertThrows(IllegalStateException.class, m::start);
+        awaitRuns(cpu, 3);
+        m.pause();
+        assertEquals(MachineState.PAUSED, m.state());
+        Thread.sleep(50);
+        int whilePaused = cpu.runs.get();
+        Thread.sleep(200);
+        assertEquals(whilePaused, cpu.runs.get(), "a paused machine runs no guest code");
+        m.resume();
+        awaitRuns(cpu, whilePaused + 3);
+        m.stop();
+        assertEquals(MachineState.STOPPED, m.state());
+        assertEquals(ExitReason.STOPPED_BY_HOST, exits.poll(10, TimeUnit.SECONDS));
+        assertEquals(null, exits.poll(100, TimeUnit.MILLISECONDS), "told once");
+        m.stop();
+    }
+
+    @Test
+    void resetReturnsChipsAndCpuToPowerOn() throws Exception {
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    void step() {
+                        if (runs.get() == 1) {
+                            memory.write8(0x100000, 0x22);
+                            io.out(0x64, 1, 0xD1);
+                            io.out(0x60, 1, 0xDD); // A20 off
+                        }
+                    }
+                };
+        PcMachine m = machine(cpu);
+        m.start();
+        awaitRuns(cpu, 2);
+        assertEquals(0x00, (int) m.inspect(b -> b.memory().read8(0x100000)), "A20 masked");
+        int resetsBefore = cpu.resets.get();
+        m.reset();
+        awaitRuns(cpu, cpu.runs.get() + 2);
+        assertTrue(cpu.resets.get() > resetsBefore);
+        assertEquals(0x22, (int) m.inspect(b -> b.memory().read8(0x100000)), "A20 on after reset");
+        m.stop();
+    }
+
+    @Test
+    void guestResetThroughTheKeyboardControllerResetsTheCpu() throws Exception {
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    void step() {
+                        if (runs.get() == 2) {
+                            io.out(0x64, 1, 0xFE);
+                        }
+                    }
+                };
+        PcMachine m = machine(cpu);
+        m.start();
+        awaitRuns(cpu, 4);
+        assertEquals(2, cpu.resets.get(), "power-on and the pulsed reset line");
+        m.stop();
+    }
+
+    @Test
+    void haltedCpuIsNotRunUntilTheTimerInterrupts() throws Exception {
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    void step() {
+                        if (runs.get() == 1) {
+                            // PICs as a BIOS leaves them, IRQ0 only; PIT at 20 Hz; then HLT.
+                            io.out(0x20, 1, 0x11);
+                            io.out(0x21, 1, 0x08);
+                            io.out(0x21, 1, 0x04);
+                            io.out(0x21, 1, 0x01);
+                            io.out(0x21, 1, 0xFE);
+                            io.out(0x43, 1, 0x34);
+                            io.out(0x40, 1, 0x00);
+                            io.out(0x40, 1, 0xE9); // 59648 ticks: 50 ms
+                        }
+                        halted = true;
+                    }
+                };
+        PcMachine m = machine(cpu);
+        m.start();
+        awaitRuns(cpu, 6);
+        m.stop();
+        // Each run after the first was caused by one timer interrupt: a busy loop would have
+        // called run() thousands of times in the same span.
+        int runs = cpu.runs.get();
+        assertTrue(runs < 100, "halted CPU was run " + runs + " times");
+    }
+
+    @Test
+    void tripleFaultEndsTheMachine() throws Exception {
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    void step() {
+                        shutdown = true;
+                    }
+                };
+        PcMachine m = machine(cpu);
+        m.start();
+        assertEquals(ExitReason.TRIPLE_FAULT, exits.poll(10, TimeUnit.SECONDS));
+        assertEquals(MachineState.STOPPED, m.state());
+    }
+
+    @Test
+    void emulatorFailureEndsTheMachineWithItsCause() throws Exception {
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    void step() {
+                        failure = new IllegalStateException("unimplemented opcode");
+                    }
+                };
+        PcMachine m = machine(cpu);
+        BlockingQueue<Throwable> causes = new LinkedBlockingQueue<>();
+        m.addExitListener((reason, error) -> causes.add(error));
+        m.start();
+        assertEquals(ExitReason.EMULATOR_ERROR, exits.poll(10, TimeUnit.SECONDS));
+        assertEquals("unimplemented opcode", causes.poll(10, TimeUnit.SECONDS).getMessage());
+    }
+
+    @Test
+    void serialStreamsConnectTheHostToCom1() throws Exception {
+        StringBuilder echoed = new StringBuilder();
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    void step() {
+                        // A polling echo loop: every received byte is sent back upper-cased.
+                        while ((io.in(0x3FD, 1) & 0x01) != 0) {
+                            int b = io.in(0x3F8, 1);
+                            echoed.append((char) b);
+                            io.out(0x3F8, 1, Character.toUpperCase(b));
+                        }
+                    }
+                };
+        PcMachine m = machine(cpu);
+        InputStream fromGuest = m.serialFromGuest();
+        m.start();
+        m.serialToGuest().write("atrium".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] got = fromGuest.readNBytes(6);
+        assertEquals("ATRIUM", new String(got, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("ATRIUM", m.serialText());
+        m.stop();
+        assertEquals(-1, fromGuest.read(), "stream ends when the machine stops");
+    }
+
+    @Test
+    void rtcShowsTheInjectedHostDate() throws Exception {
+        Path bios = Files.write(dir.resolve("bios.bin"), new byte[64 * 1024]);
+        HostTime host =
+                new HostTime() {
+                    @Override
+                    public long monotonicNanos() {
+                        return System.nanoTime();
+                    }
+
+                    @Override
+                    public long epochMillis() {
+                        return java.time.Instant.parse("2031-07-04T12:00:00Z").toEpochMilli();
+                    }
+                };
+        ScriptedProcessor cpu = new ScriptedProcessor();
+        PcMachine m =
+                new PcMachine(
+                        MachineConfig.firmware(4, bios, null),
+                        host,
+                        (memory, io, interrupts, tsc) -> {
+                            cpu.io = io;
+                            cpu.interrupts = interrupts;
+                            return cpu;
+                        });
+        m.start();
+        int[] date =
+                m.inspect(
+                        b -> {
+                            int[] d = new int[3];
+                            int[] regs = {0x32, 0x09, 0x08};
+                            for (int i = 0; i < 3; i++) {
+                                b.ports().out(0x70, 1, regs[i]);
+                                d[i] = b.ports().in(0x71, 1);
+                            }
+                            return d;
+                        });
+        m.stop();
+        assertEquals(
+                java.util.List.of(0x20, 0x31, 0x07),
+                java.util.Arrays.stream(date).boxed().toList());
+    }
+
+    @Test
+    void missingFirmwareIsAClearError() {
+        Path missing = dir.resolve("none.bin");
+        assertThrows(
+                java.nio.file.NoSuchFileException.class,
+                () -> new PcMachine(MachineConfig.firmware(4, missing, null)));
+        assertThrows(
+                IllegalArgumentException.class, () -> MachineConfig.firmware(1, missing, null));
+    }
+}

@@ -1,0 +1,113 @@
+package org.atrium.provisioning.identity;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Built-in accounts: creation, password checks and lockout after repeated failures. */
+@ApplicationScoped
+public class IdentityService {
+    private static final Pattern USERNAME = Pattern.compile("[a-zA-Z0-9._@-]{2,100}");
+
+    private final UserAccountRepository accounts;
+    private final IdentityConfig config;
+    private final PasswordHasher hasher;
+    // Hashed against when the user does not exist, so timing does not reveal which names exist.
+    private final String decoyHash;
+
+    public IdentityService(UserAccountRepository accounts, IdentityConfig config) {
+        this.accounts = accounts;
+        this.config = config;
+        this.hasher = new PasswordHasher(config.passwordIterations());
+        this.decoyHash = hasher.hash(UUID.randomUUID().toString());
+    }
+
+    @Transactional
+    public Identity createUser(
+            UUID tenantId,
+            String username,
+            String password,
+            Collection<Role> roles,
+            Collection<String> groups) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new IllegalArgumentException(
+                    "user name must be 2-100 letters, digits or . _ @ -, got " + username);
+        }
+        if (password == null || password.length() < 12) {
+            throw new IllegalArgumentException("password must have at least 12 characters");
+        }
+        if (accounts.usernameTaken(username)) {
+            throw new IllegalArgumentException("user name " + username + " is taken");
+        }
+        var account = new UserAccount();
+        account.id = UUID.randomUUID();
+        account.tenantId = tenantId;
+        account.username = username;
+        account.passwordHash = hasher.hash(password);
+        account.roles = roles.stream().map(Role::roleName).distinct().toArray(String[]::new);
+        account.groups = groups.stream().distinct().toArray(String[]::new);
+        account.createdAt = Instant.now();
+        accounts.persist(account);
+        return identityOf(account);
+    }
+
+    /**
+     * Checks a password. A locked account refuses even the right password until the lock expires;
+     * each wrong password counts, and the configured number in a row locks the account.
+     */
+    @Transactional(dontRollbackOn = RuntimeException.class)
+    public SignInResult signIn(String username, String password) {
+        var found = accounts.findForSignIn(username == null ? "" : username);
+        if (found.isEmpty()) {
+            hasher.matches(password == null ? "" : password, decoyHash);
+            return new SignInResult.Refused("unknown user " + username, false);
+        }
+        var account = found.get();
+        Instant now = Instant.now();
+        if (account.lockedUntil != null && account.lockedUntil.isAfter(now)) {
+            return new SignInResult.Refused(
+                    "account " + username + " locked until " + account.lockedUntil, true);
+        }
+        if (!hasher.matches(password == null ? "" : password, account.passwordHash)) {
+            account.failedAttempts++;
+            if (account.failedAttempts >= config.maxFailedAttempts()) {
+                account.failedAttempts = 0;
+                account.lockedUntil = now.plus(config.lockoutDuration());
+                return new SignInResult.Refused(
+                        "wrong password; account " + username + " locked", true);
+            }
+            return new SignInResult.Refused("wrong password for " + username, false);
+        }
+        account.failedAttempts = 0;
+        account.lockedUntil = null;
+        return new SignInResult.Accepted(identityOf(account));
+    }
+
+    /** The identity of an account named in a session cookie the broker issued itself. */
+    @Transactional
+    public Optional<Identity> findByUsername(String username) {
+        return accounts.findByUsername(username).map(IdentityService::identityOf);
+    }
+
+    /** The identity of an existing account, for mechanisms that authenticated it elsewhere. */
+    @Transactional
+    public Optional<Identity> findInTenant(UUID tenantId, String username) {
+        return accounts.findInTenant(tenantId, username).map(IdentityService::identityOf);
+    }
+
+    private static Identity identityOf(UserAccount account) {
+        return new Identity(
+                account.id,
+                account.username,
+                account.tenantId,
+                Set.copyOf(List.of(account.roles)),
+                new LinkedHashSet<>(List.of(account.groups)));
+    }
+}
