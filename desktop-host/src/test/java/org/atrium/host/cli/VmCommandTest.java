@@ -96,7 +96,7 @@ class VmCommandTest {
                             "--vnc",
                             ":5900",
                             "--serial",
-                            "file:/tmp/s",
+                            "file:serial.log",
                             "--no-reboot"
                         },
                         Path.of("/fw"));
