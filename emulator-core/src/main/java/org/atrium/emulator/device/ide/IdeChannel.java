@@ -496,14 +496,21 @@ public final class IdeChannel {
             abort(ABRT);
             return;
         }
+        if (beginTransfer(lba48, block)) {
+            loadReadBlock();
+        }
+    }
+
+    /** Takes the command's sector range (aborting the command when it is invalid). */
+    private boolean beginTransfer(boolean lba48, int block) {
         long[] range = checkedRange(lba48);
         if (range == null) {
-            return;
+            return false;
         }
         nextSector = range[0];
         remainingSectors = range[1];
         blockSectors = block;
-        loadReadBlock();
+        return true;
     }
 
     private void loadReadBlock() {
@@ -530,15 +537,10 @@ public final class IdeChannel {
             abort(ABRT);
             return;
         }
-        long[] range = checkedRange(lba48);
-        if (range == null) {
-            return;
+        if (beginTransfer(lba48, block)) {
+            // The first block of a PIO data-out command is requested without an interrupt.
+            prepareWriteBlock();
         }
-        nextSector = range[0];
-        remainingSectors = range[1];
-        blockSectors = block;
-        prepareWriteBlock();
-        // The first block of a PIO data-out command is requested without an interrupt.
     }
 
     private void prepareWriteBlock() {
