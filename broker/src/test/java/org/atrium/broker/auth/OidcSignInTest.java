@@ -1,6 +1,7 @@
 package org.atrium.broker.auth;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,10 +17,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.atrium.broker.Broker;
 import org.atrium.broker.Fixtures;
+import org.atrium.provisioning.identity.IdentityService;
+import org.atrium.provisioning.identity.Role;
 import org.atrium.provisioning.identity.UserAccount;
 import org.atrium.provisioning.pool.Pool;
 import org.atrium.provisioning.tenant.Tenant;
@@ -27,12 +31,17 @@ import org.atrium.provisioning.tenant.TenantService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * OIDC sign-in end to end against a real Keycloak (realm {@code keycloak/atrium-realm.json}): alice
  * of tenant acme (user, tenant-admin; group acme-users), bob of globex (user; globex-users,
- * globex-finance) and mallory, whose token names a tenant Atrium does not have. The flow is driven
- * over HTTP as a browser would: broker → Keycloak's login form → back to the broker.
+ * globex-finance), mallory, whose token names a tenant Atrium does not have, dave, whose token
+ * names none, and carol of acme, whose user name a built-in account takes in one test. The flow is
+ * driven over HTTP as a browser would: broker → Keycloak's login form → back to the broker.
  */
 @QuarkusTest
 @WithTestResource(KeycloakTestResource.class)
@@ -46,6 +55,7 @@ class OidcSignInTest {
     @Inject OidcSignInConfig config;
     @Inject Fixtures fixtures;
     @Inject TenantService tenants;
+    @Inject IdentityService identities;
 
     private Tenant acme;
     private Tenant globex;
@@ -102,6 +112,30 @@ class OidcSignInTest {
         assertTrue(pools.contains(financePool.name), "bob's group's pool: " + pools);
         assertFalse(pools.contains(salesPool.name), "a group bob is not in: " + pools);
         assertFalse(pools.contains(acmePool.name), "another tenant: " + pools);
+    }
+
+    @Test
+    void aPersonSignsInWithTheSignInPagesProviderLink() throws Exception {
+        ChromeDriver chromium = HeadlessChromium.start();
+        try {
+            var wait = new WebDriverWait(chromium, Duration.ofSeconds(60));
+            chromium.get(uri("/login.html").toString());
+            var link =
+                    wait.until(
+                            ExpectedConditions.visibilityOfElementLocated(By.id("provider-link")));
+            assertEquals("Sign in with Keycloak", link.getText());
+            link.click();
+
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")))
+                    .sendKeys("alice");
+            chromium.findElement(By.id("password")).sendKeys("alice-password-1");
+            chromium.findElement(By.id("kc-login")).click();
+
+            wait.until(ExpectedConditions.textToBe(By.id("user-name"), "alice"));
+            assertEquals(uri("/"), URI.create(chromium.getCurrentUrl()));
+        } finally {
+            chromium.quit();
+        }
     }
 
     @Test
@@ -170,6 +204,41 @@ class OidcSignInTest {
                 (long)
                         QuarkusTransaction.requiringNew()
                                 .call(() -> UserAccount.count("username", "mallory")));
+    }
+
+    @Test
+    void tokenWithoutATenantIsRefused() throws Exception {
+        var browser = new CodeFlowBrowser();
+        var page =
+                browser.signInAtKeycloak(
+                        browser.open(uri("/oidc/login")), "dave", "dave-password-1");
+        assertEquals(uri("/login.html?error=unknown-tenant"), page.uri(), "hops " + page.hops());
+    }
+
+    @Test
+    void userNameOfABuiltInAccountIsNotTakenOver() throws Exception {
+        var builtIn =
+                identities.createUser(
+                        acme.id,
+                        "carol",
+                        "carol-built-in-password",
+                        List.of(Role.USER, Role.TENANT_ADMIN),
+                        List.of("acme-users"));
+        var browser = new CodeFlowBrowser();
+        var page =
+                browser.signInAtKeycloak(
+                        browser.open(uri("/oidc/login")), "carol", "carol-password-1");
+        assertEquals(uri("/login.html?error=oidc-refused"), page.uri(), "hops " + page.hops());
+        var me = browser.open(uri("/api/v1/me"));
+        assertEquals(uri("/login.html"), me.uri(), "not signed in: " + me.hops());
+        // The built-in account is untouched and still signs in with its own password.
+        String cookie = Broker.signIn("carol", "carol-built-in-password");
+        given().cookie("quarkus-credential", cookie)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .body("roles", contains("tenant-admin", "user"));
+        assertEquals(builtIn.userId(), identities.findByUsername("carol").orElseThrow().userId());
     }
 
     @Test
