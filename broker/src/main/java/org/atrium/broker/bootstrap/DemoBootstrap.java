@@ -21,9 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * On first start (no {@code demo} tenant yet) creates the demo tenant with a user, an admin and a
- * pool of two small SeaBIOS desktops, plus a second tenant whose pool the demo user may not use.
- * The generated passwords are logged once and written to {@code demo-credentials.txt} (mode 600) in
- * the state directory.
+ * pool of desktops (by default two of the Debian guest; {@code atrium.bootstrap.demo-*} keys), plus
+ * a second tenant whose pool the demo user may not use. The generated passwords are logged once and
+ * written to {@code demo-credentials.txt} (mode 600) in the state directory.
  */
 @ApplicationScoped
 public class DemoBootstrap {
@@ -92,10 +92,10 @@ public class DemoBootstrap {
                 new PoolDefinition(
                         DEMO_POOL,
                         PoolKind.POOLED,
-                        2,
-                        2,
-                        32,
-                        "{\"firmware\":\"seabios\"}",
+                        config.bootstrap().demoPoolSize(),
+                        config.bootstrap().demoPoolSize(),
+                        config.bootstrap().demoMemoryMib(),
+                        config.bootstrap().demoBootSource(),
                         DEMO_GROUP));
         identities.createUser(
                 demo.id, DEMO_USER, userPassword, List.of(Role.USER), List.of(DEMO_GROUP));
