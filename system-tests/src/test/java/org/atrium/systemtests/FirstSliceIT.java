@@ -42,7 +42,8 @@ class FirstSliceIT {
     @BeforeAll
     void start() throws Exception {
         Path state = Files.createTempDirectory("atrium-first-slice");
-        platform = Platform.start(state);
+        // The demo pool boots the Debian guest by default; this test watches SeaBIOS.
+        platform = Platform.start(state, Platform.FIRMWARE_DEMO);
         credentials = platform.demoCredentials();
         browser = Browser.start();
     }
