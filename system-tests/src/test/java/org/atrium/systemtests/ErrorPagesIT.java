@@ -113,6 +113,22 @@ class ErrorPagesIT {
                                 credentials.get("demo.user.username"),
                                 credentials.get("demo.user.password"))
                         .getFirst();
+        // First a desktop must be ready, so that only the stopped host can take it away.
+        browser.get(platform.baseUrl() + "/");
+        wait(Duration.ofMinutes(2))
+                .until(
+                        d -> {
+                            var available =
+                                    d.findElements(
+                                            By.cssSelector("[data-pool-id] .pool-available"));
+                            if (!available.isEmpty()
+                                    && available.getFirst().getText().matches("[1-9].*")) {
+                                return true;
+                            }
+                            Platform.sleep(1000);
+                            d.navigate().refresh();
+                            return null;
+                        });
         platform.signalHost(true);
         // The broker takes the host for down after its heartbeat timeout (15 s by default).
         Platform.sleep(20_000);
