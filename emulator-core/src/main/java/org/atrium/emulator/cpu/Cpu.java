@@ -2379,16 +2379,21 @@ public final class Cpu {
         if (segBase[CS] != fetchCsBase || segLimit[CS] != fetchCsLimit || cpl != fetchCpl) {
             fetchLen = 0;
         }
-        limitFetch();
+        // EIP is startEip here: the instruction may fetch up to 15 bytes of the window.
+        int d0 = eip - fetchStart;
+        fetchEnd = d0 >= 0 && d0 < fetchLen ? Math.min(fetchLen, d0 + 15) : 0;
         boolean d = (segAttr[CS] & ATTR_DB) != 0;
         op32 = d;
         addr32 = d;
         segOverride = -1;
         rep = 0;
+        int b = fetch8();
+        if (!PREFIX[b]) {
+            execute(b);
+            return;
+        }
         boolean lock = false;
-        int b;
-        for (; ; ) {
-            b = fetch8();
+        for (; ; b = fetch8()) {
             switch (b) {
                 case 0x26 -> segOverride = ES;
                 case 0x2E -> segOverride = CS;
@@ -2408,6 +2413,14 @@ public final class Cpu {
                     return;
                 }
             }
+        }
+    }
+
+    private static final boolean[] PREFIX = new boolean[256];
+
+    static {
+        for (int p : new int[] {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}) {
+            PREFIX[p] = true;
         }
     }
 
