@@ -8,6 +8,7 @@ import org.atrium.emulator.cpu.Cpu;
 import org.atrium.emulator.cpu.CpuState;
 import org.atrium.emulator.cpu.InterruptSource;
 import org.atrium.emulator.cpu.SegmentState;
+import org.atrium.emulator.cpu.X87State;
 
 /**
  * Runs a case on the emulator the way the native runner runs it: flat 32-bit protected mode at CPL
@@ -76,9 +77,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
                         0,
                         0,
                         0,
-                        0x37F,
-                        0,
-                        0xFFFF,
+                        new X87State(0x37F, 0, 0xFFFF, new long[8], new int[8]),
                         false,
                         false,
                         false,
@@ -158,9 +157,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
                 0,
                 0,
                 0,
-                0x37F,
-                0,
-                0xFFFF,
+                new X87State(0x37F, 0, 0xFFFF, new long[8], new int[8]),
                 false,
                 false,
                 false,
