@@ -180,6 +180,14 @@ public final class PcMachine {
         return state;
     }
 
+    /**
+     * The id of the thread that runs this machine's CPU, or -1 before {@link #start()}: a host
+     * reads the VM's CPU time from it ({@code ThreadMXBean.getThreadCpuTime}).
+     */
+    public synchronized long threadId() {
+        return thread == null ? -1 : thread.threadId();
+    }
+
     /** Starts the machine's thread from power-on. */
     public synchronized void start() {
         if (state != MachineState.CREATED) {
