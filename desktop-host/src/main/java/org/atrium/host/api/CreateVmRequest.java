@@ -1,8 +1,54 @@
 package org.atrium.host.api;
 
+import org.atrium.host.vm.BootSource;
+import org.atrium.host.vm.VmIdentity;
+import org.atrium.host.vm.VmProblemException;
+import org.atrium.host.vm.VmSpec;
+
 /**
- * Body of {@code PUT /api/v1/vms/{id}}: {@code {"memoryMiB": 32, "boot": {"firmware": "seabios"}}}.
+ * Body of {@code PUT /api/v1/vms/{id}}: {@code {"memoryMiB": 32, "boot": {"firmware": "seabios"}}},
+ * a kernel boot {@code {"memoryMiB": 256, "boot": {"kernel": "vmlinuz", "initrd": "initrd.gz",
+ * "commandLine": "console=ttyS0"}}}, or an instant clone {@code {"boot": {"snapshot": "template"},
+ * "identity": {"hostname": "desk-7"}}} (memoryMiB optional, identity optional).
  */
-public record CreateVmRequest(Integer memoryMiB, Boot boot) {
-    public record Boot(String firmware) {}
+public record CreateVmRequest(Integer memoryMiB, Boot boot, Identity identity) {
+    public record Boot(
+            String firmware, String kernel, String initrd, String commandLine, String snapshot) {}
+
+    public record Identity(String hostname, String macAddress, String serialNumber) {}
+
+    VmSpec toSpec() {
+        if (boot == null) throw invalid("the body needs boot");
+        int given =
+                (boot.firmware() != null ? 1 : 0)
+                        + (boot.kernel() != null ? 1 : 0)
+                        + (boot.snapshot() != null ? 1 : 0);
+        if (given != 1) {
+            throw invalid("boot needs exactly one of firmware, kernel or snapshot");
+        }
+        VmIdentity id =
+                identity == null
+                        ? null
+                        : new VmIdentity(
+                                identity.hostname(),
+                                identity.macAddress(),
+                                identity.serialNumber());
+        if (boot.snapshot() != null) {
+            return new VmSpec(
+                    memoryMiB == null ? 0 : memoryMiB,
+                    new BootSource.Snapshot(boot.snapshot()),
+                    id);
+        }
+        if (memoryMiB == null) throw invalid("the body needs memoryMiB");
+        if (id != null) throw invalid("identity is only for clones (boot.snapshot)");
+        BootSource source =
+                boot.firmware() != null
+                        ? new BootSource.Firmware(boot.firmware())
+                        : new BootSource.Kernel(boot.kernel(), boot.initrd(), boot.commandLine());
+        return new VmSpec(memoryMiB, source, null);
+    }
+
+    private static VmProblemException invalid(String detail) {
+        return new VmProblemException(400, "Invalid VM", detail);
+    }
 }

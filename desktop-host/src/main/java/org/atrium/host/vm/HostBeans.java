@@ -19,15 +19,33 @@ public class HostBeans {
     @Produces
     @DefaultBean
     @ApplicationScoped
-    MachineFactory machineFactory(HostConfig config) {
-        return new FirmwareMachineFactory(config.firmwareDir());
+    MachineFactory machineFactory(HostConfig config, SnapshotStore snapshots) {
+        return new PcMachineFactory(
+                config.firmwareDir(), config.imageDir().orElse(null), snapshots);
     }
 
     @Produces
     @ApplicationScoped
-    VmSupervisor supervisor(MachineFactory factory, HostConfig config) {
+    SnapshotStore snapshotStore(HostConfig config) {
+        return new SnapshotStore(
+                config.snapshotDir().orElse(config.stateDir().resolve("snapshots")));
+    }
+
+    @Produces
+    @ApplicationScoped
+    VmSupervisor supervisor(MachineFactory factory, HostConfig config, SnapshotStore snapshots) {
         return new VmSupervisor(
-                factory, config.maxGuestMemory().asLongValue() / (1024 * 1024), config.maxVms());
+                factory,
+                config.maxGuestMemory().asLongValue() / (1024 * 1024),
+                config.maxVms(),
+                snapshots,
+                config.cloneIdentityCommand());
+    }
+
+    @Produces
+    @ApplicationScoped
+    ResourceMeter resourceMeter(VmSupervisor supervisor) {
+        return new ResourceMeter(supervisor);
     }
 
     @Produces

@@ -1,9 +1,22 @@
 package org.atrium.host.vm;
 
+import java.util.Objects;
+
 /**
  * What a VM is created from (the body of {@code PUT /api/v1/vms/{id}}).
  *
- * @param memoryMiB guest RAM
- * @param firmware the boot firmware; only {@code seabios} for now
+ * @param memoryMiB guest RAM; for a clone, the RAM of the snapshot it starts from
+ * @param boot how the machine starts: firmware, a kernel from the host's image directory, or a
+ *     snapshot of the host's snapshot store (an instant clone)
+ * @param identity what the guest is told about itself after a clone starts, or {@code null}
  */
-public record VmSpec(int memoryMiB, String firmware) {}
+public record VmSpec(int memoryMiB, BootSource boot, VmIdentity identity) {
+    public VmSpec {
+        Objects.requireNonNull(boot, "boot");
+    }
+
+    /** A VM that boots {@code firmware} (only {@code seabios} is served). */
+    public VmSpec(int memoryMiB, String firmware) {
+        this(memoryMiB, new BootSource.Firmware(firmware), null);
+    }
+}
