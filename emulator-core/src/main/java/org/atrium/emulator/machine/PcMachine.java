@@ -68,7 +68,14 @@ public final class PcMachine {
     private static final int SLICE = 20_000;
 
     private static final long DISPLAY_PERIOD_NANOS = 1_000_000_000L / 60;
-    private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Longest sleep of a halted or paused machine. Every host request (input, pause, resume, stop,
+     * reset, snapshot) unparks the thread, and a halted CPU sleeps to its next timer, so this is
+     * only a safety net: an idle VM should wake for its guest's timers and nothing else.
+     */
+    private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final int HOST_BUFFER_BYTES = 1 << 20;
 
     private final MachineConfig config;
