@@ -219,7 +219,13 @@ public final class I8254 implements BusDevice, Snapshottable<I8254State> {
             }
             timer.cancel();
             if (loaded && !awaitingTrigger) {
-                schedule(Math.max(loadTime, time.nanos()));
+                // A one-shot count whose end fell between the machine's last timer run and the
+                // snapshot has its edge still to come: replayed from the load, it is not lost (the
+                // guest would wait for that interrupt forever). At worst a guest sees one
+                // spurious timer interrupt after a restore. A periodic count's next edge comes
+                // within one period anyway.
+                boolean periodic = mode == 2 || mode == 3;
+                schedule(periodic ? Math.max(loadTime, time.nanos()) : loadTime);
             } else {
                 out.set(mode != 0);
             }
