@@ -51,14 +51,17 @@ public class CloneBench {
                         1 << 20,
                         1000,
                         store,
-                        "hostname {hostname}; echo '{hostname} {macAddress} {serialNumber}' >"
-                                + " /etc/atrium-identity");
+                        env(
+                                "ATRIUM_BENCH_IDENTITY",
+                                "hostname {hostname}; echo '{hostname} {macAddress} {serialNumber}' >"
+                                        + " /etc/atrium-identity"));
         try {
             switch (args[0]) {
                 case "template" -> template(supervisor, memory);
                 case "start" -> start(supervisor, memory, Integer.parseInt(args[2]));
                 case "idle" ->
                         idle(supervisor, memory, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                case "probe" -> probe(supervisor, memory, args[2], Integer.parseInt(args[3]));
                 case "qemu" -> qemu(memory, Integer.parseInt(args[2]));
                 case "density" ->
                         density(supervisor, memory, Integer.parseInt(args[2]), Long.parseLong(args[3]));
@@ -135,6 +138,25 @@ public class CloneBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** Starts one clone, types LINE and prints what the console shows for SECONDS. */
+    static void probe(VmSupervisor supervisor, int memory, String line, int seconds) throws Exception {
+        Vm vm = supervisor.create("probe", new VmSpec(0, new BootSource.Snapshot("tmpl-" + memory), null)).vm();
+        InputStream out = vm.machine().serialFromGuest();
+        Thread.ofVirtual().start(() -> {
+            try {
+                out.transferTo(System.out);
+            } catch (IOException e) {
+                // stopped
+            }
+        });
+        OutputStream in = vm.machine().serialToGuest();
+        for (String l : line.split(";;")) {
+            in.write((l + "\n").getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(seconds * 1000L / 2);
+        }
+        Thread.sleep(seconds * 1000L / 2);
     }
 
     static void start(VmSupervisor supervisor, int memory, int n) throws Exception {
