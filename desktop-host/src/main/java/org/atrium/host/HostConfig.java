@@ -50,8 +50,8 @@ public interface HostConfig {
      * nothing is typed.
      */
     @WithDefault(
-            "hostname {hostname}; echo '{hostname} {macAddress} {serialNumber}' >"
-                    + " /etc/atrium-identity")
+            "hostname {hostname}; export ATRIUM_HOSTNAME={hostname} ATRIUM_MAC={macAddress}"
+                    + " ATRIUM_SERIAL={serialNumber}")
     String cloneIdentityCommand();
 
     /** Interface the RFB-over-WebSocket listener binds. */
