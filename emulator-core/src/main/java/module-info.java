@@ -7,6 +7,7 @@ module org.atrium.emulator {
     exports org.atrium.emulator.display;
     exports org.atrium.emulator.input;
     exports org.atrium.emulator.machine;
+    exports org.atrium.emulator.snapshot;
     exports org.atrium.emulator.storage;
     exports org.atrium.emulator.time;
 }

@@ -56,6 +56,29 @@ public interface HostConfig {
         String commandLine();
     }
 
+    /** Where the host keeps its files; snapshots go to {@code snapshots/} below it. */
+    @WithDefault(".atrium/host")
+    Path stateDir();
+
+    /** The snapshot store; unset: {@code snapshots} in {@code state-dir}. */
+    Optional<Path> snapshotDir();
+
+    /**
+     * Directory of the kernels and initrds a VM may boot directly (boot source {@code {"kernel":
+     * name, "initrd": name, "commandLine": …}}); unset: no kernel boots.
+     */
+    Optional<Path> imageDir();
+
+    /**
+     * The line typed into a clone's first serial port once it runs, to tell the guest who it is;
+     * {@code {hostname}}, {@code {macAddress}} and {@code {serialNumber}} are filled in. Empty:
+     * nothing is typed.
+     */
+    @WithDefault(
+            "hostname {hostname}; export ATRIUM_HOSTNAME={hostname} ATRIUM_MAC={macAddress}"
+                    + " ATRIUM_SERIAL={serialNumber}")
+    String cloneIdentityCommand();
+
     /** Interface the RFB-over-WebSocket listener binds. */
     @WithDefault("0.0.0.0")
     String rfbWsHost();

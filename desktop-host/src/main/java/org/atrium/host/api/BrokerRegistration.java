@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.atrium.host.vm.ResourceMeter;
 import org.atrium.host.vm.VmSupervisor;
 
 /**
@@ -35,6 +36,7 @@ public final class BrokerRegistration implements AutoCloseable {
 
     private final Settings settings;
     private final VmSupervisor supervisor;
+    private final ResourceMeter meter;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean registered;
@@ -44,6 +46,7 @@ public final class BrokerRegistration implements AutoCloseable {
     public BrokerRegistration(Settings settings, VmSupervisor supervisor, HttpClient http) {
         this.settings = settings;
         this.supervisor = supervisor;
+        this.meter = new ResourceMeter(supervisor);
         this.http = http;
     }
 
@@ -109,15 +112,36 @@ public final class BrokerRegistration implements AutoCloseable {
         return body;
     }
 
+    /**
+     * The VMs' states and the host's capacity in use: guest RAM committed and free, CPU load (of
+     * all cores; each VM's of one core) over the last interval, and resident memory.
+     */
     Map<String, Object> heartbeat() {
-        List<Map<String, String>> vms =
-                supervisor.list().stream()
-                        .map(v -> Map.of("id", v.id(), "state", v.state().name()))
+        ResourceMeter.HostUsage usage = meter.sample();
+        List<Map<String, Object>> vms =
+                usage.vmUsage().stream()
+                        .map(
+                                v -> {
+                                    Map<String, Object> vm = new LinkedHashMap<>();
+                                    vm.put("id", v.id());
+                                    vm.put("state", v.state().name());
+                                    vm.put("memoryMiB", v.memoryMiB());
+                                    vm.put("cpuLoad", round(v.cpuLoad()));
+                                    return vm;
+                                })
                         .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("vms", vms);
-        body.put("freeMemoryMiB", supervisor.maxGuestMemoryMiB() - supervisor.committedMemoryMiB());
+        body.put("freeMemoryMiB", usage.freeMemoryMiB());
+        body.put("committedMemoryMiB", usage.committedMemoryMiB());
+        body.put("cpuLoad", round(usage.cpuLoad()));
+        body.put("cores", usage.cores());
+        body.put("residentMemoryMiB", usage.residentMemoryMiB());
         return body;
+    }
+
+    private static double round(double load) {
+        return Math.round(load * 10_000) / 10_000.0;
     }
 
     private int post(String path, Map<String, Object> body)

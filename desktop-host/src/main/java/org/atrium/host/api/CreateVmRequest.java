@@ -1,10 +1,65 @@
 package org.atrium.host.api;
 
+import org.atrium.host.vm.BootSource;
+import org.atrium.host.vm.VmIdentity;
+import org.atrium.host.vm.VmProblemException;
+import org.atrium.host.vm.VmSpec;
+
 /**
- * Body of {@code PUT /api/v1/vms/{id}}: {@code {"memoryMiB": 32, "boot": {"firmware": "seabios"}}}
- * or {@code {"memoryMiB": 128, "boot": {"linux": "debian-i386"}}}.
+ * Body of {@code PUT /api/v1/vms/{id}}: {@code {"memoryMiB": 32, "boot": {"firmware": "seabios"}}},
+ * the host's Linux guest {@code {"memoryMiB": 128, "boot": {"linux": "debian-i386"}}}, a kernel
+ * boot {@code {"memoryMiB": 256, "boot": {"kernel": "vmlinuz", "initrd": "initrd.gz",
+ * "commandLine": "console=ttyS0"}}}, or an instant clone {@code {"boot": {"snapshot": "template"},
+ * "identity": {"hostname": "desk-7"}}} (memoryMiB optional, identity optional).
  */
-public record CreateVmRequest(Integer memoryMiB, Boot boot) {
-    /** Exactly one of the two: a firmware to boot, or the name of the host's Linux guest. */
-    public record Boot(String firmware, String linux) {}
+public record CreateVmRequest(Integer memoryMiB, Boot boot, Identity identity) {
+    public record Boot(
+            String firmware,
+            String linux,
+            String kernel,
+            String initrd,
+            String commandLine,
+            String snapshot) {}
+
+    public record Identity(String hostname, String macAddress, String serialNumber) {}
+
+    VmSpec toSpec() {
+        if (boot == null) throw invalid("the body needs boot");
+        int given =
+                (boot.firmware() != null ? 1 : 0)
+                        + (boot.linux() != null ? 1 : 0)
+                        + (boot.kernel() != null ? 1 : 0)
+                        + (boot.snapshot() != null ? 1 : 0);
+        if (given != 1) {
+            throw invalid("boot needs exactly one of firmware, linux, kernel or snapshot");
+        }
+        VmIdentity id =
+                identity == null
+                        ? null
+                        : new VmIdentity(
+                                identity.hostname(),
+                                identity.macAddress(),
+                                identity.serialNumber());
+        if (boot.snapshot() != null) {
+            return new VmSpec(
+                    memoryMiB == null ? 0 : memoryMiB,
+                    new BootSource.Snapshot(boot.snapshot()),
+                    id);
+        }
+        if (memoryMiB == null) throw invalid("the body needs memoryMiB");
+        if (id != null) throw invalid("identity is only for clones (boot.snapshot)");
+        BootSource source;
+        if (boot.firmware() != null) {
+            source = new BootSource.Firmware(boot.firmware());
+        } else if (boot.linux() != null) {
+            source = new BootSource.Linux(boot.linux());
+        } else {
+            source = new BootSource.Kernel(boot.kernel(), boot.initrd(), boot.commandLine());
+        }
+        return new VmSpec(memoryMiB, source, null);
+    }
+
+    private static VmProblemException invalid(String detail) {
+        return new VmProblemException(400, "Invalid VM", detail);
+    }
 }

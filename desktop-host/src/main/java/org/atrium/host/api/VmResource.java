@@ -11,8 +11,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.atrium.host.vm.SnapshotStore;
 import org.atrium.host.vm.VmProblemException;
-import org.atrium.host.vm.VmSpec;
 import org.atrium.host.vm.VmSupervisor;
 
 /** The host control API (docs/architecture.md, "Host control API"). */
@@ -29,19 +29,10 @@ public class VmResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@PathParam("id") String id, CreateVmRequest body) {
-        if (body == null
-                || body.memoryMiB() == null
-                || body.boot() == null
-                || (body.boot().firmware() == null) == (body.boot().linux() == null)) {
-            throw new VmProblemException(
-                    400,
-                    "Invalid VM",
-                    "the body needs memoryMiB and one of boot.firmware and boot.linux");
+        if (body == null) {
+            throw new VmProblemException(400, "Invalid VM", "the body needs memoryMiB and boot");
         }
-        var created =
-                supervisor.create(
-                        id,
-                        new VmSpec(body.memoryMiB(), body.boot().firmware(), body.boot().linux()));
+        var created = supervisor.create(id, body.toSpec());
         return Response.status(created.isNew() ? 201 : 200).entity(VmView.of(created.vm())).build();
     }
 
@@ -55,6 +46,35 @@ public class VmResource {
     public VmView get(@PathParam("id") String id) {
         return VmView.of(supervisor.find(id).orElseThrow(() -> VmProblemException.notFound(id)));
     }
+
+    /** Starts a stopped VM again from its spec; a running VM answers as it is. */
+    @POST
+    @Path("{id}/start")
+    public VmView start(@PathParam("id") String id) {
+        return VmView.of(supervisor.start(id));
+    }
+
+    /**
+     * Saves the VM to the host's snapshot store: {@code {"name": "template"}}. Idempotent for the
+     * same VM and name; snapshots are immutable.
+     */
+    @POST
+    @Path("{id}/snapshot")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response snapshot(@PathParam("id") String id, SnapshotRequest body) {
+        if (body == null || body.name() == null) {
+            throw new VmProblemException(400, "Invalid snapshot", "the body needs name");
+        }
+        SnapshotStore.Entry entry = supervisor.snapshot(id, body.name());
+        return Response.ok(new SnapshotView(entry.name(), entry.sourceVm(), entry.memoryMiB()))
+                .build();
+    }
+
+    /** Body of {@code POST /api/v1/vms/{id}/snapshot}. */
+    public record SnapshotRequest(String name) {}
+
+    /** A stored snapshot. */
+    public record SnapshotView(String name, String sourceVm, int memoryMiB) {}
 
     @POST
     @Path("{id}/reset")

@@ -1,14 +1,32 @@
 package org.atrium.host.api;
 
+import org.atrium.host.vm.BootSource;
 import org.atrium.host.vm.Vm;
+import org.atrium.host.vm.VmIdentity;
 
-/** A VM as the control API shows it. */
-public record VmView(String id, String state, int width, int height) {
+/**
+ * A VM as the control API shows it; {@code snapshot} names the snapshot a clone started from,
+ * {@code cpuTimeMillis} is the CPU time of its thread (-1 when unknown).
+ */
+public record VmView(
+        String id,
+        String state,
+        int width,
+        int height,
+        int memoryMiB,
+        String snapshot,
+        VmIdentity identity,
+        long cpuTimeMillis) {
     static VmView of(Vm vm) {
+        long cpu = vm.machine().cpuTimeNanos();
         return new VmView(
                 vm.id(),
                 vm.state().name(),
                 vm.machine().display().width(),
-                vm.machine().display().height());
+                vm.machine().display().height(),
+                vm.spec().memoryMiB(),
+                vm.spec().boot() instanceof BootSource.Snapshot(String name) ? name : null,
+                vm.spec().identity(),
+                cpu < 0 ? -1 : cpu / 1_000_000);
     }
 }

@@ -19,21 +19,38 @@ public class HostBeans {
     @Produces
     @DefaultBean
     @ApplicationScoped
-    MachineFactory machineFactory(HostConfig config) {
-        MachineFactory firmware = new FirmwareMachineFactory(config.firmwareDir());
+    MachineFactory machineFactory(HostConfig config, SnapshotStore snapshots) {
         HostConfig.Linux guest = config.linux();
-        MachineFactory linux =
+        return new PcMachineFactory(
+                config.firmwareDir(),
+                config.imageDir().orElse(null),
+                snapshots,
                 new LinuxMachineFactory(
-                        guest.name(), guest.kernel(), guest.initrd(), guest.commandLine());
-        return (id, spec) ->
-                spec.linux() != null ? linux.create(id, spec) : firmware.create(id, spec);
+                        guest.name(), guest.kernel(), guest.initrd(), guest.commandLine()));
     }
 
     @Produces
     @ApplicationScoped
-    VmSupervisor supervisor(MachineFactory factory, HostConfig config) {
+    SnapshotStore snapshotStore(HostConfig config) {
+        return new SnapshotStore(
+                config.snapshotDir().orElse(config.stateDir().resolve("snapshots")));
+    }
+
+    @Produces
+    @ApplicationScoped
+    VmSupervisor supervisor(MachineFactory factory, HostConfig config, SnapshotStore snapshots) {
         return new VmSupervisor(
-                factory, config.maxGuestMemory().asLongValue() / (1024 * 1024), config.maxVms());
+                factory,
+                config.maxGuestMemory().asLongValue() / (1024 * 1024),
+                config.maxVms(),
+                snapshots,
+                config.cloneIdentityCommand());
+    }
+
+    @Produces
+    @ApplicationScoped
+    ResourceMeter resourceMeter(VmSupervisor supervisor) {
+        return new ResourceMeter(supervisor);
     }
 
     @Produces

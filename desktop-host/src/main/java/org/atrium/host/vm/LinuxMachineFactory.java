@@ -25,11 +25,12 @@ public final class LinuxMachineFactory implements MachineFactory {
 
     @Override
     public VmMachine create(String id, VmSpec spec) {
-        if (!name.equals(spec.linux())) {
+        String asked = spec.boot() instanceof BootSource.Linux(String guest) ? guest : null;
+        if (!name.equals(asked)) {
             throw new VmProblemException(
                     400,
                     "Unknown Linux guest",
-                    "this host has the Linux guest \"" + name + "\", not \"" + spec.linux() + "\"");
+                    "this host has the Linux guest \"" + name + "\", not \"" + asked + "\"");
         }
         if (spec.memoryMiB() < MachineConfig.MIN_MEMORY_MIB
                 || spec.memoryMiB() > MachineConfig.MAX_MEMORY_MIB) {

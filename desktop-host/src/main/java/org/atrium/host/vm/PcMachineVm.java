@@ -3,6 +3,9 @@ package org.atrium.host.vm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
@@ -10,9 +13,12 @@ import org.atrium.emulator.input.PointerInput;
 import org.atrium.emulator.machine.ExitReason;
 import org.atrium.emulator.machine.MachineConfig;
 import org.atrium.emulator.machine.PcMachine;
+import org.atrium.emulator.machine.RestoreOptions;
 
 /** A VM backed by emulator-core's {@link PcMachine}. */
 public final class PcMachineVm implements VmMachine {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final PcMachine machine;
 
     public PcMachineVm(PcMachine machine) {
@@ -25,6 +31,35 @@ public final class PcMachineVm implements VmMachine {
      */
     public static PcMachineVm create(MachineConfig config) throws IOException {
         return new PcMachineVm(new PcMachine(config));
+    }
+
+    /**
+     * A machine that resumes from a snapshot file, its RAM mapped privately (copy-on-write) so
+     * clones of one snapshot share the pages none of them has written.
+     */
+    public static PcMachineVm restore(Path snapshot, MachineConfig config, boolean verifyRam)
+            throws IOException {
+        return new PcMachineVm(
+                PcMachine.restore(
+                        snapshot,
+                        config,
+                        new RestoreOptions(RestoreOptions.RamMode.MAP_PRIVATE, verifyRam)));
+    }
+
+    /** The emulator's machine, for host tools that need more than this seam. */
+    public PcMachine machine() {
+        return machine;
+    }
+
+    @Override
+    public void saveSnapshot(Path file) {
+        try {
+            machine.saveSnapshot(file);
+        } catch (IOException e) {
+            throw new VmProblemException(500, "Snapshot not written", e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new VmProblemException(409, "VM not running", e.getMessage());
+        }
     }
 
     /** See {@link PcMachine#exitOnGuestReset}: QEMU's {@code -no-reboot}. */
@@ -80,6 +115,12 @@ public final class PcMachineVm implements VmMachine {
     @Override
     public OutputStream serialToGuest() {
         return machine.serialToGuest();
+    }
+
+    @Override
+    public long cpuTimeNanos() {
+        long thread = machine.threadId();
+        return thread < 0 ? -1 : THREADS.getThreadCpuTime(thread);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.atrium.host.vm;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
@@ -36,4 +37,20 @@ public interface VmMachine {
 
     /** Told once when the machine ends (stopped, triple fault, emulator error). */
     void onExit(Consumer<VmExit> listener);
+
+    /** CPU time the machine's thread has used, in nanoseconds; -1 when not known. */
+    default long cpuTimeNanos() {
+        return -1;
+    }
+
+    /**
+     * Writes the machine's complete state (RAM and devices) to {@code file}; the machine runs on
+     * afterwards.
+     *
+     * @throws VmProblemException when this machine cannot be snapshotted
+     */
+    default void saveSnapshot(Path file) {
+        throw new VmProblemException(
+                501, "Snapshots not supported", "this VM's machine cannot be snapshotted");
+    }
 }

@@ -1,28 +1,27 @@
 package org.atrium.host.vm;
 
+import java.util.Objects;
+
 /**
- * What a VM is created from (the body of {@code PUT /api/v1/vms/{id}}). The boot source is exactly
- * one of {@code firmware} and {@code linux}.
+ * What a VM is created from (the body of {@code PUT /api/v1/vms/{id}}).
  *
- * @param memoryMiB guest RAM
- * @param firmware the boot firmware ({@code seabios}), or {@code null} for a Linux boot
- * @param linux the name of a Linux guest this host is configured with ({@code atrium.host.linux}),
- *     booted directly from its kernel and initramfs, or {@code null} for a firmware boot
+ * @param memoryMiB guest RAM; for a clone, the RAM of the snapshot it starts from
+ * @param boot how the machine starts: firmware, a kernel from the host's image directory, or a
+ *     snapshot of the host's snapshot store (an instant clone)
+ * @param identity what the guest is told about itself after a clone starts, or {@code null}
  */
-public record VmSpec(int memoryMiB, String firmware, String linux) {
-    /** A VM that boots {@code firmware}. */
+public record VmSpec(int memoryMiB, BootSource boot, VmIdentity identity) {
+    public VmSpec {
+        Objects.requireNonNull(boot, "boot");
+    }
+
+    /** A VM that boots {@code firmware} (only {@code seabios} is served). */
     public VmSpec(int memoryMiB, String firmware) {
-        this(memoryMiB, firmware, null);
+        this(memoryMiB, new BootSource.Firmware(firmware), null);
     }
 
     /** A VM that boots the host's Linux guest {@code name}. */
     public static VmSpec linux(int memoryMiB, String name) {
-        return new VmSpec(memoryMiB, null, name);
-    }
-
-    /** Whether the boot source is one this host knows how to serve at all. */
-    public boolean hasSupportedBoot() {
-        return (firmware == null) != (linux == null)
-                && (linux != null || "seabios".equals(firmware));
+        return new VmSpec(memoryMiB, new BootSource.Linux(name), null);
     }
 }

@@ -1,5 +1,8 @@
 package org.atrium.host.vm;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * The VMs of this host. Create is idempotent (the same id and spec answer the existing VM) and
  * admission-controlled: guest RAM committed by VMs that are not stopped never exceeds the host's
- * limit, nor does the VM count. Methods are synchronized: control calls are rare and short, and
- * machine threads are started and stopped outside any event loop.
+ * budget, nor does the VM count; a refused VM gets a 507 problem saying what is short. Each VM's
+ * CPU runs on its own thread (the machine's). Methods are synchronized: control calls are rare and
+ * short, and machine threads are started and stopped outside any event loop.
  */
 public final class VmSupervisor {
     private static final System.Logger LOG = System.getLogger(VmSupervisor.class.getName());
@@ -21,31 +25,42 @@ public final class VmSupervisor {
     private final MachineFactory factory;
     private final long maxGuestMemoryMiB;
     private final int maxVms;
+    private final SnapshotStore snapshots;
+    private final String identityCommand;
     private final Map<String, Vm> vms = new LinkedHashMap<>();
 
     public VmSupervisor(MachineFactory factory, long maxGuestMemoryMiB, int maxVms) {
+        this(factory, maxGuestMemoryMiB, maxVms, null, null);
+    }
+
+    /**
+     * @param snapshots the host's snapshot store, or {@code null} for a host without snapshots
+     * @param identityCommand the line typed into a clone's serial console after it starts, with
+     *     {@code {hostname}}, {@code {macAddress}} and {@code {serialNumber}} filled in; {@code
+     *     null} or blank types nothing
+     */
+    public VmSupervisor(
+            MachineFactory factory,
+            long maxGuestMemoryMiB,
+            int maxVms,
+            SnapshotStore snapshots,
+            String identityCommand) {
         this.factory = factory;
         this.maxGuestMemoryMiB = maxGuestMemoryMiB;
         this.maxVms = maxVms;
+        this.snapshots = snapshots;
+        this.identityCommand = identityCommand;
     }
 
     /** The outcome of a create: the VM and whether this call made it. */
     public record Created(Vm vm, boolean isNew) {}
 
-    public synchronized Created create(String id, VmSpec spec) {
+    public synchronized Created create(String id, VmSpec requested) {
         if (!ID.matcher(id).matches()) {
             throw new VmProblemException(
                     400, "Invalid VM id", "a VM id is 1 to 63 letters, digits, '.', '_' or '-'");
         }
-        if (spec.memoryMiB() <= 0) {
-            throw new VmProblemException(400, "Invalid memory size", "memoryMiB must be positive");
-        }
-        if (!spec.hasSupportedBoot()) {
-            throw new VmProblemException(
-                    400,
-                    "Unsupported boot source",
-                    "boot must be {\"firmware\": \"seabios\"} or {\"linux\": \"<guest>\"}");
-        }
+        VmSpec spec = complete(id, requested);
         Vm existing = vms.get(id);
         if (existing != null) {
             if (existing.spec().equals(spec)) return new Created(existing, false);
@@ -54,37 +69,24 @@ public final class VmSupervisor {
                     "VM exists with another configuration",
                     "VM " + id + " exists with " + existing.spec() + "; delete it first");
         }
-        long committed = committedMemoryMiB();
-        if (committed + spec.memoryMiB() > maxGuestMemoryMiB) {
-            throw new VmProblemException(
-                    507,
-                    "Insufficient guest memory",
-                    "VM needs "
-                            + spec.memoryMiB()
-                            + " MiB; "
-                            + (maxGuestMemoryMiB - committed)
-                            + " MiB of "
-                            + maxGuestMemoryMiB
-                            + " MiB free");
-        }
         if (vms.size() >= maxVms) {
             throw new VmProblemException(
                     507, "Too many VMs", "this host runs at most " + maxVms + " VMs");
         }
-        VmMachine machine = factory.create(id, spec);
-        Vm vm = new Vm(id, spec, machine);
-        machine.onExit(
-                exit ->
-                        LOG.log(
-                                exit.failure()
-                                        ? System.Logger.Level.ERROR
-                                        : System.Logger.Level.INFO,
-                                "VM {0} stopped: {1}",
-                                id,
-                                exit.reason()));
-        machine.start();
+        admit(spec.memoryMiB());
+        Vm vm = new Vm(id, spec, launch(id, spec));
         vms.put(id, vm);
         return new Created(vm, true);
+    }
+
+    /** Starts a stopped VM afresh from its spec (a clone from its snapshot again); idempotent. */
+    public synchronized Vm start(String id) {
+        Vm vm = require(id);
+        if (vm.state() != VmState.STOPPED) return vm;
+        admit(vm.spec().memoryMiB());
+        Vm restarted = new Vm(id, vm.spec(), launch(id, vm.spec()), vm.rfbClients());
+        vms.put(id, restarted);
+        return restarted;
     }
 
     public synchronized Optional<Vm> find(String id) {
@@ -124,6 +126,36 @@ public final class VmSupervisor {
         return true;
     }
 
+    /**
+     * Saves a running VM to the snapshot store under {@code name}. Snapshots are immutable: asking
+     * again for a name this VM already saved answers the stored one (idempotent); a name another VM
+     * saved is a conflict.
+     */
+    public SnapshotStore.Entry snapshot(String id, String name) {
+        SnapshotStore store = requireSnapshots();
+        Vm vm = require(id);
+        // One snapshot of one name at a time; the VM keeps running on its own thread meanwhile.
+        synchronized (store) {
+            Optional<SnapshotStore.Entry> existing = store.find(name);
+            if (existing.isPresent()) {
+                if (existing.get().sourceVm().equals(id)) return existing.get();
+                throw new VmProblemException(
+                        409,
+                        "Snapshot exists",
+                        "snapshot "
+                                + name
+                                + " was taken of VM "
+                                + existing.get().sourceVm()
+                                + "; snapshots are immutable, choose another name");
+            }
+            if (vm.state() == VmState.STOPPED) {
+                throw new VmProblemException(
+                        409, "VM is stopped", "only a running or paused VM can be snapshotted");
+            }
+            return store.save(name, id, vm.spec().memoryMiB(), vm.machine()::saveSnapshot);
+        }
+    }
+
     /** Guest RAM held by VMs that are not stopped. */
     public synchronized long committedMemoryMiB() {
         return vms.values().stream()
@@ -143,6 +175,106 @@ public final class VmSupervisor {
     /** Stops every VM (host shutdown). */
     public void stopAll() {
         for (Vm vm : list()) vm.machine().stop();
+    }
+
+    /** Fills what a request may leave out: a clone's RAM and identity come from the snapshot. */
+    private VmSpec complete(String id, VmSpec spec) {
+        if (spec.boot() instanceof BootSource.Snapshot(String name)) {
+            SnapshotStore.Entry entry =
+                    requireSnapshots()
+                            .find(name)
+                            .orElseThrow(
+                                    () ->
+                                            new VmProblemException(
+                                                    404,
+                                                    "Snapshot not found",
+                                                    "no snapshot named " + name + " on this host"));
+            if (spec.memoryMiB() != 0 && spec.memoryMiB() != entry.memoryMiB()) {
+                throw new VmProblemException(
+                        400,
+                        "Invalid memory size",
+                        "snapshot "
+                                + name
+                                + " has "
+                                + entry.memoryMiB()
+                                + " MiB of guest RAM; leave memoryMiB out or give that");
+            }
+            return new VmSpec(
+                    entry.memoryMiB(),
+                    spec.boot(),
+                    VmIdentity.derivedFrom(id).with(spec.identity()));
+        }
+        if (spec.memoryMiB() <= 0) {
+            throw new VmProblemException(400, "Invalid memory size", "memoryMiB must be positive");
+        }
+        if (spec.boot() instanceof BootSource.Firmware(String firmware)
+                && !"seabios".equals(firmware)) {
+            throw new VmProblemException(
+                    400, "Unsupported boot source", "boot.firmware must be \"seabios\"");
+        }
+        return spec;
+    }
+
+    private void admit(int memoryMiB) {
+        long committed = committedMemoryMiB();
+        if (committed + memoryMiB > maxGuestMemoryMiB) {
+            throw new VmProblemException(
+                    507,
+                    "Insufficient guest memory",
+                    "VM needs "
+                            + memoryMiB
+                            + " MiB; "
+                            + (maxGuestMemoryMiB - committed)
+                            + " MiB of "
+                            + maxGuestMemoryMiB
+                            + " MiB free");
+        }
+    }
+
+    private VmMachine launch(String id, VmSpec spec) {
+        VmMachine machine = factory.create(id, spec);
+        machine.onExit(
+                exit ->
+                        LOG.log(
+                                exit.failure()
+                                        ? System.Logger.Level.ERROR
+                                        : System.Logger.Level.INFO,
+                                "VM {0} stopped: {1}",
+                                id,
+                                exit.reason()));
+        machine.start();
+        if (spec.boot() instanceof BootSource.Snapshot && spec.identity() != null) {
+            tellIdentity(machine, spec.identity());
+        }
+        return machine;
+    }
+
+    /**
+     * Types the identity line into the clone's first serial port, where the template was left at a
+     * shell prompt when it was snapshotted (docs/desktop-host.md, "Clone identity").
+     */
+    private void tellIdentity(VmMachine machine, VmIdentity identity) {
+        if (identityCommand == null || identityCommand.isBlank()) return;
+        String line =
+                identityCommand
+                        .replace("{hostname}", identity.hostname())
+                        .replace("{macAddress}", identity.macAddress())
+                        .replace("{serialNumber}", identity.serialNumber());
+        try {
+            OutputStream serial = machine.serialToGuest();
+            serial.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            serial.flush();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not tell a clone its identity", e);
+        }
+    }
+
+    private SnapshotStore requireSnapshots() {
+        if (snapshots == null) {
+            throw new VmProblemException(
+                    501, "Snapshots not configured", "this host has no snapshot store");
+        }
+        return snapshots;
     }
 
     private Vm require(String id) {

@@ -26,17 +26,49 @@ public class SyntheticMachineFactory implements MachineFactory {
         return created.getLast();
     }
 
+    int count() {
+        return created.size();
+    }
+
     @Override
     public VmMachine create(String id, VmSpec spec) {
-        SyntheticMachine m = new SyntheticMachine();
+        SyntheticMachine m = new SyntheticMachine(spec);
         created.add(m);
         return m;
     }
 
     static final class SyntheticMachine implements VmMachine, DisplaySurface {
+        final VmSpec spec;
         volatile VmState state = VmState.STOPPED;
         volatile int resets;
         final List<Integer> keys = new CopyOnWriteArrayList<>();
+        final java.io.ByteArrayOutputStream serialTyped = new java.io.ByteArrayOutputStream();
+
+        SyntheticMachine(VmSpec spec) {
+            this.spec = spec;
+        }
+
+        /** What the host typed into the serial port so far. */
+        String serialTyped() {
+            synchronized (serialTyped) {
+                return serialTyped.toString(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+        }
+
+        @Override
+        public long cpuTimeNanos() {
+            return state == VmState.RUNNING ? 1_000_000L : 0;
+        }
+
+        /** Writes the spec as the "state": enough to see that a snapshot file was made. */
+        @Override
+        public void saveSnapshot(java.nio.file.Path file) {
+            try {
+                java.nio.file.Files.writeString(file, spec.toString());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
 
         @Override
         public void start() {
@@ -80,7 +112,14 @@ public class SyntheticMachineFactory implements MachineFactory {
 
         @Override
         public java.io.OutputStream serialToGuest() {
-            return java.io.OutputStream.nullOutputStream();
+            return new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    synchronized (serialTyped) {
+                        serialTyped.write(b);
+                    }
+                }
+            };
         }
 
         @Override

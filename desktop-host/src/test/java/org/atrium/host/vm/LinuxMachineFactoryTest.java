@@ -1,7 +1,6 @@
 package org.atrium.host.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,11 +51,13 @@ class LinuxMachineFactoryTest {
     }
 
     @Test
-    void onlyOneBootSourceIsSupported() {
-        assertTrue(new VmSpec(32, "seabios").hasSupportedBoot());
-        assertTrue(VmSpec.linux(128, "debian-i386").hasSupportedBoot());
-        assertFalse(new VmSpec(32, "seabios", "debian-i386").hasSupportedBoot());
-        assertFalse(new VmSpec(32, null, null).hasSupportedBoot());
-        assertFalse(new VmSpec(32, "ovmf").hasSupportedBoot());
+    void aHostWithoutALinuxGuestRefusesLinuxBoots() {
+        var e =
+                assertThrows(
+                        VmProblemException.class,
+                        () ->
+                                new PcMachineFactory(Path.of("firmware"))
+                                        .create("vm", VmSpec.linux(128, "debian-i386")));
+        assertEquals(501, e.status());
     }
 }

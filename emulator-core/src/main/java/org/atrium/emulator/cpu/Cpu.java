@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * An i686-class x86 CPU interpreter (Intel SDM vol. 3: real mode, 16/32-bit protected mode,
@@ -24,7 +25,7 @@ import org.atrium.emulator.bus.PhysicalMemory;
  * debug-register breakpoints (TF single-step is modelled), the x87 as {@link X87} describes, SMM,
  * MMX/SSE.
  */
-public final class Cpu {
+public final class Cpu implements Snapshottable<CpuState> {
     // Register numbers as encoded in ModRM.
     public static final int EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
     // Segment register numbers as encoded in ModRM.
@@ -496,6 +497,21 @@ public final class Cpu {
         return (cr0 & CR0_PE) != 0;
     }
 
+    @Override
+    public String id() {
+        return "cpu";
+    }
+
+    @Override
+    public Class<CpuState> stateType() {
+        return CpuState.class;
+    }
+
+    @Override
+    public CpuState snapshot() {
+        return state();
+    }
+
     /** The complete architectural state, with lazy flags folded into EFLAGS. */
     public CpuState state() {
         Integer[] r = new Integer[8];
@@ -529,9 +545,7 @@ public final class Cpu {
                 sysenterCs,
                 sysenterEsp,
                 sysenterEip,
-                x87.control,
-                x87.status(),
-                x87.tagWord(),
+                x87.state(),
                 halted,
                 shutdown,
                 nmiPending,
@@ -540,6 +554,7 @@ public final class Cpu {
     }
 
     /** Loads a state taken by {@link #state()}; clears any emulator failure. */
+    @Override
     public void restore(CpuState st) {
         for (int i = 0; i < 8; i++) {
             regs[i] = st.registers().get(i);
@@ -575,7 +590,7 @@ public final class Cpu {
         sysenterCs = st.sysenterCs();
         sysenterEsp = st.sysenterEsp();
         sysenterEip = st.sysenterEip();
-        x87.reset(st.fpuControl(), st.fpuStatus(), st.fpuTag());
+        x87.restore(st.fpu());
         halted = st.halted();
         shutdown = st.shutdown();
         nmiPending = st.nmiPending();

@@ -31,9 +31,7 @@ public record CpuState(
         int sysenterCs,
         int sysenterEsp,
         int sysenterEip,
-        int fpuControl,
-        int fpuStatus,
-        int fpuTag,
+        X87State fpu,
         boolean halted,
         boolean shutdown,
         boolean nmiPending,
@@ -50,6 +48,7 @@ public record CpuState(
         }
         Objects.requireNonNull(ldtr, "ldtr");
         Objects.requireNonNull(tr, "tr");
+        Objects.requireNonNull(fpu, "fpu");
         if (cpl < 0 || cpl > 3) {
             throw new IllegalArgumentException("CPL out of range: " + cpl);
         }

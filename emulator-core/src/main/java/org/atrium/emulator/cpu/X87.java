@@ -91,6 +91,36 @@ final class X87 {
         return Double.isNaN(v) || Double.isInfinite(v) ? TAG_SPECIAL : TAG_VALID;
     }
 
+    /** The registers as FSAVE would store them, for snapshots. */
+    X87State state() {
+        long[] significands = new long[8];
+        int[] signExponents = new int[8];
+        for (int p = 0; p < 8; p++) {
+            if (rawValid[p]) {
+                significands[p] = rawMantissa[p];
+                signExponents[p] = rawExponent[p] & 0xFFFF;
+            } else {
+                long[] x = toExtended(value[p]);
+                significands[p] = x[0];
+                signExponents[p] = (int) x[1];
+            }
+        }
+        return new X87State(control, status(), tagWord(), significands, signExponents);
+    }
+
+    /** Loads a state taken by {@link #state()}: every register keeps its exact 80-bit image. */
+    void restore(X87State s) {
+        reset(s.control(), s.status(), s.tag());
+        long[] significands = s.significands();
+        int[] signExponents = s.signExponents();
+        for (int p = 0; p < 8; p++) {
+            value[p] = fromExtended(significands[p], signExponents[p]);
+            rawMantissa[p] = significands[p];
+            rawExponent[p] = signExponents[p];
+            rawValid[p] = true;
+        }
+    }
+
     void init() {
         control = 0x37F;
         status = 0;

@@ -3,7 +3,9 @@ package org.atrium.emulator.machine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.atrium.emulator.boot.AcpiTables;
 import org.atrium.emulator.boot.LinearFramebuffer;
@@ -37,6 +39,7 @@ import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
 import org.atrium.emulator.memory.MemoryMap;
+import org.atrium.emulator.snapshot.Snapshottable;
 import org.atrium.emulator.time.VirtualClock;
 
 /**
@@ -103,6 +106,7 @@ final class PcBoard implements AutoCloseable {
     private final Map<BusDevice, MemoryMap.Window> memoryWindows = new HashMap<>();
     private final Map<BusDevice, int[]> ioWindows = new HashMap<>();
     private final long romBytes;
+    private final byte[] vgaBios;
     private boolean keyboardA20 = true;
     private boolean portA20;
 
@@ -118,17 +122,42 @@ final class PcBoard implements AutoCloseable {
             BoardEvents events,
             StdVga video)
             throws IOException {
+        // Images are read before the RAM is allocated, so a bad image leaks no memory.
+        this(
+                config.vgaBios() == null ? null : readImage(config.vgaBios(), MIB, "VGA BIOS"),
+                new MemoryMap(config.memoryMiB() * MIB, biosImage(config)),
+                time,
+                rtcEpochMillis,
+                events,
+                video);
+    }
+
+    /** A board with the standard display adapter around guest memory built elsewhere. */
+    PcBoard(
+            byte[] vgaBios,
+            MemoryMap memory,
+            VirtualClock time,
+            long rtcEpochMillis,
+            BoardEvents events) {
+        this(vgaBios, memory, time, rtcEpochMillis, events, new StdVga(VRAM_BYTES, time::nanos));
+    }
+
+    /**
+     * A board around guest memory built elsewhere (RAM restored from a snapshot) and a VGA BIOS
+     * image ({@code null} for none); the board owns {@code memory} from now on.
+     */
+    PcBoard(
+            byte[] vgaBios,
+            MemoryMap memory,
+            VirtualClock time,
+            long rtcEpochMillis,
+            BoardEvents events,
+            StdVga video) {
         this.clock = time;
-        long ramBytes = config.memoryMiB() * MIB;
-        // A directly booted kernel runs no firmware: a blank ROM fills the BIOS's place then.
-        byte[] biosImage =
-                config.bios() == null
-                        ? new byte[0x10000]
-                        : readImage(config.bios(), 16 * MIB, "BIOS");
-        romBytes = biosImage.length;
-        memory = new MemoryMap(ramBytes, biosImage);
-        byte[] vgaBios =
-                config.vgaBios() == null ? null : readImage(config.vgaBios(), MIB, "VGA BIOS");
+        this.memory = memory;
+        this.vgaBios = vgaBios == null ? null : vgaBios.clone();
+        long ramBytes = memory.ram().byteSize();
+        romBytes = memory.rom().length;
 
         // Interrupt controllers: master 0x20, slave 0xA0, edge/level control 0x4D0.
         ports.map(0x20, 2, pics.masterPorts());
@@ -260,6 +289,13 @@ final class PcBoard implements AutoCloseable {
         ports.map(0x80, 0x10, absent); // POST code and DMA page registers
         ports.map(0xC0, 0x20, absent); // 8237 DMA controller 2
         reset();
+    }
+
+    /** The BIOS image; a directly booted kernel runs no firmware: a blank ROM takes its place. */
+    private static byte[] biosImage(MachineConfig config) throws IOException {
+        return config.bios() == null
+                ? new byte[0x10000]
+                : readImage(config.bios(), 16 * MIB, "BIOS");
     }
 
     /** Reads a firmware image, refusing files too large to be one before loading them. */
@@ -430,34 +466,98 @@ final class PcBoard implements AutoCloseable {
     }
 
     /**
-     * Loads a snapshot taken on a board of the same kind: the virtual clock first, then the chips
-     * whose outputs feed others (timer gate, timer, keyboard devices) before those they feed.
+     * Loads a snapshot taken on a board of the same kind; see {@link #restoreParts(Map)} for the
+     * order.
      */
     void restore(PcBoardState state) {
         if ((state.vga() == null) != (video == null)) {
             throw new IllegalArgumentException(
                     "snapshot and board differ in their display adapter");
         }
-        clock.restore(state.virtualNanos());
-        portB.restore(state.systemControlB());
-        pit.restore(state.pit());
-        rtc.restore(state.rtc());
-        com1.restore(state.com1());
-        keyboard.restore(state.keyboard());
-        mouse.restore(state.mouse());
-        keyboardController.restore(state.keyboardController());
-        pci.reset();
-        hostBridge.restore(state.hostBridge());
-        isaBridge.restore(state.isaBridge());
-        acpiPm.restore(state.acpiPm());
+        Map<String, Record> states = new HashMap<>();
+        states.put(clock.id(), new VirtualClock.ClockState(state.virtualNanos()));
+        states.put(portB.id(), new SystemControlPortB.PortState(state.systemControlB()));
+        states.put(pit.id(), state.pit());
+        states.put(rtc.id(), state.rtc());
+        states.put(com1.id(), state.com1());
+        states.put(keyboard.id(), state.keyboard());
+        states.put(mouse.id(), state.mouse());
+        states.put(keyboardController.id(), state.keyboardController());
+        states.put(hostBridge.id(), state.hostBridge());
+        states.put(isaBridge.id(), state.isaBridge());
+        states.put(acpiPm.id(), state.acpiPm());
         if (video != null) {
-            video.restore(state.vga());
-            vgaFunction.restore(state.vgaFunction());
+            states.put(video.id(), state.vga());
+            states.put(vgaFunction.id(), state.vgaFunction());
+        }
+        states.put(portA.id(), new SystemControlPortA.PortState(state.systemControlA()));
+        states.put(pics.id(), state.pics());
+        restoreParts(states);
+    }
+
+    /**
+     * Every part of the board with a state of its own, in the order {@link #restoreParts} loads
+     * them: the virtual clock first, then the chips whose outputs feed others (timer gate, timer,
+     * keyboard devices) before those they feed, the interrupt controllers last.
+     */
+    List<Snapshottable<? extends Record>> parts() {
+        List<Snapshottable<? extends Record>> parts =
+                new ArrayList<>(
+                        List.of(
+                                clock,
+                                portB,
+                                pit,
+                                rtc,
+                                com1,
+                                keyboard,
+                                mouse,
+                                keyboardController,
+                                hostBridge,
+                                isaBridge,
+                                acpiPm));
+        if (video != null) {
+            parts.add(video);
+            parts.add(vgaFunction);
+        }
+        parts.add(portA);
+        parts.add(pics);
+        return parts;
+    }
+
+    /**
+     * Loads the state of every part, keyed by {@link Snapshottable#id()}. Every part must have a
+     * state; a part that refuses its state throws {@link IllegalArgumentException}, after which the
+     * board is in no defined state and must be discarded.
+     */
+    void restoreParts(Map<String, Record> states) {
+        List<Snapshottable<? extends Record>> parts = parts();
+        for (Snapshottable<? extends Record> part : parts) {
+            if (!states.containsKey(part.id())) {
+                throw new IllegalArgumentException("no state for " + part.id());
+            }
+        }
+        // PCI RST# first: functions then load their registers and place their BARs again.
+        pci.reset();
+        for (Snapshottable<? extends Record> part : parts) {
+            part.restoreRecord(states.get(part.id()));
         }
         keyboardA20 = keyboardController.a20();
-        portA.restore(state.systemControlA());
         updateA20();
-        pics.restore(state.pics());
+    }
+
+    /** The BIOS image mapped below 4 GiB. */
+    byte[] biosImage() {
+        return memory.rom();
+    }
+
+    /** The VGA option ROM, or {@code null}. */
+    byte[] vgaBiosImage() {
+        return vgaBios == null ? null : vgaBios.clone();
+    }
+
+    /** Guest RAM. */
+    java.lang.foreign.MemorySegment ram() {
+        return memory.ram();
     }
 
     @Override

@@ -2,19 +2,36 @@ package org.atrium.emulator.machine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.atrium.emulator.boot.BzImage;
 import org.atrium.emulator.boot.LinuxLoader;
+import org.atrium.emulator.cpu.CpuState;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
+import org.atrium.emulator.memory.MemoryMap;
+import org.atrium.emulator.snapshot.SnapshotFile;
+import org.atrium.emulator.snapshot.SnapshotFormatException;
+import org.atrium.emulator.snapshot.Snapshottable;
+import org.atrium.emulator.snapshot.StateCodec;
 import org.atrium.emulator.time.HostTime;
 import org.atrium.emulator.time.Timer;
 import org.atrium.emulator.time.VirtualClock;
@@ -34,11 +51,31 @@ import org.atrium.emulator.time.VirtualClock;
  * movement: a guest that accelerates the pointer drifts from the host's cursor.
  */
 public final class PcMachine {
+    /** The board's name in a snapshot's "machine" section. */
+    static final String BOARD_NAME = "pc-i440fx";
+
+    static final String MACHINE_SECTION = "machine";
+    static final String BIOS_SECTION = "rom.bios";
+    static final String VGA_BIOS_SECTION = "rom.vga";
+    static final String CPU_SECTION = "cpu";
+    static final String RAM_SECTION = "ram";
+    static final int SECTION_VERSION = 1;
+
+    /** The largest device state accepted (the VGA's with 16 MiB of video memory is the largest). */
+    static final long MAX_STATE_BYTES = 32 << 20;
+
     /** Instructions run between two looks at timers and host input. */
     private static final int SLICE = 20_000;
 
     private static final long DISPLAY_PERIOD_NANOS = 1_000_000_000L / 60;
-    private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Longest sleep of a halted or paused machine. Every host request (input, pause, resume, stop,
+     * reset, snapshot) unparks the thread, and a halted CPU sleeps to its next timer, so this is
+     * only a safety net: an idle VM should wake for its guest's timers and nothing else.
+     */
+    private static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final int HOST_BUFFER_BYTES = 1 << 20;
     // The console screen of a directly booted kernel (no BIOS to set a mode, see powerOn).
     private static final int SCREEN_WIDTH = 1024;
@@ -47,16 +84,21 @@ public final class PcMachine {
     private final MachineConfig config;
     private final VirtualClock clock;
     private final PcBoard board;
-    private final ProcessorFactory processors;
     private final HostByteBuffer serialOut = new HostByteBuffer(HOST_BUFFER_BYTES);
     private final HostByteBuffer debugOut = new HostByteBuffer(HOST_BUFFER_BYTES);
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Integer> serialIn = new ConcurrentLinkedQueue<>();
+    // Snapshot requests, served by the machine's thread while it is paused.
+    private final ConcurrentLinkedQueue<SnapshotRequest> snapshotRequests =
+            new ConcurrentLinkedQueue<>();
     private final List<ExitListener> exitListeners = new CopyOnWriteArrayList<>();
     private final KeyboardInput keyboard;
     private final BzImage kernel;
     private final byte[] initrd;
     private final PointerInput pointer;
+    private final Processor cpu;
+    // Set for a machine restored from a snapshot: it continues instead of powering on.
+    private boolean restored;
 
     private volatile MachineState state = MachineState.CREATED;
     private volatile boolean pauseRequested;
@@ -85,43 +127,59 @@ public final class PcMachine {
 
     PcMachine(MachineConfig config, HostTime hostTime, ProcessorFactory processors)
             throws IOException {
+        this(config, hostTime, processors, null, null);
+    }
+
+    /**
+     * A machine around {@code memory} (restored RAM and BIOS), or, when it is {@code null}, around
+     * fresh memory and the config's images.
+     */
+    private PcMachine(
+            MachineConfig config,
+            HostTime hostTime,
+            ProcessorFactory processors,
+            MemoryMap memory,
+            byte[] vgaBios)
+            throws IOException {
         this.config = Objects.requireNonNull(config, "config");
-        this.processors = Objects.requireNonNull(processors, "processors");
+        Objects.requireNonNull(processors, "processors");
         // A bad kernel is refused here, with the loader's message, before anything runs.
         this.kernel =
                 config.kernel() == null ? null : BzImage.parse(Files.readAllBytes(config.kernel()));
         this.initrd = config.initrd() == null ? null : Files.readAllBytes(config.initrd());
         this.clock = new VirtualClock(hostTime::monotonicNanos);
+        BoardEvents events =
+                new BoardEvents() {
+                    @Override
+                    public void serialTransmitted(int value) {
+                        serialOut.write(value);
+                    }
+
+                    @Override
+                    public void debugConsole(int value) {
+                        debugOut.write(value);
+                    }
+
+                    @Override
+                    public void resetRequested() {
+                        guestResetPending = true;
+                    }
+
+                    @Override
+                    public void powerOffRequested() {
+                        powerOffRequested = true;
+                    }
+                };
         this.board =
-                new PcBoard(
-                        config,
-                        clock,
-                        hostTime.epochMillis(),
-                        new BoardEvents() {
-                            @Override
-                            public void serialTransmitted(int value) {
-                                serialOut.write(value);
-                            }
-
-                            @Override
-                            public void debugConsole(int value) {
-                                debugOut.write(value);
-                            }
-
-                            @Override
-                            public void resetRequested() {
-                                guestResetPending = true;
-                            }
-
-                            @Override
-                            public void powerOffRequested() {
-                                powerOffRequested = true;
-                            }
-                        });
+                memory == null
+                        ? new PcBoard(config, clock, hostTime.epochMillis(), events)
+                        : new PcBoard(vgaBios, memory, clock, hostTime.epochMillis(), events);
         KeyboardInput boardKeyboard = board.keyboard();
         this.keyboard = (code, pressed) -> post(() -> boardKeyboard.key(code, pressed));
         PointerInput boardPointer = board.pointer();
         this.pointer = (x, y, buttons) -> post(() -> boardPointer.pointer(x, y, buttons));
+        this.cpu =
+                processors.create(board.memory(), board.ports(), board.interrupts(), clock::nanos);
     }
 
     public MachineConfig config() {
@@ -130,6 +188,14 @@ public final class PcMachine {
 
     public MachineState state() {
         return state;
+    }
+
+    /**
+     * The id of the thread that runs this machine's CPU, or -1 before {@link #start()}: a host
+     * reads the VM's CPU time from it ({@code ThreadMXBean.getThreadCpuTime}).
+     */
+    public synchronized long threadId() {
+        return thread == null ? -1 : thread.threadId();
     }
 
     /** Starts the machine's thread from power-on. */
@@ -282,6 +348,289 @@ public final class PcMachine {
         }
     }
 
+    // ---------------------------------------------------------------- snapshots
+
+    /**
+     * Saves the whole machine to {@code file} and leaves it as it was (running or paused); see
+     * {@link #saveSnapshot(Path, boolean)}.
+     */
+    public void saveSnapshot(Path file) throws IOException {
+        saveSnapshot(file, state() == MachineState.RUNNING);
+    }
+
+    /**
+     * Saves the whole machine to {@code file}: the machine pauses at an instruction boundary, its
+     * thread writes CPU, chips, virtual time and RAM into a temporary file next to {@code file} and
+     * renames it over {@code file}, so a reader never sees a partial snapshot. Blocks until the
+     * file is written. Virtual time stands still while the file is written.
+     *
+     * @param resume whether the machine runs on afterwards (also when the write failed); if not, it
+     *     stays {@code PAUSED}
+     * @throws IllegalStateException if the machine is not started or already stopped
+     * @throws IOException if the file cannot be written
+     */
+    public void saveSnapshot(Path file, boolean resume) throws IOException {
+        Objects.requireNonNull(file, "file");
+        SnapshotRequest request = new SnapshotRequest(file, new CompletableFuture<>());
+        synchronized (this) {
+            requireStarted();
+            if (state == MachineState.STOPPED) {
+                throw new IllegalStateException("machine stopped");
+            }
+            pause();
+            snapshotRequests.add(request);
+        }
+        wake();
+        try {
+            request.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the snapshot was written");
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IOException(e.getCause());
+            }
+        } finally {
+            if (resume && state() == MachineState.PAUSED) {
+                resume();
+            }
+        }
+    }
+
+    /** A file to write, and the caller waiting for it. */
+    private record SnapshotRequest(Path file, CompletableFuture<Void> done) {}
+
+    private void serveSnapshotRequests() {
+        for (SnapshotRequest r; (r = snapshotRequests.poll()) != null; ) {
+            try {
+                writeSnapshot(r.file());
+                r.done().complete(null);
+            } catch (IOException | RuntimeException e) {
+                r.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Writes every section; on the machine's thread, with the CPU between instructions. */
+    private void writeSnapshot(Path file) throws IOException {
+        SnapshotFile.write(file, sections());
+    }
+
+    /**
+     * The sections of a snapshot of this machine now, RAM last; on the machine's thread (or before
+     * it starts).
+     */
+    List<SnapshotFile.Section> sections() {
+        List<SnapshotFile.Section> sections = new ArrayList<>();
+        long ramBytes = board.ram().byteSize();
+        sections.add(
+                SnapshotFile.Section.of(
+                        MACHINE_SECTION,
+                        SECTION_VERSION,
+                        StateCodec.encode(new MachineSnapshotInfo(BOARD_NAME, ramBytes))));
+        sections.add(SnapshotFile.Section.of(BIOS_SECTION, SECTION_VERSION, board.biosImage()));
+        byte[] vgaBios = board.vgaBiosImage();
+        if (vgaBios != null) {
+            sections.add(SnapshotFile.Section.of(VGA_BIOS_SECTION, SECTION_VERSION, vgaBios));
+        }
+        sections.add(
+                SnapshotFile.Section.of(
+                        CPU_SECTION, SECTION_VERSION, StateCodec.encode(cpu.state())));
+        for (Snapshottable<? extends Record> part : board.parts()) {
+            sections.add(
+                    SnapshotFile.Section.of(
+                            part.id(), part.stateVersion(), StateCodec.encode(part.snapshot())));
+        }
+        sections.add(new SnapshotFile.Section(RAM_SECTION, SECTION_VERSION, true, board.ram()));
+        return sections;
+    }
+
+    /**
+     * A machine that continues where the snapshot in {@code snapshot} left off, on the host's real
+     * clocks; see {@link #restore(Path, MachineConfig, HostTime, RestoreOptions)}.
+     */
+    public static PcMachine restore(Path snapshot, MachineConfig config, RestoreOptions options)
+            throws IOException {
+        return restore(snapshot, config, HostTime.system(), options);
+    }
+
+    /**
+     * A machine that continues where the snapshot in {@code snapshot} left off. It is returned
+     * {@code CREATED}: attach the host side, then {@link #start()} runs the guest on from the
+     * snapshot's instant (virtual time, the TSC and every timer continue from there; the guest's
+     * RTC shows the time it showed then, advancing).
+     *
+     * <p>{@code config} must name the same amount of RAM. Its BIOS and VGA BIOS are not read: the
+     * snapshot carries the ROM images. A kernel and initrd it names are read, for a reboot of the
+     * guest, which then boots that kernel again.
+     *
+     * <p>The file is hostile input: anything wrong with it is a {@link SnapshotFormatException}
+     * with a clear message, and no machine is returned.
+     *
+     * @throws SnapshotFormatException if the file is not a snapshot this build can load into {@code
+     *     config}
+     * @throws IOException if the file or a kernel cannot be read
+     */
+    public static PcMachine restore(
+            Path snapshot, MachineConfig config, HostTime hostTime, RestoreOptions options)
+            throws IOException {
+        return restore(snapshot, config, hostTime, options, Processors.standard());
+    }
+
+    static PcMachine restore(
+            Path snapshot,
+            MachineConfig config,
+            HostTime hostTime,
+            RestoreOptions options,
+            ProcessorFactory processors)
+            throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(options, "options");
+        try (SnapshotFile file = SnapshotFile.open(snapshot)) {
+            long ramBytes = config.memoryMiB() * (1L << 20);
+            MachineSnapshotInfo info =
+                    StateCodec.decode(
+                            MachineSnapshotInfo.class,
+                            sectionPayload(file, MACHINE_SECTION, SECTION_VERSION, 4096));
+            if (!BOARD_NAME.equals(info.board())) {
+                throw new SnapshotFormatException(
+                        "snapshot is of a '" + info.board() + "' board, not " + BOARD_NAME);
+            }
+            if (info.ramBytes() != ramBytes) {
+                throw new SnapshotFormatException(
+                        "snapshot has "
+                                + info.ramBytes()
+                                + " bytes of RAM; the machine is configured with "
+                                + ramBytes);
+            }
+            byte[] bios = sectionPayload(file, BIOS_SECTION, SECTION_VERSION, 16 << 20);
+            byte[] vgaBios =
+                    file.sections().containsKey(VGA_BIOS_SECTION)
+                            ? sectionPayload(file, VGA_BIOS_SECTION, SECTION_VERSION, 1 << 20)
+                            : null;
+            SnapshotFile.SectionInfo ram = file.sections().get(RAM_SECTION);
+            if (ram == null || ram.version() != SECTION_VERSION || ram.length() != ramBytes) {
+                throw new SnapshotFormatException(
+                        ram == null
+                                ? "section 'ram' is missing"
+                                : "section 'ram' (version "
+                                        + ram.version()
+                                        + ", "
+                                        + ram.length()
+                                        + " bytes) does not match "
+                                        + ramBytes
+                                        + " bytes of RAM");
+            }
+            // RAM memory comes last: first everything that can be checked without it.
+            Arena arena = Arena.ofShared();
+            PcMachine machine = null;
+            try {
+                MemorySegment segment =
+                        options.ram() == RestoreOptions.RamMode.MAP_PRIVATE
+                                ? file.mapPrivate(RAM_SECTION, ramBytes, arena, options.verifyRam())
+                                : arena.allocate(ramBytes, SnapshotFile.PAGE);
+                MemoryMap memory;
+                try {
+                    memory = new MemoryMap(segment, bios, arena);
+                } catch (IllegalArgumentException e) {
+                    throw new SnapshotFormatException("section 'rom.bios': " + e.getMessage());
+                }
+                arena = null; // the memory map owns it now
+                try {
+                    machine = new PcMachine(config, hostTime, processors, memory, vgaBios);
+                } catch (IllegalArgumentException e) {
+                    memory.close();
+                    throw new SnapshotFormatException(
+                            "snapshot cannot be loaded: " + e.getMessage(), e);
+                } catch (IOException | RuntimeException e) {
+                    memory.close();
+                    throw e;
+                }
+                machine.load(file, options);
+                PcMachine done = machine;
+                machine = null;
+                return done;
+            } finally {
+                if (arena != null) {
+                    arena.close();
+                }
+                if (machine != null) {
+                    machine.board.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Decodes every section of {@code file} into this new machine's parts, checks that no section
+     * is unknown, copies RAM if asked, and only then loads the states.
+     */
+    private void load(SnapshotFile file, RestoreOptions options) throws IOException {
+        Set<String> known =
+                new HashSet<>(
+                        List.of(
+                                MACHINE_SECTION,
+                                BIOS_SECTION,
+                                VGA_BIOS_SECTION,
+                                RAM_SECTION,
+                                CPU_SECTION));
+        List<Snapshottable<? extends Record>> parts = board.parts();
+        for (Snapshottable<? extends Record> part : parts) {
+            known.add(part.id());
+        }
+        for (String id : file.sections().keySet()) {
+            if (!known.contains(id)) {
+                throw new SnapshotFormatException(
+                        "section '" + id + "' is unknown to this build (a newer snapshot?)");
+            }
+        }
+        CpuState cpuState =
+                StateCodec.decode(
+                        CpuState.class,
+                        sectionPayload(file, CPU_SECTION, SECTION_VERSION, MAX_STATE_BYTES));
+        Map<String, Record> states = new HashMap<>();
+        for (Snapshottable<? extends Record> part : parts) {
+            byte[] payload = sectionPayload(file, part.id(), part.stateVersion(), MAX_STATE_BYTES);
+            states.put(part.id(), StateCodec.decode(part.stateType(), payload));
+        }
+        if (options.ram() == RestoreOptions.RamMode.COPY) {
+            file.copyInto(RAM_SECTION, board.ram());
+        }
+        clock.pause();
+        try {
+            board.restoreParts(states);
+            cpu.restore(cpuState);
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotFormatException("a device refused its state: " + e.getMessage(), e);
+        }
+        restored = true;
+    }
+
+    /** A section's payload, after checking its version and size. */
+    private static byte[] sectionPayload(SnapshotFile file, String id, int version, long maxBytes)
+            throws IOException {
+        SnapshotFile.SectionInfo info = file.sections().get(id);
+        if (info == null) {
+            throw new SnapshotFormatException("section '" + id + "' is missing");
+        }
+        if (info.version() != version) {
+            throw new SnapshotFormatException(
+                    "section '"
+                            + id
+                            + "' has version "
+                            + Integer.toUnsignedString(info.version())
+                            + "; this build reads version "
+                            + version);
+        }
+        if (info.pageAligned()) {
+            throw new SnapshotFormatException("section '" + id + "' is not expected page-aligned");
+        }
+        return file.read(id, maxBytes);
+    }
+
     private void requireStarted() {
         if (state == MachineState.CREATED) {
             throw new IllegalStateException("machine not started");
@@ -312,12 +661,16 @@ public final class PcMachine {
         synchronized (this) {
             state = MachineState.STOPPED;
         }
+        for (SnapshotRequest r; (r = snapshotRequests.poll()) != null; ) {
+            r.done()
+                    .completeExceptionally(
+                            new IllegalStateException(
+                                    "machine stopped before the snapshot was written"));
+        }
         finish(reason, error);
     }
 
     private ExitReason loop() {
-        Processor cpu =
-                processors.create(board.memory(), board.ports(), board.interrupts(), clock::nanos);
         // The display is refreshed at 60 Hz of virtual time, so a paused machine repaints nothing.
         Timer[] display = new Timer[1];
         display[0] =
@@ -328,7 +681,12 @@ public final class PcMachine {
                             display[0].arm(now + DISPLAY_PERIOD_NANOS);
                         });
         display[0].arm(clock.nanos() + DISPLAY_PERIOD_NANOS);
-        powerOn(cpu);
+        if (restored) {
+            // A restored machine's clock stood still at the snapshot's instant until now.
+            clock.resume();
+        } else {
+            powerOn(cpu);
+        }
         while (true) {
             if (stopRequested) {
                 return ExitReason.STOPPED_BY_HOST;
@@ -336,7 +694,10 @@ public final class PcMachine {
             if (pauseRequested) {
                 clock.pause();
                 while (pauseRequested && !stopRequested) {
-                    LockSupport.parkNanos(MAX_SLEEP_NANOS);
+                    serveSnapshotRequests();
+                    if (pauseRequested && !stopRequested && snapshotRequests.isEmpty()) {
+                        LockSupport.parkNanos(MAX_SLEEP_NANOS);
+                    }
                 }
                 clock.resume();
                 continue;

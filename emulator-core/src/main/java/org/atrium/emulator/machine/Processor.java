@@ -1,6 +1,7 @@
 package org.atrium.emulator.machine;
 
 import org.atrium.emulator.boot.Flat32Entry;
+import org.atrium.emulator.cpu.CpuState;
 
 /**
  * What the machine's run loop needs of a CPU: the calls of {@code cpu.Cpu}, behind an interface so
@@ -23,4 +24,14 @@ interface Processor {
 
     /** The emulator error that stopped the CPU, or {@code null}. */
     RuntimeException failure();
+
+    /** The architectural state, for snapshots. */
+    default CpuState state() {
+        throw new UnsupportedOperationException("this processor cannot be snapshotted");
+    }
+
+    /** Loads a state taken by {@link #state()}. */
+    default void restore(CpuState state) {
+        throw new UnsupportedOperationException("this processor cannot be snapshotted");
+    }
 }

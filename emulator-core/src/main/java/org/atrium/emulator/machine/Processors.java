@@ -53,6 +53,16 @@ final class Processors {
                 }
 
                 @Override
+                public CpuState state() {
+                    return cpu.state();
+                }
+
+                @Override
+                public void restore(CpuState state) {
+                    cpu.restore(state);
+                }
+
+                @Override
                 public RuntimeException failure() {
                     CpuFailure f = cpu.failure();
                     return f == null ? null : new IllegalStateException(f.message(), f.cause());
@@ -92,9 +102,7 @@ final class Processors {
                 0,
                 0,
                 0,
-                s.fpuControl(),
-                s.fpuStatus(),
-                s.fpuTag(),
+                s.fpu(),
                 false,
                 false,
                 false,

@@ -51,8 +51,24 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
      * @param rom the BIOS image, a multiple of 64 KiB up to 16 MiB
      */
     public MemoryMap(long ramBytes, byte[] rom) {
-        if (ramBytes < HOLE_END || ramBytes > 0xF000_0000L) {
-            throw new IllegalArgumentException("RAM size out of range: " + ramBytes);
+        this(Arena.ofShared(), checkRamSize(ramBytes), rom);
+    }
+
+    private MemoryMap(Arena arena, long ramBytes, byte[] rom) {
+        this(arena.allocate(ramBytes, 4096), rom, arena);
+    }
+
+    /**
+     * A memory map over RAM the caller provides, for example a snapshot's RAM mapped copy-on-write
+     * from its file. The map takes over {@code owner} and closes it when it is closed.
+     *
+     * @param ram guest RAM, at least 1 MiB, below 4 GiB, aligned to 4 KiB
+     * @param owner the arena {@code ram} lives in, or {@code null} if the caller frees it
+     */
+    public MemoryMap(MemorySegment ram, byte[] rom, Arena owner) {
+        long ramBytes = checkRamSize(ram.byteSize());
+        if (ram.address() % 4096 != 0) {
+            throw new IllegalArgumentException("guest RAM must be 4 KiB-aligned");
         }
         if (rom.length == 0 || rom.length % 0x10000 != 0 || rom.length > 16 << 20) {
             throw new IllegalArgumentException(
@@ -60,8 +76,8 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
                             + rom.length
                             + " bytes");
         }
-        this.arena = Arena.ofShared();
-        this.ram = arena.allocate(ramBytes, 4096);
+        this.arena = owner;
+        this.ram = ram;
         this.ramEnd = ramBytes;
         this.rom = rom.clone();
         this.highRomBase = (1L << 32) - rom.length;
@@ -102,8 +118,20 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
         }
     }
 
+    private static long checkRamSize(long ramBytes) {
+        if (ramBytes < HOLE_END || ramBytes > 0xF000_0000L) {
+            throw new IllegalArgumentException("RAM size out of range: " + ramBytes);
+        }
+        return ramBytes;
+    }
+
     public boolean a20() {
         return a20Mask == -1;
+    }
+
+    /** The BIOS image mapped below 4 GiB, for snapshots. */
+    public byte[] rom() {
+        return rom.clone();
     }
 
     /**
@@ -131,7 +159,9 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
     }
 
     /** A range of physical addresses decoded to a device, movable as a PCI BAR is. */

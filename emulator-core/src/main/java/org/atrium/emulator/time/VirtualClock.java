@@ -3,6 +3,7 @@ package org.atrium.emulator.time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * The machine's virtual clock: it follows a host nanosecond source while running and stands still
@@ -10,7 +11,19 @@ import java.util.function.LongSupplier;
  * #runDue()} on the machine's thread; the machine sleeps until {@link #nextDeadline()} when the CPU
  * is halted. Not thread-safe: used only by the thread that runs the machine.
  */
-public final class VirtualClock implements VirtualTime {
+public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClock.ClockState> {
+    /**
+     * Virtual time at the snapshot. Timers are not part of it: each device saves its own deadlines
+     * and arms them again on restore.
+     */
+    public record ClockState(long nanos) {
+        public ClockState {
+            if (nanos < 0) {
+                throw new IllegalArgumentException("virtual time cannot be negative");
+            }
+        }
+    }
+
     /** Returned by {@link #nextDeadline()} when no timer is armed. */
     public static final long NEVER = Long.MAX_VALUE;
 
@@ -49,6 +62,26 @@ public final class VirtualClock implements VirtualTime {
         long host = paused ? pausedAt : source.getAsLong();
         origin = host - virtualNanos;
         last = virtualNanos;
+    }
+
+    @Override
+    public String id() {
+        return "clock";
+    }
+
+    @Override
+    public Class<ClockState> stateType() {
+        return ClockState.class;
+    }
+
+    @Override
+    public ClockState snapshot() {
+        return new ClockState(nanos());
+    }
+
+    @Override
+    public void restore(ClockState state) {
+        restore(state.nanos());
     }
 
     /** Stops virtual time; idempotent. */

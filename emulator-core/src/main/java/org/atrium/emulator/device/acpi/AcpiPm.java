@@ -1,6 +1,7 @@
 package org.atrium.emulator.device.acpi;
 
 import org.atrium.emulator.bus.BusDevice;
+import org.atrium.emulator.snapshot.Snapshottable;
 import org.atrium.emulator.time.VirtualTime;
 
 /**
@@ -13,7 +14,7 @@ import org.atrium.emulator.time.VirtualTime;
  * status is not kept), sleep states S1-S4 (their writes are ignored), general-purpose events, the
  * PM1b blocks. SCI_EN always reads 1: the machine starts in ACPI mode and has no SMI command port.
  */
-public final class AcpiPm implements BusDevice {
+public final class AcpiPm implements BusDevice, Snapshottable<AcpiPmState> {
     /** The SLP_TYP value of S5 that the DSDT's {@code _S5} object announces. */
     public static final int S5_SLEEP_TYPE = 5;
 
@@ -40,10 +41,22 @@ public final class AcpiPm implements BusDevice {
         control = 0;
     }
 
+    @Override
+    public String id() {
+        return "acpi-pm";
+    }
+
+    @Override
+    public Class<AcpiPmState> stateType() {
+        return AcpiPmState.class;
+    }
+
+    @Override
     public AcpiPmState snapshot() {
         return new AcpiPmState(status, enable, control);
     }
 
+    @Override
     public void restore(AcpiPmState s) {
         status = s.status();
         enable = s.enable() & 0x0521;

@@ -2,6 +2,7 @@ package org.atrium.emulator.device.chipset;
 
 import org.atrium.emulator.device.pci.PciFunction;
 import org.atrium.emulator.device.pci.PciFunctionState;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * The Intel 82441FX PCI and memory controller (PMC) of the 440FX chipset, function 0 of the host
@@ -12,7 +13,7 @@ import org.atrium.emulator.device.pci.PciFunctionState;
  *
  * <p>Left out: SMRAM (no SMM in the CPU), DRAM row boundaries (the board decides RAM size).
  */
-public final class I440fx {
+public final class I440fx implements Snapshottable<PciFunctionState> {
     private static final int PAM0 = 0x59;
     private static final int SMRAM = 0x72;
 
@@ -41,15 +42,23 @@ public final class I440fx {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "pci-i440fx";
     }
 
+    @Override
+    public Class<PciFunctionState> stateType() {
+        return PciFunctionState.class;
+    }
+
+    @Override
     public PciFunctionState snapshot() {
         return function.snapshot();
     }
 
     /** Loads a snapshot; the PAM routing follows from the restored registers. */
+    @Override
     public void restore(PciFunctionState state) {
         function.restore(state);
         applyPam();

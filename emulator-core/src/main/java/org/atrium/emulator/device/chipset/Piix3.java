@@ -2,6 +2,7 @@ package org.atrium.emulator.device.chipset;
 
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.device.pci.PciFunction;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * The Intel 82371SB PIIX3 PCI-to-ISA bridge, function 0 (datasheet 290550, sections 2.2 and 4.1):
@@ -12,7 +13,7 @@ import org.atrium.emulator.device.pci.PciFunction;
  * <p>Left out: the IDE, USB and power-management functions, and the ISA-side chips (timer, PICs,
  * DMA, RTC), which are separate devices on the board.
  */
-public final class Piix3 {
+public final class Piix3 implements Snapshottable<Piix3State> {
     private static final int PIRQRC = 0x60;
 
     private final PciFunction function;
@@ -44,14 +45,22 @@ public final class Piix3 {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "pci-piix3";
     }
 
+    @Override
+    public Class<Piix3State> stateType() {
+        return Piix3State.class;
+    }
+
+    @Override
     public Piix3State snapshot() {
         return new Piix3State(function.snapshot(), resetControl);
     }
 
+    @Override
     public void restore(Piix3State state) {
         function.restore(state.function());
         resetControl = state.resetControl() & 0x06;

@@ -1,6 +1,7 @@
 package org.atrium.emulator.device.chipset;
 
 import org.atrium.emulator.bus.BusDevice;
+import org.atrium.emulator.snapshot.Snapshottable;
 import org.atrium.emulator.time.VirtualTime;
 
 /**
@@ -12,7 +13,17 @@ import org.atrium.emulator.time.VirtualTime;
  * <p>Left out: the speaker's sound, and NMI sources (bits 6-7 read as 0: no parity or channel check
  * errors happen).
  */
-public final class SystemControlPortB implements BusDevice {
+public final class SystemControlPortB
+        implements BusDevice, Snapshottable<SystemControlPortB.PortState> {
+    /** The writable bits: timer 2 gate, speaker data, parity and channel check enables. */
+    public record PortState(int value) {
+        public PortState {
+            if ((value & ~0x0F) != 0) {
+                throw new IllegalArgumentException("port 0x61 holds bits 0-3 only");
+            }
+        }
+    }
+
     private static final long REFRESH_NANOS = 15_085;
 
     private final VirtualTime time;
@@ -32,6 +43,26 @@ public final class SystemControlPortB implements BusDevice {
     /** The writable bits (gate, speaker, check enables), for snapshots. */
     public int value() {
         return value;
+    }
+
+    @Override
+    public String id() {
+        return "port61";
+    }
+
+    @Override
+    public Class<PortState> stateType() {
+        return PortState.class;
+    }
+
+    @Override
+    public PortState snapshot() {
+        return new PortState(value);
+    }
+
+    @Override
+    public void restore(PortState state) {
+        restore(state.value());
     }
 
     /** Loads saved writable bits; the timer gate follows them. */

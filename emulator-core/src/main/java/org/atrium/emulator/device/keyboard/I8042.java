@@ -2,6 +2,7 @@ package org.atrium.emulator.device.keyboard;
 
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.device.InterruptLine;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * Intel 8042 keyboard controller as programmed by PC/AT firmware (IBM PS/2 Technical Reference,
@@ -17,7 +18,7 @@ import org.atrium.emulator.device.InterruptLine;
  * <p>Left out: password and keyboard-lock features, and the parity/timeout errors of a missing
  * device (both devices are always present).
  */
-public final class I8042 {
+public final class I8042 implements Snapshottable<I8042State> {
     private static final int STATUS_OBF = 0x01;
     private static final int STATUS_SYS = 0x04;
     private static final int STATUS_COMMAND = 0x08;
@@ -75,10 +76,17 @@ public final class I8042 {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "kbc-8042";
     }
 
+    @Override
+    public Class<I8042State> stateType() {
+        return I8042State.class;
+    }
+
+    @Override
     public I8042State snapshot() {
         return new I8042State(
                 status,
@@ -91,6 +99,7 @@ public final class I8042 {
     }
 
     /** Loads a snapshot (checked by its record); the interrupt outputs follow from it. */
+    @Override
     public void restore(I8042State s) {
         status = s.status();
         commandByte = s.commandByte();

@@ -1,6 +1,7 @@
 package org.atrium.emulator.device.keyboard;
 
 import org.atrium.emulator.input.KeyboardInput;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * An IBM PS/2 (MF II) keyboard speaking scan code set 2, as described in the IBM PS/2 Technical
@@ -13,7 +14,8 @@ import org.atrium.emulator.input.KeyboardInput;
  * <p>Left out: scan code sets 1 and 3 (selecting them is acknowledged, set 2 is still sent) and
  * typematic repeat (the host repeats keys itself).
  */
-public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
+public final class Ps2Keyboard
+        implements Ps2Device, KeyboardInput, Snapshottable<Ps2KeyboardState> {
     private static final int ACK = 0xFA;
 
     private final Ps2OutputQueue queue;
@@ -40,10 +42,17 @@ public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "ps2-keyboard";
     }
 
+    @Override
+    public Class<Ps2KeyboardState> stateType() {
+        return Ps2KeyboardState.class;
+    }
+
+    @Override
     public Ps2KeyboardState snapshot() {
         byte[] q = queue.pending();
         return new Ps2KeyboardState(
@@ -51,6 +60,7 @@ public final class Ps2Keyboard implements Ps2Device, KeyboardInput {
     }
 
     /** Loads a snapshot (checked by its record). */
+    @Override
     public void restore(Ps2KeyboardState s) {
         queue.load(s.queue(), s.lastSent());
         scanning = s.scanning();

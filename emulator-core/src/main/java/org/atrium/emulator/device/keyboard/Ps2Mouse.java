@@ -1,6 +1,7 @@
 package org.atrium.emulator.device.keyboard;
 
 import org.atrium.emulator.input.PointerInput;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * An IBM PS/2 mouse (IBM PS/2 Technical Reference, "Pointing Device": reset, identify, stream and
@@ -14,7 +15,7 @@ import org.atrium.emulator.input.PointerInput;
  * will therefore drift from the host's pointer; an absolute device (USB or virtio tablet) is the
  * later answer to that.
  */
-public final class Ps2Mouse implements Ps2Device, PointerInput {
+public final class Ps2Mouse implements Ps2Device, PointerInput, Snapshottable<Ps2MouseState> {
     private static final int ACK = 0xFA;
 
     private final Ps2OutputQueue queue;
@@ -65,10 +66,17 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "ps2-mouse";
     }
 
+    @Override
+    public Class<Ps2MouseState> stateType() {
+        return Ps2MouseState.class;
+    }
+
+    @Override
     public Ps2MouseState snapshot() {
         byte[] q = queue.pending();
         return new Ps2MouseState(
@@ -94,6 +102,7 @@ public final class Ps2Mouse implements Ps2Device, PointerInput {
     }
 
     /** Loads a snapshot (checked by its record). */
+    @Override
     public void restore(Ps2MouseState s) {
         queue.load(s.queue(), s.lastSent());
         reporting = s.reporting();

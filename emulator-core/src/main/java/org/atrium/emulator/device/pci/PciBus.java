@@ -27,7 +27,7 @@ public final class PciBus {
                     "PCI slot taken or invalid: " + device + "." + function);
         }
         functions[slot] = f;
-        f.attach(mapper);
+        f.attach(mapper, device, function);
     }
 
     /** PCI RST# to every function. */

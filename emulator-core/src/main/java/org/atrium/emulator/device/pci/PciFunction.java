@@ -2,6 +2,7 @@ package org.atrium.emulator.device.pci;
 
 import java.util.Arrays;
 import org.atrium.emulator.bus.BusDevice;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * A PCI function with a type 0 configuration header (PCI Local Bus Specification 3.0, section
@@ -14,7 +15,9 @@ import org.atrium.emulator.bus.BusDevice;
  * <p>Left out: the status register's write-one-to-clear bits (status reads as set up),
  * capabilities, 64-bit BARs, and BIST.
  */
-public final class PciFunction {
+public final class PciFunction implements Snapshottable<PciFunctionState> {
+    private String id = "pci.unplugged";
+
     /** Told after configuration bytes {@code [offset, offset + size)} were written. */
     @FunctionalInterface
     public interface WriteListener {
@@ -110,8 +113,10 @@ public final class PciFunction {
     }
 
     /** Attaches the function to the board's address spaces; called once by the bus. */
-    void attach(PciMapper mapper) {
+    void attach(PciMapper mapper, int device, int function) {
         this.mapper = mapper;
+        // Its place on the bus names it in a snapshot, as "pci.DD.F".
+        this.id = String.format("pci.%02x.%x", device, function);
         System.arraycopy(config, 0, initial, 0, 256);
     }
 
@@ -121,6 +126,17 @@ public final class PciFunction {
         remap();
     }
 
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Class<PciFunctionState> stateType() {
+        return PciFunctionState.class;
+    }
+
+    @Override
     public PciFunctionState snapshot() {
         return new PciFunctionState(config);
     }
@@ -129,6 +145,7 @@ public final class PciFunction {
      * Loads a snapshot: writable bits come from it, read-only bits stay this function's, so a
      * snapshot of another device cannot change what this one is. BARs are placed again.
      */
+    @Override
     public void restore(PciFunctionState state) {
         byte[] saved = state.config();
         for (int i = 0; i < 256; i++) {

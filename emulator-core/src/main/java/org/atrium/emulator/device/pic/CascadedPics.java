@@ -3,6 +3,7 @@ package org.atrium.emulator.device.pic;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.cpu.InterruptSource;
 import org.atrium.emulator.device.InterruptLine;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * The PC/AT pair of 8259A controllers: a slave whose INT output drives one input of the master,
@@ -11,7 +12,7 @@ import org.atrium.emulator.device.InterruptLine;
  * input the slave supplies the vector, as the CAS lines do. A request that vanished before the
  * acknowledge yields the spurious vector of input 7.
  */
-public final class CascadedPics implements InterruptSource {
+public final class CascadedPics implements InterruptSource, Snapshottable<CascadedPicsState> {
     private final int cascadeInput;
     private final I8259 master;
     private final I8259 slave;
@@ -38,15 +39,23 @@ public final class CascadedPics implements InterruptSource {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "pic-8259-pair";
     }
 
+    @Override
+    public Class<CascadedPicsState> stateType() {
+        return CascadedPicsState.class;
+    }
+
+    @Override
     public CascadedPicsState snapshot() {
         return new CascadedPicsState(master.snapshot(), slave.snapshot());
     }
 
     /** Loads a snapshot (checked by its records); the cascade input follows the slave's output. */
+    @Override
     public void restore(CascadedPicsState state) {
         master.restore(state.master());
         slave.restore(state.slave());

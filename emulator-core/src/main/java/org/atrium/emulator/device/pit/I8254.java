@@ -2,6 +2,7 @@ package org.atrium.emulator.device.pit;
 
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.device.InterruptLine;
+import org.atrium.emulator.snapshot.Snapshottable;
 import org.atrium.emulator.time.Timer;
 import org.atrium.emulator.time.VirtualTime;
 
@@ -16,7 +17,7 @@ import org.atrium.emulator.time.VirtualTime;
  * retriggers modes 1, 2, 3 and 5, is modelled); counters 0 and 1 have their gate tied high, as on a
  * PC.
  */
-public final class I8254 implements BusDevice {
+public final class I8254 implements BusDevice, Snapshottable<I8254State> {
     /** The input clock of every counter, in Hz. */
     public static final long FREQUENCY = 1_193_182;
 
@@ -60,10 +61,17 @@ public final class I8254 implements BusDevice {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "pit-8254";
     }
 
+    @Override
+    public Class<I8254State> stateType() {
+        return I8254State.class;
+    }
+
+    @Override
     public I8254State snapshot() {
         return new I8254State(java.util.Arrays.stream(counters).map(Counter::snapshot).toList());
     }
@@ -72,6 +80,7 @@ public final class I8254 implements BusDevice {
      * Loads a snapshot (checked by its records) taken on the same virtual clock; counter 0's output
      * and its next transition follow from it.
      */
+    @Override
     public void restore(I8254State state) {
         for (int i = 0; i < 3; i++) {
             counters[i].restore(state.counters().get(i));
@@ -210,7 +219,13 @@ public final class I8254 implements BusDevice {
             }
             timer.cancel();
             if (loaded && !awaitingTrigger) {
-                schedule(Math.max(loadTime, time.nanos()));
+                // A one-shot count whose end fell between the machine's last timer run and the
+                // snapshot has its edge still to come: replayed from the load, it is not lost (the
+                // guest would wait for that interrupt forever). At worst a guest sees one
+                // spurious timer interrupt after a restore. A periodic count's next edge comes
+                // within one period anyway.
+                boolean periodic = mode == 2 || mode == 3;
+                schedule(periodic ? Math.max(loadTime, time.nanos()) : loadTime);
             } else {
                 out.set(mode != 0);
             }

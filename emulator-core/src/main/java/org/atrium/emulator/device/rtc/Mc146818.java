@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.device.InterruptLine;
+import org.atrium.emulator.snapshot.Snapshottable;
 import org.atrium.emulator.time.Timer;
 import org.atrium.emulator.time.VirtualTime;
 
@@ -19,7 +20,7 @@ import org.atrium.emulator.time.VirtualTime;
  * <p>Left out: daylight-saving adjustment (DSE), the square-wave output pin, the divider-chain
  * reset of register A's DV bits, and PF when periodic interrupts are disabled (nothing polls it).
  */
-public final class Mc146818 implements BusDevice {
+public final class Mc146818 implements BusDevice, Snapshottable<Mc146818State> {
     public static final int SECONDS = 0x00;
     public static final int SECONDS_ALARM = 0x01;
     public static final int MINUTES = 0x02;
@@ -95,10 +96,17 @@ public final class Mc146818 implements BusDevice {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "rtc-mc146818";
     }
 
+    @Override
+    public Class<Mc146818State> stateType() {
+        return Mc146818State.class;
+    }
+
+    @Override
     public Mc146818State snapshot() {
         if (!stopped()) {
             storeTime(currentSecond());
@@ -108,6 +116,7 @@ public final class Mc146818 implements BusDevice {
     }
 
     /** Loads a snapshot (checked by its record) taken on the same virtual clock. */
+    @Override
     public void restore(Mc146818State state) {
         System.arraycopy(state.ram(), 0, cmos, 0, 128);
         index = state.index();

@@ -3,6 +3,7 @@ package org.atrium.emulator.device.serial;
 import java.util.function.IntConsumer;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.device.InterruptLine;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * National Semiconductor PC16550D UART (datasheet sections 8.1-8.10): RBR/THR and the divisor
@@ -16,7 +17,7 @@ import org.atrium.emulator.device.InterruptLine;
  * the character-timeout timer: data below the trigger level is reported at once as a timeout (IIR
  * 0x0C) instead of after four character times.
  */
-public final class Uart16550 implements BusDevice {
+public final class Uart16550 implements BusDevice, Snapshottable<Uart16550State> {
     private static final int FIFO_SIZE = 16;
     private static final int IER_RDA = 0x01;
     private static final int IER_THRE = 0x02;
@@ -75,10 +76,17 @@ public final class Uart16550 implements BusDevice {
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "uart-16550a";
     }
 
+    @Override
+    public Class<Uart16550State> stateType() {
+        return Uart16550State.class;
+    }
+
+    @Override
     public Uart16550State snapshot() {
         byte[] fifo = new byte[rxCount];
         for (int i = 0; i < rxCount; i++) {
@@ -99,6 +107,7 @@ public final class Uart16550 implements BusDevice {
     }
 
     /** Loads a snapshot (checked by its record). */
+    @Override
     public void restore(Uart16550State s) {
         byte[] fifo = s.receiveFifo();
         rxHead = 0;

@@ -5,6 +5,7 @@ import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.display.DisplaySurface;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * The Bochs/QEMU "std VGA" display adapter (PCI 1234:1111) as SeaVGABIOS drives it: an IBM VGA
@@ -28,7 +29,7 @@ import org.atrium.emulator.display.DisplaySurface;
  * 8-bit attribute-palette path of 256-colour modes (pixels go straight to the DAC, as QEMU does)
  * and pel panning in 256-colour modes.
  */
-public final class StdVga {
+public final class StdVga implements Snapshottable<StdVgaState> {
     /** The video memory QEMU gives its std VGA by default. */
     public static final int DEFAULT_VRAM_SIZE = 16 * 1024 * 1024;
 
@@ -176,10 +177,17 @@ public final class StdVga {
     // ---------------------------------------------------------------- snapshot
 
     /** Stable identifier of this device's section in a machine snapshot. */
+    @Override
     public String id() {
         return "std-vga";
     }
 
+    @Override
+    public Class<StdVgaState> stateType() {
+        return StdVgaState.class;
+    }
+
+    @Override
     public StdVgaState snapshot() {
         return new StdVgaState(
                 misc,
@@ -209,6 +217,7 @@ public final class StdVga {
      * video memory of another size are refused with {@link IllegalArgumentException}; register
      * values are cut to their register widths.
      */
+    @Override
     public void restore(StdVgaState s) {
         requireLength("sequencer", s.sequencer(), 5);
         requireLength("graphics", s.graphics(), 9);

@@ -10,6 +10,7 @@ import org.atrium.emulator.cpu.Cpu;
 import org.atrium.emulator.cpu.CpuState;
 import org.atrium.emulator.cpu.InterruptSource;
 import org.atrium.emulator.cpu.SegmentState;
+import org.atrium.emulator.cpu.X87State;
 
 /**
  * Runs a case on the emulator the way the native runner runs it: flat 32-bit protected mode at CPL
@@ -80,9 +81,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
                         0,
                         0,
                         0,
-                        0x37F,
-                        0,
-                        0xFFFF,
+                        new X87State(0x37F, 0, 0xFFFF, new long[8], new int[8]),
                         false,
                         false,
                         false,
@@ -162,9 +161,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
                 0,
                 0,
                 0,
-                0x37F,
-                0,
-                0xFFFF,
+                new X87State(0x37F, 0, 0xFFFF, new long[8], new int[8]),
                 false,
                 false,
                 false,

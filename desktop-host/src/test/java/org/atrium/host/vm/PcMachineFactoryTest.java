@@ -10,18 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The production factory with the real PcMachine and the SeaBIOS images when installed. */
-class FirmwareMachineFactoryTest {
+class PcMachineFactoryTest {
     static final Path SEABIOS =
             Path.of(System.getProperty("atrium.seabios.dir", "/usr/share/seabios"));
 
     @Test
     void buildsAPcMachineFromTheFirmwareDirectory() {
         assumeTrue(
-                Files.isReadable(SEABIOS.resolve(FirmwareMachineFactory.BIOS))
-                        && Files.isReadable(SEABIOS.resolve(FirmwareMachineFactory.VGA_BIOS)),
+                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
+                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
                 "SeaBIOS images not installed");
-        VmMachine machine =
-                new FirmwareMachineFactory(SEABIOS).create("fw", new VmSpec(32, "seabios"));
+        VmMachine machine = new PcMachineFactory(SEABIOS).create("fw", new VmSpec(32, "seabios"));
         try {
             assertEquals(PcMachineVm.class, machine.getClass());
             assertEquals(VmState.STOPPED, machine.state(), "built, not started");
@@ -36,9 +35,7 @@ class FirmwareMachineFactoryTest {
         VmProblemException e =
                 assertThrows(
                         VmProblemException.class,
-                        () ->
-                                new FirmwareMachineFactory(empty)
-                                        .create("fw", new VmSpec(32, "seabios")));
+                        () -> new PcMachineFactory(empty).create("fw", new VmSpec(32, "seabios")));
         assertEquals(503, e.status());
         assertEquals("Firmware missing", e.title());
     }
@@ -48,22 +45,18 @@ class FirmwareMachineFactoryTest {
         VmProblemException e =
                 assertThrows(
                         VmProblemException.class,
-                        () ->
-                                new FirmwareMachineFactory(dir)
-                                        .create("fw", new VmSpec(1, "seabios")));
+                        () -> new PcMachineFactory(dir).create("fw", new VmSpec(1, "seabios")));
         assertEquals(400, e.status());
     }
 
     @Test
     void unusableFirmwareIsA503(@TempDir Path dir) throws Exception {
-        Files.write(dir.resolve(FirmwareMachineFactory.BIOS), new byte[1000]);
-        Files.write(dir.resolve(FirmwareMachineFactory.VGA_BIOS), new byte[512]);
+        Files.write(dir.resolve(PcMachineFactory.BIOS), new byte[1000]);
+        Files.write(dir.resolve(PcMachineFactory.VGA_BIOS), new byte[512]);
         VmProblemException e =
                 assertThrows(
                         VmProblemException.class,
-                        () ->
-                                new FirmwareMachineFactory(dir)
-                                        .create("fw", new VmSpec(32, "seabios")));
+                        () -> new PcMachineFactory(dir).create("fw", new VmSpec(32, "seabios")));
         assertEquals(503, e.status());
         assertEquals("Firmware not usable", e.title());
     }

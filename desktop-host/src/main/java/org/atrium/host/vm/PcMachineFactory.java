@@ -1,0 +1,165 @@
+package org.atrium.host.vm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.atrium.emulator.machine.MachineConfig;
+import org.atrium.emulator.snapshot.SnapshotFormatException;
+
+/**
+ * Builds {@link PcMachineVm}s for each boot source: SeaBIOS and SeaVGABIOS (for the std VGA) from
+ * the host's firmware directory ({@code {"firmware": "seabios"}}); a Linux kernel and initrd from
+ * the host's image directory; or a snapshot of the host's store, its RAM mapped copy-on-write.
+ */
+public final class PcMachineFactory implements MachineFactory {
+    public static final String BIOS = "bios.bin";
+    public static final String VGA_BIOS = "vgabios-stdvga.bin";
+
+    private final Path firmwareDir;
+    private final Path imageDir;
+    private final SnapshotStore snapshots;
+    private final LinuxMachineFactory linux;
+    private final Set<Path> verified = ConcurrentHashMap.newKeySet();
+
+    /** A factory for firmware boots only. */
+    public PcMachineFactory(Path firmwareDir) {
+        this(firmwareDir, null, null, null);
+    }
+
+    /**
+     * @param imageDir where kernel boots find their kernel and initrd, or {@code null}
+     * @param snapshots where clones find their snapshot, or {@code null}
+     * @param linux the host's configured Linux guest, or {@code null}
+     */
+    public PcMachineFactory(
+            Path firmwareDir, Path imageDir, SnapshotStore snapshots, LinuxMachineFactory linux) {
+        this.firmwareDir = firmwareDir;
+        this.imageDir = imageDir;
+        this.snapshots = snapshots;
+        this.linux = linux;
+    }
+
+    @Override
+    public VmMachine create(String id, VmSpec spec) {
+        if (spec.memoryMiB() < MachineConfig.MIN_MEMORY_MIB
+                || spec.memoryMiB() > MachineConfig.MAX_MEMORY_MIB) {
+            throw new VmProblemException(
+                    400,
+                    "Invalid memory size",
+                    "memoryMiB must be between "
+                            + MachineConfig.MIN_MEMORY_MIB
+                            + " and "
+                            + MachineConfig.MAX_MEMORY_MIB);
+        }
+        try {
+            return switch (spec.boot()) {
+                case BootSource.Firmware f -> PcMachineVm.create(firmware(spec.memoryMiB()));
+                case BootSource.Linux l -> linuxGuest(id, spec);
+                case BootSource.Kernel k ->
+                        PcMachineVm.create(
+                                MachineConfig.linux(
+                                        spec.memoryMiB(),
+                                        null,
+                                        image(k.kernel(), "kernel"),
+                                        k.initrd() == null ? null : image(k.initrd(), "initrd"),
+                                        k.commandLine()));
+                case BootSource.Snapshot s -> clone(s.name());
+            };
+        } catch (IOException e) {
+            throw new VmProblemException(503, what(spec) + " unreadable", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new VmProblemException(503, what(spec) + " not usable", e.getMessage());
+        }
+    }
+
+    private static String what(VmSpec spec) {
+        return switch (spec.boot()) {
+            case BootSource.Firmware f -> "Firmware";
+            case BootSource.Linux l -> "Guest";
+            case BootSource.Kernel k -> "Image";
+            case BootSource.Snapshot s -> "Snapshot";
+        };
+    }
+
+    private MachineConfig firmware(int memoryMiB) {
+        Path bios = firmwareDir.resolve(BIOS);
+        Path vgaBios = firmwareDir.resolve(VGA_BIOS);
+        for (Path image : new Path[] {bios, vgaBios}) {
+            if (!Files.isReadable(image)) {
+                throw new VmProblemException(
+                        503,
+                        "Firmware missing",
+                        image.getFileName()
+                                + " is not readable in the configured firmware directory");
+            }
+        }
+        return MachineConfig.firmware(memoryMiB, bios, vgaBios);
+    }
+
+    private VmMachine linuxGuest(String id, VmSpec spec) {
+        if (linux == null) {
+            throw new VmProblemException(
+                    501, "Linux guest not configured", "this host has no Linux guest");
+        }
+        return linux.create(id, spec);
+    }
+
+    /** A file of the image directory; names with a path separator or ".." are refused. */
+    private Path image(String name, String what) {
+        if (imageDir == null) {
+            throw new VmProblemException(
+                    501, "Kernel boot not configured", "this host has no image directory");
+        }
+        if (name == null
+                || name.isEmpty()
+                || name.contains("/")
+                || name.contains("\\")
+                || name.startsWith(".")) {
+            throw new VmProblemException(
+                    400,
+                    "Invalid image name",
+                    what + " must be a file name of the image directory");
+        }
+        Path file = imageDir.resolve(name);
+        if (!Files.isReadable(file)) {
+            throw new VmProblemException(
+                    404, "Image not found", what + " " + name + " is not in the image directory");
+        }
+        return file;
+    }
+
+    private VmMachine clone(String name) throws IOException {
+        if (snapshots == null) {
+            throw new VmProblemException(
+                    501, "Snapshots not configured", "this host has no snapshot store");
+        }
+        SnapshotStore.Entry entry =
+                snapshots
+                        .find(name)
+                        .orElseThrow(
+                                () ->
+                                        new VmProblemException(
+                                                404,
+                                                "Snapshot not found",
+                                                "no snapshot named " + name + " on this host"));
+        // The RAM checksum reads every page: checked for the first clone of a snapshot only.
+        boolean verify = verified.add(entry.file());
+        try {
+            return PcMachineVm.restore(entry.file(), cloneConfig(entry.memoryMiB()), verify);
+        } catch (SnapshotFormatException e) {
+            verified.remove(entry.file());
+            throw new VmProblemException(422, "Snapshot not usable", e.getMessage());
+        }
+    }
+
+    /**
+     * The config a clone runs with: the ROM images come from the snapshot; a guest that reboots
+     * boots the host's firmware.
+     */
+    private MachineConfig cloneConfig(int memoryMiB) {
+        return MachineConfig.firmware(
+                memoryMiB, firmwareDir.resolve(BIOS), firmwareDir.resolve(VGA_BIOS));
+    }
+}
