@@ -42,6 +42,14 @@ static uint32_t *framebuffer(void) {
     for (int dev = 0; dev < 32; dev++) {
         if (pci_read(dev, 0) == 0x11111234u) {
             bar = pci_read(dev, 0x10) & ~0xfu;
+            if (!bar) {
+                /* Atrium's direct kernel boot runs no BIOS to place the BAR, and Linux finds no
+                 * window for it: put it where SeaBIOS would, far above the guest's RAM. */
+                bar = 0xfd000000u;
+                outl(0x80000000u | (dev << 11) | 0x10, 0xcf8);
+                outl(bar, 0xcfc);
+                bar = pci_read(dev, 0x10) & ~0xfu;
+            }
             /* No driver claims the device, so nothing else turns its memory decoding on. */
             outl(0x80000000u | (dev << 11) | 4, 0xcf8);
             outw(inw(0xcfc) | 3, 0xcfc);
