@@ -28,6 +28,7 @@ public final class ClientMessageDecoder extends ByteToMessageDecoder {
     /** The Fence extension allows at most 64 payload bytes. */
     static final int MAX_FENCE_PAYLOAD = 64;
 
+    static final int ENABLE_CONTINUOUS_UPDATES = 150;
     static final int FENCE = 248;
     static final int SET_DESKTOP_SIZE = 251;
     static final int QEMU = 255;
@@ -116,8 +117,20 @@ public final class ClientMessageDecoder extends ByteToMessageDecoder {
                 if (available < 9 + length) return null;
                 in.skipBytes(4);
                 int flags = in.readInt();
-                in.skipBytes(1 + length);
-                return new RfbClientMessage.Fence(flags, length);
+                in.skipBytes(1);
+                byte[] payload = new byte[length];
+                in.readBytes(payload);
+                return new RfbClientMessage.Fence(flags, payload);
+            }
+            case ENABLE_CONTINUOUS_UPDATES -> {
+                if (available < 10) return null;
+                in.skipBytes(1);
+                return new RfbClientMessage.EnableContinuousUpdates(
+                        in.readUnsignedByte() != 0,
+                        in.readUnsignedShort(),
+                        in.readUnsignedShort(),
+                        in.readUnsignedShort(),
+                        in.readUnsignedShort());
             }
             case SET_DESKTOP_SIZE -> {
                 if (available < 8) return null;

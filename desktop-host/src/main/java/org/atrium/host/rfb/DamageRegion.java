@@ -33,20 +33,34 @@ final class DamageRegion {
     }
 
     /**
-     * Removes and returns the damage inside {@code area}, each rectangle clipped to it. Rectangles
-     * reaching outside {@code area} stay queued whole: they are sent again later, which costs bytes
-     * but never loses a change.
+     * Removes and returns the damage inside {@code area}, each rectangle clipped to it. The parts
+     * of a rectangle outside {@code area} stay queued (up to four strips), so nothing is lost and
+     * nothing already sent is sent again: a standing request for part of the screen (continuous
+     * updates) must not find its own area damaged forever.
      */
     synchronized List<Rect> take(Rect area) {
         List<Rect> out = new ArrayList<>();
         List<Rect> keep = new ArrayList<>();
         for (Rect r : rects) {
             Rect clipped = r.intersect(area);
-            if (!clipped.isEmpty()) out.add(clipped);
-            if (!area.contains(r) && !clipped.equals(r)) keep.add(r);
+            if (clipped.isEmpty()) {
+                keep.add(r);
+                continue;
+            }
+            out.add(clipped);
+            int right = r.x() + r.width();
+            int bottom = r.y() + r.height();
+            int clipRight = clipped.x() + clipped.width();
+            int clipBottom = clipped.y() + clipped.height();
+            keep.add(new Rect(r.x(), r.y(), r.width(), clipped.y() - r.y())); // above
+            keep.add(new Rect(r.x(), clipBottom, r.width(), bottom - clipBottom)); // below
+            keep.add(new Rect(r.x(), clipped.y(), clipped.x() - r.x(), clipped.height())); // left
+            keep.add(new Rect(clipRight, clipped.y(), right - clipRight, clipped.height()));
         }
         rects.clear();
-        rects.addAll(keep);
+        for (Rect r : keep) {
+            if (!r.isEmpty()) rects.add(r);
+        }
         return out;
     }
 

@@ -30,8 +30,37 @@ public sealed interface RfbClientMessage {
      */
     record ExtendedClipboardMessage(int flags, String text) implements RfbClientMessage {}
 
-    /** Type 248 (Fence extension): flags and the payload length, at most 64. */
-    record Fence(int flags, int length) implements RfbClientMessage {}
+    /** Type 248 (Fence extension): flags and the payload, at most 64 bytes, echoed in answers. */
+    record Fence(int flags, byte[] payload) implements RfbClientMessage {
+        public static final int BLOCK_BEFORE = 1;
+        public static final int BLOCK_AFTER = 2;
+        public static final int SYNC_NEXT = 4;
+        public static final int REQUEST = 1 << 31;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fence f
+                    && f.flags == flags
+                    && java.util.Arrays.equals(f.payload, payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * flags + java.util.Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "Fence[flags=" + Integer.toHexString(flags) + ", " + payload.length + " bytes]";
+        }
+    }
+
+    /**
+     * Type 150 (ContinuousUpdates extension): the client asks for updates of an area as it changes
+     * without further requests, or stops them.
+     */
+    record EnableContinuousUpdates(boolean enable, int x, int y, int width, int height)
+            implements RfbClientMessage {}
 
     /** Type 251 (ExtendedDesktopSize extension): the client asks for a new screen size. */
     record SetDesktopSize(int width, int height, int screens) implements RfbClientMessage {}

@@ -20,10 +20,14 @@ public final class RfbEncoding {
 
     public static final int COMPRESS_LEVEL_9 = -247;
     public static final int DESKTOP_SIZE = -223;
+    public static final int CURSOR = -239;
     public static final int LAST_RECT = -224;
     public static final int QEMU_EXTENDED_KEY_EVENT = -258;
+    public static final int QEMU_LED_STATE = -261;
     public static final int DESKTOP_NAME = -307;
     public static final int EXTENDED_DESKTOP_SIZE = -308;
+    public static final int FENCE = -312;
+    public static final int CONTINUOUS_UPDATES = -313;
 
     private RfbEncoding() {}
 

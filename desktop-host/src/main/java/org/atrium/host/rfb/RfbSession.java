@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.atrium.emulator.display.DisplayListener;
+import org.atrium.emulator.input.KeyboardLedListener;
 
 /**
  * One RFB client of one VM (RFC 6143 section 7): answers the handshake, swaps the phase decoders,
@@ -22,6 +23,12 @@ import org.atrium.emulator.display.DisplayListener;
  * channel's event loop except {@link #damage}, which the emulator thread fills through the display
  * listener. At most one update is in flight: the next is encoded only when the previous has been
  * written to the socket, so a slow client gets coalesced damage, never a growing queue.
+ *
+ * <p>Besides requested updates, a client may enable continuous updates for an area (the
+ * ContinuousUpdates extension): the area is then treated as a standing incremental request, still
+ * with one update in flight. Fences are answered in order; since every message is handled to
+ * completion before the next, BlockBefore and BlockAfter hold by construction, and SyncNext delays
+ * the answer until the following message has been handled.
  */
 public final class RfbSession extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(RfbSession.class.getName());
@@ -55,6 +62,17 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                 }
             };
 
+    private final KeyboardLedListener ledListener =
+            leds -> {
+                ChannelHandlerContext c = this.ctx;
+                c.executor()
+                        .execute(
+                                () -> {
+                                    ledsChanged = true;
+                                    trySend();
+                                });
+            };
+
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.VERSION;
     private int minor;
@@ -71,6 +89,12 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
     private boolean acknowledgeQemuKeys;
     private boolean refuseDesktopSize;
     private int refusalStatus;
+    private boolean sendCursor;
+    private boolean ledsChanged;
+    private boolean continuousAnnounced;
+    private boolean fenceAnnounced;
+    private Rect continuous;
+    private RfbClientMessage.Fence syncNextFence;
     private ZrleEncoder zrle;
     private TightEncoder tight;
     private int compressionLevel = 6;
@@ -214,6 +238,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         ctx.pipeline().replace(DECODER, DECODER, new ClientMessageDecoder());
         ctx.writeAndFlush(out);
         target.display().addListener(listener);
+        target.keyboard().addLedListener(ledListener);
     }
 
     private void message(RfbClientMessage m) {
@@ -221,6 +246,13 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
             close("message before initialisation");
             return;
         }
+        RfbClientMessage.Fence fence = syncNextFence;
+        syncNextFence = null;
+        handle(m);
+        if (fence != null && phase == Phase.NORMAL) answerFence(fence);
+    }
+
+    private void handle(RfbClientMessage m) {
         switch (m) {
             case RfbClientMessage.SetPixelFormat p -> {
                 var problem = p.format().problem();
@@ -229,6 +261,8 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 format = p.format();
+                // The cursor's pixels are in the client's format: send them again.
+                if (encodings.contains(RfbEncoding.CURSOR)) sendCursor = true;
             }
             case RfbClientMessage.SetEncodings e -> setEncodings(e.encodings());
             case RfbClientMessage.FramebufferUpdateRequest r -> {
@@ -267,7 +301,20 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                 // Not advertised and no guest clipboard: a checked, well-formed message is dropped.
             }
             case RfbClientMessage.Fence f -> {
-                // The server never sends a Fence first, so a client's Fence needs no answer.
+                // Answers to the server's own Fence need nothing; requests are echoed.
+                if ((f.flags() & RfbClientMessage.Fence.REQUEST) == 0) return;
+                if ((f.flags() & RfbClientMessage.Fence.SYNC_NEXT) != 0) syncNextFence = f;
+                else answerFence(f);
+            }
+            case RfbClientMessage.EnableContinuousUpdates c -> {
+                if (c.enable()) {
+                    continuous = new Rect(c.x(), c.y(), c.width(), c.height());
+                    trySend();
+                } else {
+                    continuous = null;
+                    // Written after any update in flight, so it really is the end.
+                    ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(END_OF_CONTINUOUS_UPDATES));
+                }
             }
             case RfbClientMessage.SetDesktopSize s -> {
                 // The guest decides its resolution; tell the client so in the next update. A layout
@@ -280,6 +327,25 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
                 trySend();
             }
         }
+    }
+
+    static final int END_OF_CONTINUOUS_UPDATES = 150;
+    static final int SERVER_FENCE = 248;
+    private static final int FENCE_FLAGS =
+            RfbClientMessage.Fence.BLOCK_BEFORE
+                    | RfbClientMessage.Fence.BLOCK_AFTER
+                    | RfbClientMessage.Fence.SYNC_NEXT;
+
+    /** The answer keeps the flags this server honours and the payload, without Request. */
+    private void answerFence(RfbClientMessage.Fence f) {
+        writeFence(f.flags() & FENCE_FLAGS, f.payload());
+    }
+
+    private void writeFence(int flags, byte[] payload) {
+        ByteBuf out = ctx.alloc().buffer(9 + payload.length);
+        out.writeByte(SERVER_FENCE).writeZero(3).writeInt(flags);
+        out.writeByte(payload.length).writeBytes(payload);
+        ctx.writeAndFlush(out);
     }
 
     private void setEncodings(int[] list) {
@@ -309,6 +375,20 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         announceExtendedSize = encodings.contains(RfbEncoding.EXTENDED_DESKTOP_SIZE);
         // Clients send QEMU key events only after the server echoes the pseudo-encoding.
         acknowledgeQemuKeys = encodings.contains(RfbEncoding.QEMU_EXTENDED_KEY_EVENT);
+        sendCursor = encodings.contains(RfbEncoding.CURSOR);
+        ledsChanged = encodings.contains(RfbEncoding.QEMU_LED_STATE);
+        // A server announces these extensions in answer to the first SetEncodings naming them:
+        // ContinuousUpdates with EndOfContinuousUpdates, Fence with a Fence request of its own.
+        if (encodings.contains(RfbEncoding.CONTINUOUS_UPDATES) && !continuousAnnounced) {
+            continuousAnnounced = true;
+            ctx.write(ctx.alloc().buffer(1).writeByte(END_OF_CONTINUOUS_UPDATES));
+        }
+        if (encodings.contains(RfbEncoding.FENCE) && !fenceAnnounced) {
+            fenceAnnounced = true;
+            writeFence(RfbClientMessage.Fence.REQUEST | FENCE_FLAGS, new byte[0]);
+        }
+        ctx.flush();
+        trySend();
     }
 
     private Rect screen() {
@@ -332,7 +412,10 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
 
     /** Sends an update if one is requested, none is in flight and there is something to send. */
     private void trySend() {
-        if (phase != Phase.NORMAL || inFlight || pending == null || !ctx.channel().isActive()) {
+        if (phase != Phase.NORMAL
+                || inFlight
+                || (pending == null && continuous == null)
+                || !ctx.channel().isActive()) {
             return;
         }
         int width = target.display().width();
@@ -346,15 +429,18 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         int knownHeight = sendSize ? height : clientHeight;
         // A client that cannot resize keeps its size: only what both sizes share is sent.
         Rect visible = new Rect(0, 0, Math.min(width, knownWidth), Math.min(height, knownHeight));
-        Rect area =
-                sendSize
-                        ? visible
-                        : new Rect(pending.x(), pending.y(), pending.width(), pending.height())
-                                .intersect(visible);
+        Rect requested =
+                pending == null
+                        ? continuous
+                        : new Rect(pending.x(), pending.y(), pending.width(), pending.height());
+        if (pending != null && continuous != null) requested = requested.union(continuous);
+        Rect area = sendSize ? visible : requested.intersect(visible);
         List<Rect> rects = area.isEmpty() ? List.of() : damage.take(area);
         boolean announce = extended && (announceExtendedSize || refuseDesktopSize);
         boolean qemuKeys = acknowledgeQemuKeys;
-        if (rects.isEmpty() && !sendSize && !announce && !qemuKeys) return;
+        boolean cursor = sendCursor;
+        boolean leds = ledsChanged && encodings.contains(RfbEncoding.QEMU_LED_STATE);
+        if (rects.isEmpty() && !sendSize && !announce && !qemuKeys && !cursor && !leds) return;
         // Pixels are read before anything is encoded: if the emulator resized the surface
         // meanwhile, nothing has touched the zlib stream and the whole update is retried.
         List<int[]> pixels = new java.util.ArrayList<>(rects.size());
@@ -381,7 +467,11 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         out.writeShort(
                 lastRect
                         ? LastRectEncoder.UNKNOWN_COUNT
-                        : pixelRects + (sendSize || announce ? 1 : 0) + (qemuKeys ? 1 : 0));
+                        : pixelRects
+                                + (sendSize || announce ? 1 : 0)
+                                + (qemuKeys ? 1 : 0)
+                                + (cursor ? 1 : 0)
+                                + (leds ? 1 : 0));
         if (extended && (sendSize || announce)) {
             boolean refusal = refuseDesktopSize && !sendSize;
             new ExtendedDesktopSizeEncoder()
@@ -402,6 +492,14 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
             acknowledgeQemuKeys = false;
         }
         refuseDesktopSize = false;
+        if (cursor) {
+            CursorEncoder.encode(format, out);
+            sendCursor = false;
+        }
+        if (leds) {
+            LedStateEncoder.encode(target.keyboard().leds(), out);
+            ledsChanged = false;
+        }
         for (int i = 0; i < rects.size(); i++)
             encoder.encode(rects.get(i), pixels.get(i), format, out);
         if (lastRect) new LastRectEncoder().encode(out);
@@ -474,6 +572,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
     private void release() {
         phase = Phase.CLOSED;
         target.display().removeListener(listener);
+        target.keyboard().removeLedListener(ledListener);
         if (handshakeTimer != null) handshakeTimer.cancel(false);
         if (zrle != null) {
             zrle.close();

@@ -14,9 +14,18 @@ import java.util.List;
 final class EmbeddedRfbClient {
     final EmbeddedChannel channel;
     final ByteBuf received = Unpooled.buffer();
-    final List<int[]> keys = new ArrayList<>();
+    final TestKeyboard keyboard = new TestKeyboard();
+    final List<int[]> keys = keyboard.keys;
     final List<int[]> pointer = new ArrayList<>();
     boolean byteWise;
+
+    /** The body of the last Cursor pseudo-rectangle: packed pixels, then the mask bytes. */
+    int[] cursorPixels;
+
+    byte[] cursorMask;
+
+    /** The last QEMU LED State byte, or -1. */
+    int leds = -1;
 
     EmbeddedRfbClient(TestDisplay display, RfbSessionOptions options, ChannelHandler... first) {
         channel = new EmbeddedChannel(first);
@@ -24,7 +33,7 @@ final class EmbeddedRfbClient {
                 new RfbTarget(
                         "test-vm",
                         display,
-                        (code, pressed) -> keys.add(new int[] {code, pressed ? 1 : 0}),
+                        keyboard,
                         (x, y, buttons) -> pointer.add(new int[] {x, y, buttons}));
         RfbSession.install(channel.pipeline(), target, options);
     }
@@ -142,6 +151,15 @@ final class EmbeddedRfbClient {
                 if (encoding == RfbEncoding.EXTENDED_DESKTOP_SIZE) {
                     int screens = in.readUnsignedByte();
                     in.skipBytes(3 + 16 * screens);
+                } else if (encoding == RfbEncoding.CURSOR) {
+                    int w = header[2];
+                    int h = header[3];
+                    cursorPixels = new int[w * h];
+                    for (int p = 0; p < w * h; p++) cursorPixels[p] = readPixel(in, pf);
+                    cursorMask = new byte[(w + 7) / 8 * h];
+                    in.readBytes(cursorMask);
+                } else if (encoding == RfbEncoding.QEMU_LED_STATE) {
+                    leds = in.readUnsignedByte();
                 }
                 rects.add(header);
             } else {
@@ -149,5 +167,34 @@ final class EmbeddedRfbClient {
             }
         }
         return rects;
+    }
+
+    private static int readPixel(ByteBuf in, PixelFormat pf) {
+        return switch (pf.bitsPerPixel()) {
+            case 8 -> in.readUnsignedByte();
+            case 16 -> pf.bigEndian() ? in.readUnsignedShort() : in.readUnsignedShortLE();
+            default -> pf.bigEndian() ? in.readInt() : in.readIntLE();
+        };
+    }
+
+    /** Reads a message that is not a FramebufferUpdate: {type, fields...}. */
+    int[] readServerMessage() {
+        ByteBuf in = drain();
+        int type = in.readUnsignedByte();
+        return switch (type) {
+            case RfbSession.END_OF_CONTINUOUS_UPDATES -> new int[] {type};
+            case RfbSession.SERVER_FENCE -> {
+                in.skipBytes(3);
+                int flags = in.readInt();
+                int length = in.readUnsignedByte();
+                int[] m = new int[3 + length];
+                m[0] = type;
+                m[1] = flags;
+                m[2] = length;
+                for (int i = 0; i < length; i++) m[3 + i] = in.readUnsignedByte();
+                yield m;
+            }
+            default -> throw new AssertionError("unexpected server message " + type);
+        };
     }
 }

@@ -123,4 +123,29 @@ class EncoderRoundTripTest {
         assertEquals(0xe0, RGB_332.pack(0xff0000));
         assertEquals(0x3ff00000, FULL_32.pack(0xff0000));
     }
+
+    /** CopyRect, overlapping its source as a scrolled window does, decoded onto a shown frame. */
+    @org.junit.jupiter.api.Test
+    void copyRectMovesWhatTheClientShows() {
+        TestDisplay display = new TestDisplay(64, 40);
+        display.paintTestPattern(5);
+        int[] frame = new int[64 * 40];
+        display.read(0, 0, 64, 40, frame, 0, 64);
+        int[] before = frame.clone();
+        ByteBuf out = Unpooled.buffer();
+        new CopyRectEncoder().encode(new Rect(10, 8, 30, 20), 14, 3, out);
+        try (TestRfbDecoding decoding = new TestRfbDecoding()) {
+            int[] header = decoding.readRect(out, PixelFormat.SERVER_DEFAULT, frame, 64);
+            assertEquals(RfbEncoding.COPY_RECT, header[4]);
+        }
+        assertEquals(0, out.readableBytes());
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 64; x++) {
+                boolean inside = x >= 10 && x < 40 && y >= 8 && y < 28;
+                int expected = inside ? before[(y - 5) * 64 + x + 4] : before[y * 64 + x];
+                assertEquals(expected, frame[y * 64 + x], "pixel " + x + "," + y);
+            }
+        }
+        out.release();
+    }
 }

@@ -283,6 +283,11 @@ class RfbSessionTest {
             EmbeddedRfbClient c = client();
             c.handshake();
             c.setEncodings(lists[i]);
+            if (i == 0) {
+                // noVNC lists ContinuousUpdates and Fence: both are announced first.
+                assertEquals(150, c.readServerMessage()[0]);
+                assertEquals(248, c.readServerMessage()[0]);
+            }
             c.request(false, 0, 0, 100, 60);
             int[] frame = new int[100 * 60];
             try (TestRfbDecoding decoding = new TestRfbDecoding()) {

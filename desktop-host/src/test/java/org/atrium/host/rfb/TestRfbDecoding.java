@@ -37,6 +37,17 @@ final class TestRfbDecoding implements AutoCloseable {
                     }
                 }
             }
+            case RfbEncoding.COPY_RECT -> {
+                // The source is read whole before writing, as RFC 6143 section 7.7.2 allows
+                // overlap.
+                int sx = in.readUnsignedShort();
+                int sy = in.readUnsignedShort();
+                int[] copy = new int[w * h];
+                for (int row = 0; row < h; row++)
+                    System.arraycopy(frame, (sy + row) * stride + sx, copy, row * w, w);
+                for (int row = 0; row < h; row++)
+                    System.arraycopy(copy, row * w, frame, (y + row) * stride + x, w);
+            }
             case RfbEncoding.HEXTILE -> hextile(in, pf, frame, stride, x, y, w, h);
             case RfbEncoding.ZRLE -> zrle(in, pf, frame, stride, x, y, w, h);
             case RfbEncoding.TIGHT -> tight(in, pf, frame, stride, x, y, w, h);

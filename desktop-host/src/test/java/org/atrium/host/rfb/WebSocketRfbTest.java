@@ -22,11 +22,12 @@ class WebSocketRfbTest {
     private final TestDisplay display = new TestDisplay(32, 16);
     private RfbServer server;
     private int port;
+    private RfbTarget target;
 
     @BeforeEach
     void start() throws InterruptedException {
         server = new RfbServer(1);
-        RfbTarget target = new RfbTarget("ws-vm", display, (c, p) -> {}, (x, y, b) -> {});
+        target = new RfbTarget("ws-vm", display, (c, p) -> {}, (x, y, b) -> {});
         WebSocketAdmission admission =
                 (path, query) ->
                         CompletableFuture.completedFuture(
@@ -184,5 +185,82 @@ class WebSocketRfbTest {
                     readHeaders(new DataInputStream(s.getInputStream()))
                             .startsWith("HTTP/1.1 426"));
         }
+    }
+
+    /** A second client completes its RFB handshake: the server goes on for others. */
+    private void anotherClientIsServed() throws IOException {
+        try (Socket s = upgrade("/ws/vms/ws-vm")) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            assertTrue(readHeaders(in).startsWith("HTTP/1.1 101"));
+            readFrame(in);
+            OutputStream out = s.getOutputStream();
+            writeFrame(out, 2, true, true, "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
+            assertArrayEquals(new byte[] {1, 1}, payload(readFrame(in)));
+            writeFrame(out, 2, true, true, new byte[] {1});
+            assertArrayEquals(new byte[] {0, 0, 0, 0}, payload(readFrame(in)));
+        }
+    }
+
+    @Test
+    void fragmentedControlFramesCloseOnlyThatConnection() throws IOException {
+        try (Socket s = upgrade("/ws/vms/ws-vm")) {
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            readHeaders(in);
+            readFrame(in);
+            // A ping without FIN: control frames must not be fragmented (RFC 6455 section 5.5).
+            writeFrame(s.getOutputStream(), 9, false, true, new byte[] {1, 2});
+            assertTrue(closes(in));
+        }
+        anotherClientIsServed();
+    }
+
+    /**
+     * 100,000 pings from a client that never reads: pongs are dropped once the socket is full, so
+     * the server holds a bounded amount for it, and serves another client meanwhile.
+     */
+    @Test
+    void aPingFloodFromAClientThatDoesNotReadIsBounded() throws Exception {
+        try (Socket s = upgrade("/ws/vms/ws-vm")) {
+            s.setReceiveBufferSize(16 * 1024);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            readHeaders(in);
+            readFrame(in);
+            OutputStream out = s.getOutputStream();
+            // Past the handshake, so that the pre-authentication timeout plays no part.
+            writeFrame(out, 2, true, true, "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
+            readFrame(in);
+            writeFrame(out, 2, true, true, new byte[] {1});
+            readFrame(in);
+            writeFrame(out, 2, true, true, new byte[] {1});
+            readFrame(in); // ServerInit
+            java.io.ByteArrayOutputStream chunk = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 1000; i++) writeFrame(chunk, 9, true, true, new byte[125]);
+            byte[] pings = chunk.toByteArray();
+            long maxPending = 0;
+            for (int round = 0; round < 100; round++) { // 100,000 pings
+                out.write(pings);
+                if (round % 10 == 0) maxPending = Math.max(maxPending, pendingBytes());
+            }
+            maxPending = Math.max(maxPending, pendingBytes());
+            // Netty's default write-buffer high-water mark is 64 KiB; one pong more may be queued.
+            assertTrue(maxPending <= 64 * 1024 + 256, "pending " + maxPending + " bytes");
+            anotherClientIsServed();
+        }
+    }
+
+    private long pendingBytes() throws Exception {
+        long max = 0;
+        for (io.netty.channel.Channel ch : target.clients()) {
+            long pending =
+                    ch.eventLoop()
+                            .submit(
+                                    () -> {
+                                        var b = ch.unsafe().outboundBuffer();
+                                        return b == null ? 0L : b.totalPendingWriteBytes();
+                                    })
+                            .get();
+            max = Math.max(max, pending);
+        }
+        return max;
     }
 }

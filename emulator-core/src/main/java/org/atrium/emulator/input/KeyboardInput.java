@@ -7,4 +7,14 @@ package org.atrium.emulator.input;
  */
 public interface KeyboardInput {
     void key(int xtScancode, boolean pressed);
+
+    /** The lock LEDs as the guest last set them (see {@link KeyboardLedListener}); 0 if unknown. */
+    default int leds() {
+        return 0;
+    }
+
+    /** Registers a listener for LED changes; a keyboard without LEDs never calls it. */
+    default void addLedListener(KeyboardLedListener listener) {}
+
+    default void removeLedListener(KeyboardLedListener listener) {}
 }

@@ -26,6 +26,7 @@ import org.atrium.emulator.boot.LinuxLoader;
 import org.atrium.emulator.cpu.CpuState;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
+import org.atrium.emulator.input.KeyboardLedListener;
 import org.atrium.emulator.input.PointerInput;
 import org.atrium.emulator.memory.MemoryMap;
 import org.atrium.emulator.snapshot.SnapshotFile;
@@ -175,7 +176,29 @@ public final class PcMachine {
                         ? new PcBoard(config, clock, hostTime.epochMillis(), events)
                         : new PcBoard(vgaBios, memory, clock, hostTime.epochMillis(), events);
         KeyboardInput boardKeyboard = board.keyboard();
-        this.keyboard = (code, pressed) -> post(() -> boardKeyboard.key(code, pressed));
+        this.keyboard =
+                new KeyboardInput() {
+                    @Override
+                    public void key(int code, boolean pressed) {
+                        post(() -> boardKeyboard.key(code, pressed));
+                    }
+
+                    // LED state is read and watched directly: it only flows out of the machine.
+                    @Override
+                    public int leds() {
+                        return boardKeyboard.leds();
+                    }
+
+                    @Override
+                    public void addLedListener(KeyboardLedListener listener) {
+                        boardKeyboard.addLedListener(listener);
+                    }
+
+                    @Override
+                    public void removeLedListener(KeyboardLedListener listener) {
+                        boardKeyboard.removeLedListener(listener);
+                    }
+                };
         PointerInput boardPointer = board.pointer();
         this.pointer = (x, y, buttons) -> post(() -> boardPointer.pointer(x, y, buttons));
         this.cpu =

@@ -1,6 +1,9 @@
 package org.atrium.emulator.device.keyboard;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.atrium.emulator.input.KeyboardInput;
+import org.atrium.emulator.input.KeyboardLedListener;
 import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
@@ -22,7 +25,9 @@ public final class Ps2Keyboard
     private boolean scanning;
     private int pendingCommand;
     private int scanCodeSet;
-    private int leds;
+    // Written on the machine's thread, read by display clients on theirs.
+    private volatile int leds;
+    private final List<KeyboardLedListener> ledListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param dataReady told when the keyboard queued a byte for its controller
@@ -38,7 +43,13 @@ public final class Ps2Keyboard
         scanning = true;
         pendingCommand = 0;
         scanCodeSet = 2;
-        leds = 0;
+        setLeds(0);
+    }
+
+    private void setLeds(int value) {
+        if (value == leds) return;
+        leds = value;
+        for (KeyboardLedListener l : ledListeners) l.ledsChanged(value);
     }
 
     /** Stable identifier of this device's section in a machine snapshot. */
@@ -66,12 +77,23 @@ public final class Ps2Keyboard
         scanning = s.scanning();
         pendingCommand = s.pendingCommand();
         scanCodeSet = s.scanCodeSet();
-        leds = s.leds();
+        setLeds(s.leds());
     }
 
     /** The LED bits last set by the host: bit 0 scroll, bit 1 num, bit 2 caps lock. */
+    @Override
     public int leds() {
         return leds;
+    }
+
+    @Override
+    public void addLedListener(KeyboardLedListener listener) {
+        ledListeners.add(listener);
+    }
+
+    @Override
+    public void removeLedListener(KeyboardLedListener listener) {
+        ledListeners.remove(listener);
     }
 
     @Override
@@ -124,7 +146,7 @@ public final class Ps2Keyboard
             int command = pendingCommand;
             pendingCommand = 0;
             if (command == 0xED) {
-                leds = value & 7;
+                setLeds(value & 7);
                 send(ACK);
                 return;
             }
