@@ -494,15 +494,20 @@ public final class PcMachine {
                             ? sectionPayload(file, VGA_BIOS_SECTION, SECTION_VERSION, 1 << 20)
                             : null;
             SnapshotFile.SectionInfo ram = file.sections().get(RAM_SECTION);
-            if (ram == null || ram.version() != SECTION_VERSION || ram.length() != ramBytes) {
+            if (ram == null
+                    || ram.version() != SECTION_VERSION
+                    || !ram.pageAligned()
+                    || ram.length() != ramBytes) {
                 throw new SnapshotFormatException(
                         ram == null
                                 ? "section 'ram' is missing"
                                 : "section 'ram' (version "
-                                        + ram.version()
-                                        + ", "
+                                        + Integer.toUnsignedString(ram.version())
+                                        + (ram.pageAligned() ? ", " : ", not page-aligned, ")
                                         + ram.length()
-                                        + " bytes) does not match "
+                                        + " bytes) does not match version "
+                                        + SECTION_VERSION
+                                        + " with "
                                         + ramBytes
                                         + " bytes of RAM");
             }
