@@ -356,6 +356,10 @@ public final class PcMachine {
         SnapshotRequest request = new SnapshotRequest(file, new CompletableFuture<>());
         synchronized (this) {
             requireStarted();
+            if (Thread.currentThread() == thread) {
+                // The machine's thread would wait for itself.
+                throw new IllegalStateException("saveSnapshot called on the machine's own thread");
+            }
             if (state == MachineState.STOPPED) {
                 throw new IllegalStateException("machine stopped");
             }
