@@ -8,8 +8,13 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.atrium.emulator.machine.MachineConfig;
+import org.atrium.emulator.machine.MachineState;
+import org.atrium.emulator.machine.PcMachine;
+import org.atrium.emulator.machine.RestoreOptions;
+import org.atrium.emulator.snapshot.SnapshotFormatException;
 import org.atrium.host.rfb.RfbServer;
 import org.atrium.host.rfb.RfbSessionOptions;
 import org.atrium.host.rfb.RfbTarget;
@@ -39,30 +44,72 @@ public final class VmCommand {
         System.exit(run(args, System.in, System.out, System.err, VmCommand::pcMachine, null));
     }
 
-    /** The emulator's machine, booting the given kernel, or else the BIOS and VGA BIOS. */
+    /**
+     * The emulator's machine, booting the given kernel, or else the BIOS and VGA BIOS, or
+     * continuing a snapshot (--loadvm); with --savevm it saves itself after the given time.
+     */
     static VmMachine pcMachine(VmCommandOptions options) {
         try {
-            PcMachineVm vm =
-                    PcMachineVm.create(
-                            options.kernel() != null
-                                    ? MachineConfig.linux(
-                                            options.memoryMiB(),
-                                            options.bios(),
-                                            options.kernel(),
-                                            options.initrd(),
-                                            options.append())
-                                    : MachineConfig.firmware(
-                                            options.memoryMiB(),
-                                            options.bios(),
-                                            options.vgaBios()));
+            MachineConfig config =
+                    options.kernel() != null
+                            ? MachineConfig.linux(
+                                    options.memoryMiB(),
+                                    options.bios(),
+                                    options.kernel(),
+                                    options.initrd(),
+                                    options.append())
+                            : MachineConfig.firmware(
+                                    options.memoryMiB(), options.bios(), options.vgaBios());
+            PcMachine machine =
+                    options.loadvm() != null
+                            ? PcMachine.restore(options.loadvm(), config, RestoreOptions.copy())
+                            : new PcMachine(config);
             // --no-reboot: a triple fault or a reset the guest asks for ends the command (exit 1).
-            vm.exitOnGuestReset(options.noReboot());
-            return vm;
+            machine.exitOnGuestReset(options.noReboot());
+            if (options.savevm() != null) {
+                saveLater(machine, options.savevm(), options.savevmAfterSeconds(), System.err);
+            }
+            return new PcMachineVm(machine);
+        } catch (SnapshotFormatException e) {
+            throw new IllegalStateException(
+                    "cannot load " + options.loadvm() + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read firmware: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    (options.loadvm() != null
+                                    ? "cannot read the snapshot or kernel: "
+                                    : "cannot read firmware: ")
+                            + e.getMessage(),
+                    e);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("firmware or memory not usable: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Once {@code machine} runs, waits {@code seconds} of host time, writes a snapshot to {@code
+     * file} and stops the machine, which ends the command.
+     */
+    static void saveLater(PcMachine machine, Path file, long seconds, PrintStream err) {
+        Thread.ofVirtual()
+                .name("atrium-vm-savevm")
+                .start(
+                        () -> {
+                            try {
+                                while (machine.state() == MachineState.CREATED) {
+                                    Thread.sleep(10);
+                                }
+                                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+                                if (machine.state() == MachineState.STOPPED) return;
+                                machine.saveSnapshot(file, false);
+                                err.println("atrium vm: snapshot written to " + file);
+                            } catch (IOException | RuntimeException e) {
+                                err.println(
+                                        "atrium vm: cannot write the snapshot: " + e.getMessage());
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            machine.stop();
+                        });
     }
 
     /**
@@ -83,10 +130,15 @@ public final class VmCommand {
                 return 0;
             }
             options = VmCommandOptions.parse(args, DEFAULT_FIRMWARE_DIR);
-            if (options.bios() != null) checkReadable("--bios", options.bios());
             if (options.kernel() != null) checkReadable("--kernel", options.kernel());
             if (options.initrd() != null) checkReadable("--initrd", options.initrd());
-            if (options.vgaBios() != null) checkReadable("--vga-bios", options.vgaBios());
+            // A snapshot carries its ROM images: the firmware files are not read then.
+            if (options.loadvm() != null) {
+                checkReadable("--loadvm", options.loadvm());
+            } else {
+                if (options.bios() != null) checkReadable("--bios", options.bios());
+                if (options.vgaBios() != null) checkReadable("--vga-bios", options.vgaBios());
+            }
         } catch (VmCommandOptions.UsageException e) {
             err.println("atrium vm: " + e.getMessage());
             err.print(VmCommandOptions.USAGE);

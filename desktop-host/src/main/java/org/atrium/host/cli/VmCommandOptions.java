@@ -21,6 +21,10 @@ import java.util.Locale;
  * @param kernel a Linux bzImage to boot directly (no BIOS runs), or null
  * @param initrd an initial RAM disk for the kernel, or null
  * @param append the kernel command line, or null
+ * @param loadvm a snapshot file to continue from instead of booting, or null
+ * @param savevm where to write a snapshot after {@code savevmAfterSeconds}, or null
+ * @param savevmAfterSeconds seconds of running before the snapshot is written (then the command
+ *     ends), or -1
  */
 public record VmCommandOptions(
         int memoryMiB,
@@ -33,7 +37,10 @@ public record VmCommandOptions(
         boolean noReboot,
         Path kernel,
         Path initrd,
-        String append) {
+        String append,
+        Path loadvm,
+        Path savevm,
+        long savevmAfterSeconds) {
 
     /** A flag or value the command cannot use; the message is shown with the usage. */
     public static final class UsageException extends Exception {
@@ -57,6 +64,11 @@ public record VmCommandOptions(
               --kernel FILE        boot a Linux bzImage directly (no BIOS runs unless --bios is given)
               --initrd FILE        initial RAM disk for --kernel
               --append LINE        kernel command line for --kernel, e.g. "console=ttyS0"
+              --loadvm FILE        continue the VM saved in FILE instead of booting (--memory must match;
+                                   the ROMs come from the snapshot; --kernel only serves a later reboot)
+              --savevm FILE        write a snapshot of the running VM to FILE after --savevm-after
+                                   seconds, then end the command
+              --savevm-after SECS  seconds of running before --savevm writes its snapshot
               --help               show this help
             not yet supported: --disk, --cdrom, --cpu-mode
             """;
@@ -74,6 +86,9 @@ public record VmCommandOptions(
         Path kernel = null;
         Path initrd = null;
         String append = null;
+        Path loadvm = null;
+        Path savevm = null;
+        long savevmAfter = -1;
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
@@ -108,11 +123,17 @@ public record VmCommandOptions(
                 case "--kernel" -> kernel = Path.of(value(flag, inline, rest));
                 case "--initrd" -> initrd = Path.of(value(flag, inline, rest));
                 case "--append" -> append = value(flag, inline, rest);
+                case "--loadvm" -> loadvm = Path.of(value(flag, inline, rest));
+                case "--savevm" -> savevm = Path.of(value(flag, inline, rest));
+                case "--savevm-after" -> savevmAfter = seconds(flag, value(flag, inline, rest));
                 default -> throw new UsageException("unknown option " + flag);
             }
         }
         if (kernel == null && (initrd != null || append != null)) {
             throw new UsageException("--initrd and --append need --kernel");
+        }
+        if ((savevm == null) != (savevmAfter < 0)) {
+            throw new UsageException("--savevm and --savevm-after go together");
         }
         // A kernel boots without firmware; the BIOS defaults apply to a firmware boot only.
         if (bios == null && kernel == null) bios = defaultFirmwareDir.resolve("bios.bin");
@@ -131,7 +152,21 @@ public record VmCommandOptions(
                 noReboot,
                 kernel,
                 initrd,
-                append);
+                append,
+                loadvm,
+                savevm,
+                savevmAfter);
+    }
+
+    /** A whole number of seconds, 0 to a day. */
+    static long seconds(String flag, String text) throws UsageException {
+        try {
+            long s = Long.parseLong(text.trim());
+            if (s >= 0 && s <= 86_400) return s;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(flag + " needs whole seconds from 0 to 86400, got " + text);
     }
 
     private static String value(String flag, String inline, List<String> rest)

@@ -127,6 +127,105 @@ class VmCommandTest {
     }
 
     @Test
+    void snapshotFlagsParseAndGoTogether() throws Exception {
+        VmCommandOptions o =
+                VmCommandOptions.parse(
+                        new String[] {
+                            "--loadvm",
+                            "/s/in.atrsnap",
+                            "--savevm",
+                            "/s/out.atrsnap",
+                            "--savevm-after=5"
+                        },
+                        Path.of("/fw"));
+        assertEquals(Path.of("/s/in.atrsnap"), o.loadvm());
+        assertEquals(Path.of("/s/out.atrsnap"), o.savevm());
+        assertEquals(5, o.savevmAfterSeconds());
+        assertUsageError("--savevm and --savevm-after go together", "--savevm", "/s/out.atrsnap");
+        assertUsageError("--savevm and --savevm-after go together", "--savevm-after", "3");
+        assertUsageError("--savevm-after needs whole seconds", "--savevm-after", "soon");
+        assertUsageError(
+                "--loadvm: cannot read", "--loadvm", dir.resolve("missing.atrsnap").toString());
+    }
+
+    /** Debian's SeaBIOS, which the snapshot round trip runs (the test is skipped without it). */
+    private static final Path SEABIOS = Path.of("/usr/share/seabios/bios.bin");
+
+    @Test
+    void savevmWritesASnapshotThatLoadvmContinues() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isReadable(SEABIOS), "SeaBIOS images not installed");
+        Path snapshot = dir.resolve("vm.atrsnap");
+        assertEquals(
+                0,
+                run(
+                        VmCommand::pcMachine,
+                        null,
+                        "--memory",
+                        "16",
+                        "--serial",
+                        "none",
+                        "--savevm",
+                        snapshot.toString(),
+                        "--savevm-after",
+                        "1"),
+                err.toString());
+        assertTrue(Files.size(snapshot) > 16 << 20, "a snapshot with the RAM in it was written");
+
+        // Another size of RAM is refused with a clear message, before anything runs.
+        err.reset();
+        assertEquals(
+                1,
+                run(
+                        VmCommand::pcMachine,
+                        null,
+                        "--memory",
+                        "32",
+                        "--serial",
+                        "none",
+                        "--loadvm",
+                        snapshot.toString()));
+        assertTrue(err.toString().contains("cannot load"), err.toString());
+        assertTrue(err.toString().contains("RAM"), err.toString());
+
+        err.reset();
+        CompletableFuture<VmCommand.Started> started = new CompletableFuture<>();
+        CompletableFuture<Integer> code =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                run(
+                                        VmCommand::pcMachine,
+                                        started,
+                                        "--memory",
+                                        "16",
+                                        "--serial",
+                                        "none",
+                                        "--loadvm",
+                                        snapshot.toString()));
+        VmMachine restored = started.get(1, TimeUnit.MINUTES).machine();
+        assertEquals(VmState.RUNNING, restored.state());
+        restored.stop();
+        assertEquals(0, code.get(1, TimeUnit.MINUTES), err.toString());
+    }
+
+    @Test
+    void aDamagedSnapshotIsRefusedWithExitOne() throws Exception {
+        Path snapshot = Files.write(dir.resolve("bad.atrsnap"), "ATRIUMVM garbage".getBytes());
+        assertEquals(
+                1,
+                run(
+                        VmCommand::pcMachine,
+                        null,
+                        "--memory",
+                        "16",
+                        "--serial",
+                        "none",
+                        "--loadvm",
+                        snapshot.toString()));
+        assertTrue(err.toString().contains("cannot load"), err.toString());
+    }
+
+    @Test
     void helpExitsZero() {
         assertEquals(0, run(o -> null, null, "--help"));
         assertTrue(out.toString().contains("--vnc HOST:PORT"));

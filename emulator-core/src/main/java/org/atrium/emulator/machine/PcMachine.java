@@ -397,6 +397,10 @@ public final class PcMachine {
         SnapshotRequest request = new SnapshotRequest(file, new CompletableFuture<>());
         synchronized (this) {
             requireStarted();
+            if (Thread.currentThread() == thread) {
+                // The machine's thread would wait for itself.
+                throw new IllegalStateException("saveSnapshot called on the machine's own thread");
+            }
             if (state == MachineState.STOPPED) {
                 throw new IllegalStateException("machine stopped");
             }
@@ -429,6 +433,10 @@ public final class PcMachine {
     private void serveSnapshotRequests() {
         for (SnapshotRequest r; (r = snapshotRequests.poll()) != null; ) {
             try {
+                // Timers that fell due during the last slice fire first, as at the top of the run
+                // loop: a device restores its deadlines from the snapshot's instant on, so an edge
+                // due before it (a timer interrupt) would otherwise be lost.
+                clock.runDue();
                 writeSnapshot(r.file());
                 r.done().complete(null);
             } catch (IOException | RuntimeException e) {
@@ -535,15 +543,20 @@ public final class PcMachine {
                             ? sectionPayload(file, VGA_BIOS_SECTION, SECTION_VERSION, 1 << 20)
                             : null;
             SnapshotFile.SectionInfo ram = file.sections().get(RAM_SECTION);
-            if (ram == null || ram.version() != SECTION_VERSION || ram.length() != ramBytes) {
+            if (ram == null
+                    || ram.version() != SECTION_VERSION
+                    || !ram.pageAligned()
+                    || ram.length() != ramBytes) {
                 throw new SnapshotFormatException(
                         ram == null
                                 ? "section 'ram' is missing"
                                 : "section 'ram' (version "
-                                        + ram.version()
-                                        + ", "
+                                        + Integer.toUnsignedString(ram.version())
+                                        + (ram.pageAligned() ? ", " : ", not page-aligned, ")
                                         + ram.length()
-                                        + " bytes) does not match "
+                                        + " bytes) does not match version "
+                                        + SECTION_VERSION
+                                        + " with "
                                         + ramBytes
                                         + " bytes of RAM");
             }

@@ -20,7 +20,7 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * The snapshot file container (ADR 12): a magic, a format version and a sequence of sections, each
+ * The snapshot file container (ADR 13): a magic, a format version and a sequence of sections, each
  * with an id, its own version, a length and a CRC32C of its payload; a page-aligned section (guest
  * RAM) starts its payload at a multiple of 4096 bytes so it can be mapped straight from the file.
  *

@@ -64,8 +64,10 @@ class CrossProcessSnapshotTest {
                                         testClassPath(),
                                         SnapshotResumeMain.class.getName(),
                                         snapshot.toString(),
+                                        "16",
                                         config.kernel().toString(),
-                                        ramMode))
+                                        ramMode,
+                                        SnapshotTestGuest.DONE))
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start();
         String after =
@@ -77,7 +79,7 @@ class CrossProcessSnapshotTest {
     }
 
     /** The main and test classes of this module, which need nothing else. */
-    private static String testClassPath() throws Exception {
+    static String testClassPath() throws Exception {
         Path main =
                 Path.of(
                         PcMachine.class
