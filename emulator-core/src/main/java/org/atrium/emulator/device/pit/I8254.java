@@ -219,13 +219,9 @@ public final class I8254 implements BusDevice, Snapshottable<I8254State> {
             }
             timer.cancel();
             if (loaded && !awaitingTrigger) {
-                // A one-shot count whose end fell between the machine's last timer run and the
-                // snapshot has its edge still to come: replayed from the load, it is not lost (the
-                // guest would wait for that interrupt forever). At worst a guest sees one
-                // spurious timer interrupt after a restore. A periodic count's next edge comes
-                // within one period anyway.
-                boolean periodic = mode == 2 || mode == 3;
-                schedule(periodic ? Math.max(loadTime, time.nanos()) : loadTime);
+                // Edges that were due when the snapshot was taken fired before it was written
+                // (PcMachine runs due timers first), so the next edge is still to come.
+                schedule(Math.max(loadTime, time.nanos()));
             } else {
                 out.set(mode != 0);
             }
