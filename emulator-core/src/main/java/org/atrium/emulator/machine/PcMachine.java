@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.atrium.emulator.boot.BzImage;
+import org.atrium.emulator.boot.Initrd;
 import org.atrium.emulator.boot.LinuxLoader;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
@@ -88,6 +89,9 @@ public final class PcMachine {
         this.kernel =
                 config.kernel() == null ? null : BzImage.parse(Files.readAllBytes(config.kernel()));
         this.initrd = config.initrd() == null ? null : Files.readAllBytes(config.initrd());
+        if (initrd != null) {
+            Initrd.check(initrd);
+        }
         this.clock = new VirtualClock(hostTime::monotonicNanos);
         this.board =
                 new PcBoard(
