@@ -311,7 +311,7 @@ final class PcBoard implements AutoCloseable {
             ImageStore store = new ImageStore(file.getParent());
             return store.open(file.getFileName().toString(), drive.format(), drive.readOnly());
         } catch (IOException e) {
-            throw new IOException(
+            throw new DiskImageException(
                     "disk image "
                             + drive.image()
                             + " ("
