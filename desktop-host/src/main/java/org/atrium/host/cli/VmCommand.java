@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.atrium.emulator.boot.InvalidKernelException;
+import org.atrium.emulator.machine.DiskImageException;
+import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.machine.MachineConfig;
 import org.atrium.host.rfb.RfbServer;
 import org.atrium.host.rfb.RfbSessionOptions;
@@ -21,8 +24,10 @@ import org.atrium.host.vm.VmMachine;
 /**
  * {@code ./atrium vm}: one VM in the foreground, its screen on RFB (TCP and/or WebSocket, without
  * authentication: for loopback and trusted networks), its first serial port on stdio, a file or
- * nowhere. A plain {@code main}, no Quarkus. Exit codes: 0 when the VM stops, 1 when it cannot
- * start, 2 for bad flags.
+ * nowhere, its disks on the IDE controller. A plain {@code main}, no Quarkus. Exit codes: 0 when
+ * the VM powers off or is stopped, 1 when it cannot start or ends in a failure (an emulator error,
+ * or with {@code --no-reboot} a triple fault or guest reset), 2 for bad flags; SIGINT or SIGTERM
+ * stops the VM and exits 130 or 143.
  */
 public final class VmCommand {
     static final Path DEFAULT_FIRMWARE_DIR = Path.of("/usr/share/seabios");
@@ -42,24 +47,26 @@ public final class VmCommand {
     /** The emulator's machine, booting the given kernel, or else the BIOS and VGA BIOS. */
     static VmMachine pcMachine(VmCommandOptions options) {
         try {
-            PcMachineVm vm =
-                    PcMachineVm.create(
-                            options.kernel() != null
-                                    ? MachineConfig.linux(
-                                            options.memoryMiB(),
-                                            options.bios(),
-                                            options.kernel(),
-                                            options.initrd(),
-                                            options.append())
-                                    : MachineConfig.firmware(
-                                            options.memoryMiB(),
-                                            options.bios(),
-                                            options.vgaBios()));
+            MachineConfig config =
+                    options.kernel() != null
+                            ? MachineConfig.linux(
+                                    options.memoryMiB(),
+                                    options.bios(),
+                                    options.kernel(),
+                                    options.initrd(),
+                                    options.append())
+                            : MachineConfig.firmware(
+                                    options.memoryMiB(), options.bios(), options.vgaBios());
+            PcMachineVm vm = PcMachineVm.create(config.withDrives(options.drives()));
             // --no-reboot: a triple fault or a reset the guest asks for ends the command (exit 1).
             vm.exitOnGuestReset(options.noReboot());
             return vm;
+        } catch (DiskImageException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read firmware: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + e.getMessage(), e);
+        } catch (InvalidKernelException e) {
+            throw new IllegalStateException("kernel or initrd not usable: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("firmware or memory not usable: " + e.getMessage(), e);
         }
@@ -87,6 +94,13 @@ public final class VmCommand {
             if (options.kernel() != null) checkReadable("--kernel", options.kernel());
             if (options.initrd() != null) checkReadable("--initrd", options.initrd());
             if (options.vgaBios() != null) checkReadable("--vga-bios", options.vgaBios());
+            for (DriveConfig drive : options.drives()) {
+                if (drive.image() != null) {
+                    checkReadable(
+                            drive.media() == DriveConfig.Media.CDROM ? "--cdrom" : "--disk",
+                            drive.image());
+                }
+            }
         } catch (VmCommandOptions.UsageException e) {
             err.println("atrium vm: " + e.getMessage());
             err.print(VmCommandOptions.USAGE);

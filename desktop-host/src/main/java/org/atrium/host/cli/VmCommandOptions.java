@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.atrium.emulator.machine.DriveConfig;
+import org.atrium.emulator.storage.ImageFormat;
 
 /**
- * The flags of {@code ./atrium vm}, parsed and checked. Flags of later sessions (disks, CPU mode)
- * are refused by name rather than ignored.
+ * The flags of {@code ./atrium vm}, parsed and checked. Flags of later sessions (CPU mode) are
+ * refused by name rather than ignored.
  *
  * @param memoryMiB guest RAM
  * @param bios system BIOS image
@@ -21,6 +23,7 @@ import java.util.Locale;
  * @param kernel a Linux bzImage to boot directly (no BIOS runs), or null
  * @param initrd an initial RAM disk for the kernel, or null
  * @param append the kernel command line, or null
+ * @param drives the IDE drives, placed as QEMU places {@code -hda}.. and {@code -cdrom}
  */
 public record VmCommandOptions(
         int memoryMiB,
@@ -33,7 +36,8 @@ public record VmCommandOptions(
         boolean noReboot,
         Path kernel,
         Path initrd,
-        String append) {
+        String append,
+        List<DriveConfig> drives) {
 
     /** A flag or value the command cannot use; the message is shown with the usage. */
     public static final class UsageException extends Exception {
@@ -42,7 +46,7 @@ public record VmCommandOptions(
         }
     }
 
-    static final List<String> NOT_YET = List.of("--disk", "--cdrom", "--cpu-mode");
+    static final List<String> NOT_YET = List.of("--cpu-mode");
 
     public static final String USAGE =
             """
@@ -57,8 +61,14 @@ public record VmCommandOptions(
               --kernel FILE        boot a Linux bzImage directly (no BIOS runs unless --bios is given)
               --initrd FILE        initial RAM disk for --kernel
               --append LINE        kernel command line for --kernel, e.g. "console=ttyS0"
+              --disk FILE[,format=raw|qcow2][,readonly=on]
+                                   an IDE hard disk; the first is the primary master, then
+                                   primary slave, secondary master, secondary slave (format: from
+                                   the option, else qcow2 for a .qcow2 name, else raw). A qcow2
+                                   backing file must lie in the image's directory or below it
+              --cdrom FILE         an ISO image in an IDE CD-ROM drive, the secondary master
               --help               show this help
-            not yet supported: --disk, --cdrom, --cpu-mode
+            not yet supported: --cpu-mode
             """;
 
     public static VmCommandOptions parse(String[] args, Path defaultFirmwareDir)
@@ -74,6 +84,8 @@ public record VmCommandOptions(
         Path kernel = null;
         Path initrd = null;
         String append = null;
+        List<String> disks = new ArrayList<>();
+        Path cdrom = null;
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
@@ -108,6 +120,11 @@ public record VmCommandOptions(
                 case "--kernel" -> kernel = Path.of(value(flag, inline, rest));
                 case "--initrd" -> initrd = Path.of(value(flag, inline, rest));
                 case "--append" -> append = value(flag, inline, rest);
+                case "--disk" -> disks.add(value(flag, inline, rest));
+                case "--cdrom" -> {
+                    if (cdrom != null) throw new UsageException("--cdrom is given twice");
+                    cdrom = Path.of(value(flag, inline, rest));
+                }
                 default -> throw new UsageException("unknown option " + flag);
             }
         }
@@ -120,6 +137,7 @@ public record VmCommandOptions(
             Path dir = bios.toAbsolutePath().getParent();
             vgaBios = dir == null ? null : dir.resolve("vgabios-stdvga.bin");
         }
+        List<DriveConfig> drives = drives(disks, cdrom);
         return new VmCommandOptions(
                 memory,
                 bios,
@@ -131,7 +149,83 @@ public record VmCommandOptions(
                 noReboot,
                 kernel,
                 initrd,
-                append);
+                append,
+                drives);
+    }
+
+    /**
+     * Places the drives as QEMU does: the CD-ROM on the secondary master (index 2), the disks in
+     * order on the other positions.
+     */
+    static List<DriveConfig> drives(List<String> disks, Path cdrom) throws UsageException {
+        List<DriveConfig> drives = new ArrayList<>();
+        int position = 0;
+        for (String spec : disks) {
+            if (cdrom != null && position == 2) position++;
+            if (position >= DriveConfig.POSITIONS) {
+                throw new UsageException(
+                        "too many drives: the IDE controller takes four, a --cdrom included");
+            }
+            drives.add(disk(position++, spec));
+        }
+        if (cdrom != null) drives.add(DriveConfig.cdrom(2, cdrom));
+        return List.copyOf(drives);
+    }
+
+    /** {@code FILE[,format=raw|qcow2][,readonly=on|off]}; a comma in a file name is doubled. */
+    static DriveConfig disk(int position, String spec) throws UsageException {
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        for (int i = 0; i < spec.length(); i++) {
+            char c = spec.charAt(i);
+            if (c == ',' && i + 1 < spec.length() && spec.charAt(i + 1) == ',') {
+                part.append(',');
+                i++;
+            } else if (c == ',') {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
+        String file = parts.getFirst();
+        if (file.isEmpty()) throw new UsageException("--disk needs a file name");
+        ImageFormat format = null;
+        boolean readOnly = false;
+        for (String option : parts.subList(1, parts.size())) {
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? option : option.substring(0, eq);
+            String value = eq < 0 ? "" : option.substring(eq + 1);
+            switch (key) {
+                case "format" -> {
+                    try {
+                        format = ImageFormat.ofQemuName(value);
+                    } catch (java.io.IOException e) {
+                        throw new UsageException(
+                                "--disk: format must be raw or qcow2, got " + value);
+                    }
+                }
+                case "readonly" -> {
+                    readOnly =
+                            switch (value) {
+                                case "on", "" -> true;
+                                case "off" -> false;
+                                default ->
+                                        throw new UsageException(
+                                                "--disk: readonly must be on or off, got " + value);
+                            };
+                }
+                default -> throw new UsageException("--disk: unknown option " + key);
+            }
+        }
+        if (format == null) {
+            format =
+                    file.toLowerCase(Locale.ROOT).endsWith(".qcow2")
+                            ? ImageFormat.QCOW2
+                            : ImageFormat.RAW;
+        }
+        return DriveConfig.disk(position, Path.of(file), format, readOnly);
     }
 
     private static String value(String flag, String inline, List<String> rest)
