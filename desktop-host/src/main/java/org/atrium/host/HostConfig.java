@@ -31,6 +31,31 @@ public interface HostConfig {
     @WithDefault("/usr/share/seabios")
     Path firmwareDir();
 
+    /** The Linux guest VMs with the boot source {@code {"linux": "<name>"}} start. */
+    Linux linux();
+
+    /** A Linux guest booted directly from a kernel and initramfs ({@code ./atrium guest build}). */
+    interface Linux {
+        /** The name a boot source uses for this guest. */
+        @WithDefault("debian-i386")
+        String name();
+
+        /** The kernel (bzImage). */
+        @WithDefault(".atrium/guests/debian-i386/vmlinuz-686")
+        Path kernel();
+
+        /** The initramfs. */
+        @WithDefault(".atrium/guests/debian-i386/initramfs-busybox-2.cpio.gz")
+        Path initrd();
+
+        /**
+         * The kernel command line. The last {@code console=} is where init's serial shell runs;
+         * {@code tty0} puts the kernel's console on the screen as well.
+         */
+        @WithDefault("console=tty0 console=ttyS0 quiet")
+        String commandLine();
+    }
+
     /** Interface the RFB-over-WebSocket listener binds. */
     @WithDefault("0.0.0.0")
     String rfbWsHost();

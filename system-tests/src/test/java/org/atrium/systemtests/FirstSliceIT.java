@@ -42,7 +42,8 @@ class FirstSliceIT {
     @BeforeAll
     void start() throws Exception {
         Path state = Files.createTempDirectory("atrium-first-slice");
-        platform = Platform.start(state);
+        // The demo pool boots the Debian guest by default; this test watches SeaBIOS.
+        platform = Platform.start(state, Platform.FIRMWARE_DEMO);
         credentials = platform.demoCredentials();
         browser = Browser.start();
     }
@@ -184,6 +185,12 @@ class FirstSliceIT {
                 "after Escape the firmware should show its boot menu, not the same screen: "
                         + menu);
         assertTrue(menu.litInTopBand() > 50, menu.toString());
+        // Once the reset is done the status line shows the connection again, not "restarting".
+        wait(Duration.ofSeconds(30))
+                .until(
+                        d ->
+                                "Connected to your desktop."
+                                        .equals(d.findElement(By.id("status")).getText()));
     }
 
     @Test

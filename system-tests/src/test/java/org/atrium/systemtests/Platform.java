@@ -28,6 +28,15 @@ import java.util.concurrent.TimeUnit;
 final class Platform implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofMinutes(4);
 
+    /**
+     * Settings for a demo pool of SeaBIOS desktops instead of the Debian guest: for tests that
+     * watch the firmware or need no guest at all (it boots in seconds and then idles).
+     */
+    static final Map<String, String> FIRMWARE_DEMO =
+            Map.of(
+                    "ATRIUM_BOOTSTRAP_DEMO_BOOT_SOURCE", "{\"firmware\":\"seabios\"}",
+                    "ATRIUM_BOOTSTRAP_DEMO_MEMORY_MIB", "32");
+
     private final Path root;
     private final Path stateDir;
     private final int port;
@@ -59,8 +68,17 @@ final class Platform implements AutoCloseable {
 
     /** Starts {@code ./atrium up} on fresh ports with the given state directory; does not wait. */
     static Platform launch(Path stateDir) throws IOException {
+        return launch(stateDir, Map.of());
+    }
+
+    /**
+     * Like {@link #launch(Path)} with extra environment variables, e.g. broker and host settings
+     * ({@code ATRIUM_BOOTSTRAP_DEMO_BOOT_SOURCE}). The test's own environment is passed on, so
+     * {@code ATRIUM_GUEST_CACHE} reaches the guest build.
+     */
+    static Platform launch(Path stateDir, Map<String, String> extraEnv) throws IOException {
         int port = freePort();
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(extraEnv);
         env.put("ATRIUM_STATE_DIR", stateDir.toString());
         env.put("ATRIUM_PORT", Integer.toString(port));
         env.put("ATRIUM_HOST_PORT", Integer.toString(freePort()));
@@ -75,7 +93,12 @@ final class Platform implements AutoCloseable {
 
     /** Starts the platform and waits until the launcher says it is up. */
     static Platform start(Path stateDir) throws IOException {
-        Platform platform = launch(stateDir);
+        return start(stateDir, Map.of());
+    }
+
+    /** Starts the platform with extra environment variables and waits until it is up. */
+    static Platform start(Path stateDir, Map<String, String> extraEnv) throws IOException {
+        Platform platform = launch(stateDir, extraEnv);
         platform.awaitUp();
         return platform;
     }
@@ -188,6 +211,32 @@ final class Platform implements AutoCloseable {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Freezes ({@code stop}) or thaws the desktop host the launcher started with SIGSTOP/SIGCONT: a
+     * stopped host answers nothing and sends no heartbeats, like a failed machine, while the
+     * launcher (which ends everything when a process exits) keeps running.
+     */
+    void signalHost(boolean stop) throws IOException, InterruptedException {
+        var hosts =
+                process.descendants()
+                        .filter(
+                                p ->
+                                        p.info()
+                                                .commandLine()
+                                                .orElse("")
+                                                .contains("desktop-host/target/quarkus-app"))
+                        .toList();
+        if (hosts.isEmpty()) {
+            throw new IllegalStateException("no desktop host process under the launcher");
+        }
+        for (ProcessHandle host : hosts) {
+            new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(host.pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
+        }
     }
 
     boolean isAlive() {

@@ -18,7 +18,7 @@ class RestartIT {
     void aStartKilledHalfwayLeavesAStateThatStartsAgain() throws Exception {
         Path state = Files.createTempDirectory("atrium-restart");
 
-        Platform first = Platform.launch(state);
+        Platform first = Platform.launch(state, Platform.FIRMWARE_DEMO);
         // Kill it once the broker has begun to create its state (the database directory), before it
         // is ready.
         Instant limit = Instant.now().plus(Duration.ofMinutes(3));
@@ -30,7 +30,7 @@ class RestartIT {
         }
         first.kill();
 
-        try (Platform second = Platform.start(state)) {
+        try (Platform second = Platform.start(state, Platform.FIRMWARE_DEMO)) {
             var ready = second.get("/q/health/ready");
             assertEquals(200, ready.statusCode(), ready.body());
             var credentials = second.demoCredentials();
@@ -38,7 +38,7 @@ class RestartIT {
 
             String before = Files.readString(state.resolve("broker/demo-credentials.txt"));
             second.close();
-            try (Platform third = Platform.start(state)) {
+            try (Platform third = Platform.start(state, Platform.FIRMWARE_DEMO)) {
                 assertEquals(
                         before,
                         Files.readString(state.resolve("broker/demo-credentials.txt")),

@@ -4,6 +4,8 @@ import { byId } from "./api.js";
 const MESSAGES = {
   "1": "Wrong user name or password.",
   locked: "This account is locked. Ask your administrator to unlock it.",
+  "unknown-tenant": "Your organisation's sign-in named a tenant Atrium does not know. Ask your administrator.",
+  "oidc-refused": "Your organisation's sign-in does not match an Atrium account. Ask your administrator.",
 };
 
 const error = new URLSearchParams(window.location.search).get("error");

@@ -34,6 +34,9 @@ let securityFailure = null;
 let fitToWindow = true;
 let resetTimer = 0;
 let resetPending = false;
+let resetDoneTimer = 0;
+/** How long the notice of a completed reset stays before the status shows the connection again. */
+const RESET_NOTICE_MS = 8000;
 /** True while a connect call is under way, so a second trigger (the online event, a click) cannot open two. */
 let connecting = false;
 
@@ -246,7 +249,15 @@ async function resetDesktop() {
     method: "POST",
   });
   if (result.ok) {
-    announce(status, "The desktop is restarting.", "ok");
+    // The reset is done when the call returns and the connection stays open: say so once, then go back
+    // to the connection state instead of claiming forever that the desktop is restarting.
+    announce(status, "The desktop was reset and is starting again.", "ok");
+    clearTimeout(resetDoneTimer);
+    resetDoneTimer = setTimeout(() => {
+      if (screen.dataset.state === "connected") {
+        setState("connected", "Connected to your desktop.", "ok");
+      }
+    }, RESET_NOTICE_MS);
   } else if (result.status === 403) {
     announce(status, "Only the owner of this desktop can reset it.", "error");
   } else if (result.status !== 401) {

@@ -21,9 +21,10 @@ import org.jboss.logging.Logger;
 
 /**
  * On first start (no {@code demo} tenant yet) creates the demo tenant with a user, an admin and a
- * pool of two small SeaBIOS desktops, plus a second tenant whose pool the demo user may not use.
- * The generated passwords are logged once and written to {@code demo-credentials.txt} (mode 600) in
- * the state directory.
+ * pool of desktops (by default two of the Debian guest; {@code atrium.bootstrap.demo-*} keys), an
+ * empty pool only the admin may use, plus a second tenant whose pool the demo user may not use. The
+ * generated passwords are logged once and written to {@code demo-credentials.txt} (mode 600) in the
+ * state directory.
  */
 @ApplicationScoped
 public class DemoBootstrap {
@@ -32,6 +33,8 @@ public class DemoBootstrap {
     public static final String DEMO_ADMIN = "demo-admin";
     public static final String DEMO_GROUP = "demo-users";
     public static final String DEMO_POOL = "Demo desktops";
+    public static final String ADMIN_GROUP = "demo-admins";
+    public static final String ADMIN_POOL = "Administrators' desktops";
     public static final String OTHER_TENANT = "other";
     public static final String OTHER_POOL = "Other tenant desktops";
     public static final String OTHER_USER = "other-user";
@@ -92,10 +95,10 @@ public class DemoBootstrap {
                 new PoolDefinition(
                         DEMO_POOL,
                         PoolKind.POOLED,
-                        2,
-                        2,
-                        32,
-                        "{\"firmware\":\"seabios\"}",
+                        config.bootstrap().demoPoolSize(),
+                        config.bootstrap().demoPoolSize(),
+                        config.bootstrap().demoMemoryMib(),
+                        config.bootstrap().demoBootSource(),
                         DEMO_GROUP));
         identities.createUser(
                 demo.id, DEMO_USER, userPassword, List.of(Role.USER), List.of(DEMO_GROUP));
@@ -104,7 +107,18 @@ public class DemoBootstrap {
                 DEMO_ADMIN,
                 adminPassword,
                 List.of(Role.USER, Role.TENANT_ADMIN),
-                List.of(DEMO_GROUP));
+                List.of(DEMO_GROUP, ADMIN_GROUP));
+        // A pool of the demo tenant the demo user is not entitled to; size 0 like the other one.
+        pools.define(
+                demo.id,
+                new PoolDefinition(
+                        ADMIN_POOL,
+                        PoolKind.POOLED,
+                        0,
+                        0,
+                        32,
+                        "{\"firmware\":\"seabios\"}",
+                        ADMIN_GROUP));
         var other = tenants.create(OTHER_TENANT, "Other");
         // Size 0: it exists to prove refusal, not to take host capacity.
         pools.define(

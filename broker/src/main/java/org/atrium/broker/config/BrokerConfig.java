@@ -65,5 +65,20 @@ public interface BrokerConfig {
         /** Create the demo tenants, users and pools on first start. */
         @WithDefault("true")
         boolean demo();
+
+        /**
+         * Boot source of the demo pool's desktops, as the host's control API takes it: the Debian
+         * guest of {@code ./atrium guest build}, or {@code {"firmware":"seabios"}}.
+         */
+        @WithDefault("{\"linux\":\"debian-i386\"}")
+        String demoBootSource();
+
+        /** Guest RAM of each demo desktop; the Debian guest wants at least 64 MiB. */
+        @WithDefault("128")
+        int demoMemoryMib();
+
+        /** Desktops in the demo pool, all kept ready. */
+        @WithDefault("2")
+        int demoPoolSize();
     }
 }

@@ -32,11 +32,16 @@ public class VmResource {
         if (body == null
                 || body.memoryMiB() == null
                 || body.boot() == null
-                || body.boot().firmware() == null) {
+                || (body.boot().firmware() == null) == (body.boot().linux() == null)) {
             throw new VmProblemException(
-                    400, "Invalid VM", "the body needs memoryMiB and boot.firmware");
+                    400,
+                    "Invalid VM",
+                    "the body needs memoryMiB and one of boot.firmware and boot.linux");
         }
-        var created = supervisor.create(id, new VmSpec(body.memoryMiB(), body.boot().firmware()));
+        var created =
+                supervisor.create(
+                        id,
+                        new VmSpec(body.memoryMiB(), body.boot().firmware(), body.boot().linux()));
         return Response.status(created.isNew() ? 201 : 200).entity(VmView.of(created.vm())).build();
     }
 

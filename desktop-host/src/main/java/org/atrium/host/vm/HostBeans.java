@@ -20,7 +20,13 @@ public class HostBeans {
     @DefaultBean
     @ApplicationScoped
     MachineFactory machineFactory(HostConfig config) {
-        return new FirmwareMachineFactory(config.firmwareDir());
+        MachineFactory firmware = new FirmwareMachineFactory(config.firmwareDir());
+        HostConfig.Linux guest = config.linux();
+        MachineFactory linux =
+                new LinuxMachineFactory(
+                        guest.name(), guest.kernel(), guest.initrd(), guest.commandLine());
+        return (id, spec) ->
+                spec.linux() != null ? linux.create(id, spec) : firmware.create(id, spec);
     }
 
     @Produces

@@ -40,9 +40,11 @@ public final class VmSupervisor {
         if (spec.memoryMiB() <= 0) {
             throw new VmProblemException(400, "Invalid memory size", "memoryMiB must be positive");
         }
-        if (!"seabios".equals(spec.firmware())) {
+        if (!spec.hasSupportedBoot()) {
             throw new VmProblemException(
-                    400, "Unsupported boot source", "boot.firmware must be \"seabios\"");
+                    400,
+                    "Unsupported boot source",
+                    "boot must be {\"firmware\": \"seabios\"} or {\"linux\": \"<guest>\"}");
         }
         Vm existing = vms.get(id);
         if (existing != null) {

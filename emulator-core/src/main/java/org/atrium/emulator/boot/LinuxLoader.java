@@ -12,8 +12,9 @@ import org.atrium.emulator.bus.PhysicalMemory;
  *
  * <p>Layout in low memory: a GDT at {@link #GDT}, {@code boot_params} (the "zero page") at {@link
  * #BOOT_PARAMS}, the command line at {@link #CMDLINE}; the kernel at its {@code code32_start}; the
- * initrd as high as {@code initrd_addr_max} and RAM allow. Left out: {@code screen_info} (no
- * framebuffer is announced), EDD, setup_data.
+ * initrd as high as {@code initrd_addr_max} and RAM allow. {@code screen_info} announces a linear
+ * framebuffer when the caller has one ({@link LinearFramebuffer}); otherwise it stays zero and the
+ * kernel finds no console screen. Left out: EDD, setup_data.
  */
 public final class LinuxLoader {
     public static final int GDT = 0x5000;
@@ -23,6 +24,17 @@ public final class LinuxLoader {
     private static final long MIB = 1 << 20;
     // boot_params offsets (arch/x86/include/uapi/asm/bootparam.h).
     private static final int ACPI_RSDP_ADDR = 0x070;
+    // struct screen_info (include/uapi/linux/screen_info.h) at offset 0.
+    private static final int ORIG_VIDEO_IS_VGA = 0x0F;
+    private static final int LFB_WIDTH = 0x12;
+    private static final int LFB_HEIGHT = 0x14;
+    private static final int LFB_DEPTH = 0x16;
+    private static final int LFB_BASE = 0x18;
+    private static final int LFB_SIZE = 0x1C;
+    private static final int LFB_LINELENGTH = 0x24;
+    private static final int RED_SIZE = 0x26;
+    private static final int PAGES = 0x32;
+    private static final int VIDEO_TYPE_VLFB = 0x23;
     private static final int ALT_MEM_K = 0x1E0;
     private static final int E820_ENTRIES = 0x1E8;
     private static final int TYPE_OF_LOADER = 0x210;
@@ -70,6 +82,22 @@ public final class LinuxLoader {
             byte[] initrd,
             String commandLine,
             int acpiRsdp) {
+        return load(memory, ramBytes, memoryMap, kernel, initrd, commandLine, acpiRsdp, null);
+    }
+
+    /**
+     * Like {@link #load(PhysicalMemory, long, List, BzImage, byte[], String, int)}, and announces
+     * {@code framebuffer} (when not {@code null}) in {@code screen_info}.
+     */
+    public static Flat32Entry load(
+            PhysicalMemory memory,
+            long ramBytes,
+            List<E820Entry> memoryMap,
+            BzImage kernel,
+            byte[] initrd,
+            String commandLine,
+            int acpiRsdp,
+            LinearFramebuffer framebuffer) {
         byte[] cmdline =
                 (commandLine == null ? "" : commandLine).getBytes(StandardCharsets.US_ASCII);
         if (cmdline.length > kernel.cmdlineSize()) {
@@ -131,6 +159,9 @@ public final class LinuxLoader {
             putInt(zeroPage, at + 16, e.type());
             at += 20;
         }
+        if (framebuffer != null) {
+            writeScreenInfo(zeroPage, framebuffer);
+        }
         copy(memory, BOOT_PARAMS, zeroPage);
 
         byte[] cmd = new byte[cmdline.length + 1];
@@ -143,6 +174,27 @@ public final class LinuxLoader {
         putLong(gdt, 24, 0x00CF93000000FFFFL);
         copy(memory, GDT, gdt);
         return new Flat32Entry((int) kernelBase, BOOT_PARAMS, GDT, gdt.length - 1);
+    }
+
+    /** What GRUB's {@code gfxpayload} hands over: a VESA linear framebuffer, x8r8g8b8. */
+    private static void writeScreenInfo(byte[] zeroPage, LinearFramebuffer fb) {
+        zeroPage[ORIG_VIDEO_IS_VGA] = VIDEO_TYPE_VLFB;
+        putShort(zeroPage, LFB_WIDTH, fb.width());
+        putShort(zeroPage, LFB_HEIGHT, fb.height());
+        putShort(zeroPage, LFB_DEPTH, LinearFramebuffer.BITS_PER_PIXEL);
+        putInt(zeroPage, LFB_BASE, (int) fb.base());
+        // In 64 KiB units for VIDEO_TYPE_VLFB (arch/x86/kernel/sysfb, vesafb).
+        putInt(zeroPage, LFB_SIZE, fb.memoryBytes() >>> 16);
+        putShort(zeroPage, LFB_LINELENGTH, fb.lineBytes());
+        // red, green, blue, reserved: size and position of each.
+        byte[] channels = {8, 16, 8, 8, 8, 0, 8, 24};
+        System.arraycopy(channels, 0, zeroPage, RED_SIZE, channels.length);
+        putShort(zeroPage, PAGES, 1);
+    }
+
+    private static void putShort(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
     }
 
     private static void copy(PhysicalMemory memory, long address, byte[] data) {

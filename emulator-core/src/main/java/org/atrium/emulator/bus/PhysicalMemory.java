@@ -1,5 +1,7 @@
 package org.atrium.emulator.bus;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The CPU's view of the physical address space (RAM, ROM, memory-mapped devices), as decoded by the
  * board. Addresses are 32-bit physical addresses carried in an {@code int} and treated as unsigned.
@@ -17,4 +19,26 @@ public interface PhysicalMemory {
     void write16(int address, int value);
 
     void write32(int address, int value);
+
+    /**
+     * Guest RAM as one segment, for a CPU that reads and writes plain RAM pages directly instead of
+     * through the calls above; {@code null} (the default) when there is none.
+     */
+    default MemorySegment directMemory() {
+        return null;
+    }
+
+    /**
+     * The offset in {@link #directMemory()} of the 4 KiB physical page holding {@code address}, or
+     * -1 when that page is not plain RAM (ROM, devices, holes) and must go through the calls above.
+     * An answer holds until {@link #mappingVersion()} changes.
+     */
+    default long directPage(int address) {
+        return -1;
+    }
+
+    /** Changes whenever an answer of {@link #directPage} may have changed (e.g. the A20 gate). */
+    default int mappingVersion() {
+        return 0;
+    }
 }

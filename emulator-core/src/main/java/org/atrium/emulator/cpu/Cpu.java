@@ -1,5 +1,8 @@
 package org.atrium.emulator.cpu;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -103,6 +106,31 @@ public final class Cpu {
     private final int[] tlbFrame = new int[TLB_SIZE];
     private final byte[] tlbBits = new byte[TLB_SIZE];
 
+    // Fast path in front of the TLB: linear pages known to be plain RAM that the current privilege
+    // (supervisor, or user at CPL 3, in two halves) may read, or also write, with the page's offset
+    // in directMemory(). A tag is a page address; an empty slot holds 1, which no page address
+    // equals. Filled by successful translations, cleared with the TLB and on mapping changes.
+    private static final int TLB_BITS = 12;
+    private static final int EMPTY_TAG = 1;
+    private static final ValueLayout.OfShort LE16 =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private final MemorySegment ram;
+    private final int[] fastReadTag = new int[2 * TLB_SIZE];
+    private final int[] fastWriteTag = new int[2 * TLB_SIZE];
+    private final long[] fastOffset = new long[2 * TLB_SIZE];
+    private int mappingVersion;
+
+    // Instruction fetch window: EIPs in [fetchStart, fetchStart + fetchLen) lie in one RAM page
+    // inside CS's limit and are read at ram offset fetchOffset + (eip - fetchStart). It is valid
+    // for the CS base, limit and CPL it was made with.
+    private int fetchStart, fetchLen;
+    // How far into the window the current instruction may fetch (its 15-byte limit included).
+    private int fetchEnd;
+    private long fetchOffset;
+    private int fetchCsBase, fetchCsLimit, fetchCpl;
+
     // Lazy flags: which arithmetic flags are to be computed from the last operation.
     private int lazyMask;
     private int lazyOp, lazyA, lazyB, lazyRes, lazySize;
@@ -113,6 +141,10 @@ public final class Cpu {
     private boolean shutdown;
     private boolean nmiPending, nmiBlocked;
     private boolean interruptShadow;
+    // The interrupt controller's request changes only when the CPU touches a port or a device, or
+    // acknowledges one (timers fire between run calls): asked again only then.
+    private boolean pollInterrupts;
+    private boolean interruptRequest;
     // Set when the current instruction delivered an interrupt (INT n clears TF: no single-step
     // trap).
     private boolean delivered;
@@ -134,6 +166,8 @@ public final class Cpu {
         this.io = Objects.requireNonNull(io, "io");
         this.interrupts = Objects.requireNonNull(interrupts, "interrupts");
         this.timestampCounter = Objects.requireNonNull(timestampCounter, "timestampCounter");
+        MemorySegment direct = memory.directMemory();
+        this.ram = direct == null ? MemorySegment.ofArray(new byte[0]) : direct;
         reset();
     }
 
@@ -191,8 +225,14 @@ public final class Cpu {
         if (failure != null || shutdown) {
             return 0;
         }
+        checkMapping();
+        pollInterrupts = true;
         try {
             while (steps < maxInstructions) {
+                if (pollInterrupts) {
+                    pollInterrupts = false;
+                    interruptRequest = interrupts.pending();
+                }
                 if (interruptShadow) {
                     interruptShadow = false;
                 } else if (nmiPending && !nmiBlocked) {
@@ -203,7 +243,8 @@ public final class Cpu {
                     if (shutdown) {
                         break;
                     }
-                } else if ((eflags & IF) != 0 && interrupts.pending()) {
+                } else if ((eflags & IF) != 0 && interruptRequest) {
+                    pollInterrupts = true;
                     halted = false;
                     deliverExternal(interrupts.acknowledge() & 0xFF);
                     if (shutdown) {
@@ -736,6 +777,44 @@ public final class Cpu {
      */
     private int checkedLinear(int seg, int off, int len, int access) {
         int attr = segAttr[seg];
+        if (FAST_SEGMENT[(access << 5) | typeIndex(attr)]
+                && (off & 0xFFFFFFFFL) + (len - 1) <= (segLimit[seg] & 0xFFFFFFFFL)) {
+            return segBase[seg] + off;
+        }
+        return checkedLinearSlow(seg, off, len, access);
+    }
+
+    /** The P, S, code, conforming/expand-down and read/write bits of a segment cache, as 0-31. */
+    private static int typeIndex(int attr) {
+        return ((attr >>> 9) & 0xF) | ((attr >>> 11) & 0x10);
+    }
+
+    /**
+     * For each access kind and {@link #typeIndex}: whether a segment of that type passes every
+     * check but the limit in any mode (present, the access allowed in protected mode, not expand-
+     * down), so that only the limit is left to check.
+     */
+    private static final boolean[] FAST_SEGMENT = new boolean[3 << 5];
+
+    static {
+        for (int access = 0; access < 3; access++) {
+            for (int t = 0; t < 32; t++) {
+                boolean writable = (t & 1) != 0, conforming = (t & 2) != 0, code = (t & 4) != 0;
+                boolean system = (t & 8) == 0, present = (t & 16) != 0;
+                boolean typeOk =
+                        switch (access) {
+                            case ACCESS_WRITE -> !code && writable;
+                            case ACCESS_READ -> !code || writable;
+                            default -> true;
+                        };
+                FAST_SEGMENT[(access << 5) | t] =
+                        present && !system && typeOk && (code || !conforming);
+            }
+        }
+    }
+
+    private int checkedLinearSlow(int seg, int off, int len, int access) {
+        int attr = segAttr[seg];
         if ((cr0 & CR0_PE) != 0 && (eflags & VM) == 0) {
             if ((attr & ATTR_P) == 0) {
                 throw seg == SS ? exc(12, 0) : gp(0);
@@ -766,6 +845,82 @@ public final class Cpu {
 
     /** Translates a linear address through the page tables (Intel SDM vol. 3, 4.3). */
     private int physical(int lin, boolean write) {
+        int phys = translate(lin, write);
+        fillFast(lin, phys, write);
+        return phys;
+    }
+
+    // Accesses that miss the fast path may reach a device, which may change its interrupt request.
+    private int busRead8(int phys) {
+        pollInterrupts = true;
+        return memory.read8(phys);
+    }
+
+    private int busRead16(int phys) {
+        pollInterrupts = true;
+        return memory.read16(phys);
+    }
+
+    private int busRead32(int phys) {
+        pollInterrupts = true;
+        return memory.read32(phys);
+    }
+
+    private void busWrite8(int phys, int v) {
+        pollInterrupts = true;
+        memory.write8(phys, v);
+    }
+
+    private void busWrite16(int phys, int v) {
+        pollInterrupts = true;
+        memory.write16(phys, v);
+    }
+
+    private void busWrite32(int phys, int v) {
+        pollInterrupts = true;
+        memory.write32(phys, v);
+    }
+
+    /** Index of a linear address's fast-path slot for the current privilege. */
+    private int fastIndex(int lin) {
+        return ((lin >>> 12) & (TLB_SIZE - 1)) | (((cpl + 1) >> 2) << TLB_BITS);
+    }
+
+    /** Records a successful translation in the fast path when its page is plain RAM. */
+    private void fillFast(int lin, int phys, boolean write) {
+        long offset = memory.directPage(phys);
+        if (offset < 0) {
+            return;
+        }
+        int i = fastIndex(lin);
+        int tag = lin & 0xFFFFF000;
+        if (fastReadTag[i] != tag || fastOffset[i] != offset) {
+            fastWriteTag[i] = EMPTY_TAG;
+        }
+        fastReadTag[i] = tag;
+        fastOffset[i] = offset;
+        if (write) {
+            fastWriteTag[i] = tag;
+        }
+    }
+
+    private void flushFast() {
+        Arrays.fill(fastReadTag, EMPTY_TAG);
+        Arrays.fill(fastWriteTag, EMPTY_TAG);
+        fetchLen = 0;
+        fetchEnd = 0;
+    }
+
+    /** Flushes the fast path when the board changed which physical pages are plain RAM. */
+    private void checkMapping() {
+        int v = memory.mappingVersion();
+        if (v != mappingVersion) {
+            mappingVersion = v;
+            flushFast();
+        }
+    }
+
+    private int translate(int lin, boolean write) {
         if ((cr0 & CR0_PG) == 0) {
             return lin;
         }
@@ -792,7 +947,7 @@ public final class Cpu {
     private int walk(int lin, boolean write) {
         boolean user = cpl == 3;
         int pdeAddr = (cr3 & 0xFFFFF000) + ((lin >>> 22) << 2);
-        int pde = memory.read32(pdeAddr);
+        int pde = busRead32(pdeAddr);
         if ((pde & 1) == 0) {
             throw pageFault(lin, false, write, user);
         }
@@ -800,24 +955,24 @@ public final class Cpu {
             checkPageAccess(lin, pde, pde, write, user);
             int upd = pde | 0x20 | (write ? 0x40 : 0);
             if (upd != pde) {
-                memory.write32(pdeAddr, upd);
+                busWrite32(pdeAddr, upd);
             }
             int frame = (pde & 0xFFC00000) | (lin & 0x3FF000);
             fillTlb(lin, frame, pde, upd);
             return frame | (lin & 0xFFF);
         }
         int pteAddr = (pde & 0xFFFFF000) + (((lin >>> 12) & 0x3FF) << 2);
-        int pte = memory.read32(pteAddr);
+        int pte = busRead32(pteAddr);
         if ((pte & 1) == 0) {
             throw pageFault(lin, false, write, user);
         }
         checkPageAccess(lin, pde, pte, write, user);
         if ((pde & 0x20) == 0) {
-            memory.write32(pdeAddr, pde | 0x20);
+            busWrite32(pdeAddr, pde | 0x20);
         }
         int upd = pte | 0x20 | (write ? 0x40 : 0);
         if (upd != pte) {
-            memory.write32(pteAddr, upd);
+            busWrite32(pteAddr, upd);
         }
         fillTlb(lin, pte & 0xFFFFF000, pde & pte, upd);
         return (pte & 0xFFFFF000) | (lin & 0xFFF);
@@ -837,6 +992,7 @@ public final class Cpu {
 
     private void flushTlb() {
         Arrays.fill(tlbPage, 0);
+        flushFast();
     }
 
     private void flushTlbPage(int lin) {
@@ -845,6 +1001,12 @@ public final class Cpu {
         if (tlbPage[slot] == page + 1) {
             tlbPage[slot] = 0;
         }
+        for (int i = slot; i < 2 * TLB_SIZE; i += TLB_SIZE) {
+            fastReadTag[i] = EMPTY_TAG;
+            fastWriteTag[i] = EMPTY_TAG;
+        }
+        fetchLen = 0;
+        fetchEnd = 0;
     }
 
     private void checkPageAccess(int lin, int pde, int pte, boolean write, boolean user) {
@@ -867,47 +1029,90 @@ public final class Cpu {
     }
 
     private int readLinear8(int lin) {
-        return memory.read8(physical(lin, false));
+        int i = fastIndex(lin);
+        if (fastReadTag[i] == (lin & 0xFFFFF000)) {
+            return ram.get(ValueLayout.JAVA_BYTE, fastOffset[i] + (lin & 0xFFF)) & 0xFF;
+        }
+        return busRead8(physical(lin, false));
     }
 
     private int readLinear16(int lin) {
+        int i = fastIndex(lin);
+        if (fastReadTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) != 0xFFF) {
+            return ram.get(LE16, fastOffset[i] + (lin & 0xFFF)) & 0xFFFF;
+        }
+        return readLinear16Slow(lin);
+    }
+
+    private int readLinear16Slow(int lin) {
         if (paging() && (lin & 0xFFF) == 0xFFF) {
             return readLinear8(lin) | (readLinear8(lin + 1) << 8);
         }
-        return memory.read16(physical(lin, false));
+        return busRead16(physical(lin, false));
     }
 
     private int readLinear32(int lin) {
+        int i = fastIndex(lin);
+        if (fastReadTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
+            return ram.get(LE32, fastOffset[i] + (lin & 0xFFF));
+        }
+        return readLinear32Slow(lin);
+    }
+
+    private int readLinear32Slow(int lin) {
         if (paging() && (lin & 0xFFF) > 0xFFC) {
             return readLinear16(lin) | (readLinear16(lin + 2) << 16);
         }
-        return memory.read32(physical(lin, false));
+        return busRead32(physical(lin, false));
     }
 
     private void writeLinear8(int lin, int v) {
-        memory.write8(physical(lin, true), v);
+        int i = fastIndex(lin);
+        if (fastWriteTag[i] == (lin & 0xFFFFF000)) {
+            ram.set(ValueLayout.JAVA_BYTE, fastOffset[i] + (lin & 0xFFF), (byte) v);
+            return;
+        }
+        busWrite8(physical(lin, true), v);
     }
 
     private void writeLinear16(int lin, int v) {
+        int i = fastIndex(lin);
+        if (fastWriteTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) != 0xFFF) {
+            ram.set(LE16, fastOffset[i] + (lin & 0xFFF), (short) v);
+            return;
+        }
+        writeLinear16Slow(lin, v);
+    }
+
+    private void writeLinear16Slow(int lin, int v) {
         if (paging() && (lin & 0xFFF) == 0xFFF) {
             // Translate both pages before writing so a fault leaves memory untouched.
             int p0 = physical(lin, true), p1 = physical(lin + 1, true);
-            memory.write8(p0, v);
-            memory.write8(p1, v >>> 8);
+            busWrite8(p0, v);
+            busWrite8(p1, v >>> 8);
             return;
         }
-        memory.write16(physical(lin, true), v);
+        busWrite16(physical(lin, true), v);
     }
 
     private void writeLinear32(int lin, int v) {
+        int i = fastIndex(lin);
+        if (fastWriteTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
+            ram.set(LE32, fastOffset[i] + (lin & 0xFFF), v);
+            return;
+        }
+        writeLinear32Slow(lin, v);
+    }
+
+    private void writeLinear32Slow(int lin, int v) {
         if (paging() && (lin & 0xFFF) > 0xFFC) {
             physical(lin + 3, true);
-            for (int i = 0; i < 4; i++) {
-                memory.write8(physical(lin + i, true), v >>> (8 * i));
+            for (int k = 0; k < 4; k++) {
+                busWrite8(physical(lin + k, true), v >>> (8 * k));
             }
             return;
         }
-        memory.write32(physical(lin, true), v);
+        busWrite32(physical(lin, true), v);
     }
 
     private int read8(int seg, int off) {
@@ -973,15 +1178,66 @@ public final class Cpu {
 
     // An instruction longer than 15 bytes raises #GP(0) before it runs (SDM vol. 2, 2.3.11).
     private int fetch8() {
+        int d = eip - fetchStart;
+        if (d >= 0 && d < fetchEnd) {
+            eip++;
+            return ram.get(ValueLayout.JAVA_BYTE, fetchOffset + d) & 0xFF;
+        }
+        return fetch8Slow();
+    }
+
+    private int fetch8Slow() {
         if (eip - startEip >= 15) {
             throw gp(0);
         }
-        int v = readLinear8(checkedLinear(CS, eip, 1, ACCESS_FETCH));
+        int lin = checkedLinear(CS, eip, 1, ACCESS_FETCH);
+        int v = readLinear8(lin);
+        openFetchWindow(lin);
         eip++;
         return v;
     }
 
+    /** Lets this instruction fetch from the window up to its 15-byte limit. */
+    private void limitFetch() {
+        long left = (startEip & 0xFFFFFFFFL) + 15 - (fetchStart & 0xFFFFFFFFL);
+        fetchEnd = (int) Math.max(0, Math.min(fetchLen, left));
+    }
+
+    /**
+     * After a fetch at {@code lin} (the linear address of EIP) went through the full checks, lets
+     * the rest of its page, up to CS's limit, be fetched directly when the page is plain RAM.
+     */
+    private void openFetchWindow(int lin) {
+        int i = fastIndex(lin);
+        if (fastReadTag[i] != (lin & 0xFFFFF000)) {
+            return;
+        }
+        long e = eip & 0xFFFFFFFFL;
+        long pageEip = e - (lin & 0xFFF);
+        long start = Math.max(0, pageEip);
+        long end = Math.min(pageEip + 0x1000, (segLimit[CS] & 0xFFFFFFFFL) + 1);
+        if (end <= e) {
+            return;
+        }
+        fetchStart = (int) start;
+        fetchLen = (int) (end - start);
+        fetchOffset = fastOffset[i] + (lin & 0xFFF) - (e - start);
+        fetchCsBase = segBase[CS];
+        fetchCsLimit = segLimit[CS];
+        fetchCpl = cpl;
+        limitFetch();
+    }
+
     private int fetch16() {
+        int d = eip - fetchStart;
+        if (d >= 0 && d <= fetchEnd - 2) {
+            eip += 2;
+            return ram.get(LE16, fetchOffset + d) & 0xFFFF;
+        }
+        return fetch16Slow();
+    }
+
+    private int fetch16Slow() {
         if (eip - startEip > 13) {
             throw gp(0);
         }
@@ -991,6 +1247,15 @@ public final class Cpu {
     }
 
     private int fetch32() {
+        int d = eip - fetchStart;
+        if (d >= 0 && d <= fetchEnd - 4) {
+            eip += 4;
+            return ram.get(LE32, fetchOffset + d);
+        }
+        return fetch32Slow();
+    }
+
+    private int fetch32Slow() {
         if (eip - startEip > 11) {
             throw gp(0);
         }
@@ -2111,15 +2376,24 @@ public final class Cpu {
     // ---------------------------------------------------------------- execution
 
     private void step() {
+        if (segBase[CS] != fetchCsBase || segLimit[CS] != fetchCsLimit || cpl != fetchCpl) {
+            fetchLen = 0;
+        }
+        // EIP is startEip here: the instruction may fetch up to 15 bytes of the window.
+        int d0 = eip - fetchStart;
+        fetchEnd = d0 >= 0 && d0 < fetchLen ? Math.min(fetchLen, d0 + 15) : 0;
         boolean d = (segAttr[CS] & ATTR_DB) != 0;
         op32 = d;
         addr32 = d;
         segOverride = -1;
         rep = 0;
+        int b = fetch8();
+        if (!PREFIX[b]) {
+            execute(b);
+            return;
+        }
         boolean lock = false;
-        int b;
-        for (; ; ) {
-            b = fetch8();
+        for (; ; b = fetch8()) {
             switch (b) {
                 case 0x26 -> segOverride = ES;
                 case 0x2E -> segOverride = CS;
@@ -2139,6 +2413,14 @@ public final class Cpu {
                     return;
                 }
             }
+        }
+    }
+
+    private static final boolean[] PREFIX = new boolean[256];
+
+    static {
+        for (int p : new int[] {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}) {
+            PREFIX[p] = true;
         }
     }
 
@@ -2505,22 +2787,22 @@ public final class Cpu {
             case 0xE4 -> {
                 int port = fetch8();
                 checkIo(port, 1);
-                setReg(B, EAX, io.in(port, 1));
+                setReg(B, EAX, portIn(port, 1));
             }
             case 0xE5 -> {
                 int port = fetch8();
                 checkIo(port, BYTES[osz]);
-                setReg(osz, EAX, io.in(port, BYTES[osz]));
+                setReg(osz, EAX, portIn(port, BYTES[osz]));
             }
             case 0xE6 -> {
                 int port = fetch8();
                 checkIo(port, 1);
-                io.out(port, 1, regs[EAX] & 0xFF);
+                portOut(port, 1, regs[EAX] & 0xFF);
             }
             case 0xE7 -> {
                 int port = fetch8();
                 checkIo(port, BYTES[osz]);
-                io.out(port, BYTES[osz], getReg(osz, EAX));
+                portOut(port, BYTES[osz], getReg(osz, EAX));
             }
             case 0xE8 -> {
                 int disp = fetchImm(osz);
@@ -2536,19 +2818,19 @@ public final class Cpu {
             case 0xEB -> jumpRelative((byte) fetch8());
             case 0xEC -> {
                 checkIo(regs[EDX] & 0xFFFF, 1);
-                setReg(B, EAX, io.in(regs[EDX] & 0xFFFF, 1));
+                setReg(B, EAX, portIn(regs[EDX] & 0xFFFF, 1));
             }
             case 0xED -> {
                 checkIo(regs[EDX] & 0xFFFF, BYTES[osz]);
-                setReg(osz, EAX, io.in(regs[EDX] & 0xFFFF, BYTES[osz]));
+                setReg(osz, EAX, portIn(regs[EDX] & 0xFFFF, BYTES[osz]));
             }
             case 0xEE -> {
                 checkIo(regs[EDX] & 0xFFFF, 1);
-                io.out(regs[EDX] & 0xFFFF, 1, regs[EAX] & 0xFF);
+                portOut(regs[EDX] & 0xFFFF, 1, regs[EAX] & 0xFF);
             }
             case 0xEF -> {
                 checkIo(regs[EDX] & 0xFFFF, BYTES[osz]);
-                io.out(regs[EDX] & 0xFFFF, BYTES[osz], getReg(osz, EAX));
+                portOut(regs[EDX] & 0xFFFF, BYTES[osz], getReg(osz, EAX));
             }
             case 0xF1 -> softwareInterruptTrap(1);
             case 0xF4 -> {
@@ -3074,11 +3356,11 @@ public final class Cpu {
                 }
                 case 6 -> {
                     checkedLinear(ES, di, n, ACCESS_WRITE);
-                    writeMem(size, ES, di, io.in(regs[EDX] & 0xFFFF, n));
+                    writeMem(size, ES, di, portIn(regs[EDX] & 0xFFFF, n));
                     advance(EDI, delta, amask);
                 }
                 default -> {
-                    io.out(regs[EDX] & 0xFFFF, n, readMem(size, src, si));
+                    portOut(regs[EDX] & 0xFFFF, n, readMem(size, src, si));
                     advance(ESI, delta, amask);
                 }
             }
@@ -3093,6 +3375,20 @@ public final class Cpu {
                 }
             }
         }
+    }
+
+    // A port write may move RAM (the A20 gate, PAM registers): the fast path follows.
+    private int portIn(int port, int size) {
+        int v = io.in(port, size);
+        pollInterrupts = true;
+        checkMapping();
+        return v;
+    }
+
+    private void portOut(int port, int size, int value) {
+        io.out(port, size, value);
+        pollInterrupts = true;
+        checkMapping();
     }
 
     private void advance(int r, int delta, int amask) {

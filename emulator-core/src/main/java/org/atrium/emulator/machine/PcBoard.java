@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.atrium.emulator.boot.AcpiTables;
+import org.atrium.emulator.boot.LinearFramebuffer;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
@@ -75,6 +76,18 @@ final class PcBoard implements AutoCloseable {
 
     // ACPI fixed hardware: the PM base QEMU's PIIX4 uses; the tables sit in the reserved EBDA KiB.
     private static final int ACPI_PM_PORT = 0x600;
+    // Where SeaBIOS puts the std VGA's framebuffer on QEMU's "pc" board; inside the PCI hole.
+    private static final long LFB_BASE = 0xFD000000L;
+    private static final int PCI_COMMAND = 0x04;
+    private static final int PCI_COMMAND_MEMORY = 0x02;
+    private static final int PCI_BAR0 = 0x10;
+    // Bochs VBE DISPI indexes and ENABLE bits (vbe_display_api).
+    private static final int DISPI_XRES = 1;
+    private static final int DISPI_YRES = 2;
+    private static final int DISPI_BPP = 3;
+    private static final int DISPI_ENABLE = 4;
+    private static final int DISPI_ENABLED = 0x01;
+    private static final int DISPI_LFB_ENABLED = 0x40;
     private static final int ACPI_TABLES = 0x9FC00;
 
     private final MemoryMap memory;
@@ -394,6 +407,34 @@ final class PcBoard implements AutoCloseable {
      */
     int writeAcpiTables() {
         return AcpiTables.write(memory, ACPI_TABLES, ACPI_PM_PORT, IRQ_SCI);
+    }
+
+    /**
+     * Does for a directly booted kernel what a boot loader with a VESA mode does: places the std
+     * VGA's framebuffer BAR at {@link #LFB_BASE}, turns on memory decoding, and sets a 32-bit Bochs
+     * DISPI mode with the linear framebuffer on, through the same ports a guest driver uses.
+     * Returns the framebuffer to announce to the kernel, or {@code null} on a board without VGA.
+     */
+    LinearFramebuffer enableLinearFramebuffer(int width, int height) {
+        if (video == null) {
+            return null;
+        }
+        vgaFunction.writeConfig(PCI_BAR0, 4, (int) LFB_BASE);
+        vgaFunction.writeConfig(
+                PCI_COMMAND, 2, vgaFunction.readConfig(PCI_COMMAND, 2) | PCI_COMMAND_MEMORY);
+        BusDevice dispi = video.dispiPorts();
+        int[][] writes = {
+            {DISPI_ENABLE, 0},
+            {DISPI_XRES, width},
+            {DISPI_YRES, height},
+            {DISPI_BPP, LinearFramebuffer.BITS_PER_PIXEL},
+            {DISPI_ENABLE, DISPI_ENABLED | DISPI_LFB_ENABLED},
+        };
+        for (int[] w : writes) {
+            dispi.write(0, 2, w[0]);
+            dispi.write(1, 2, w[1]);
+        }
+        return new LinearFramebuffer(LFB_BASE, width, height, width * 4, video.vramSize());
     }
 
     /** Size of the BIOS ROM mapped just below 4 GiB. */

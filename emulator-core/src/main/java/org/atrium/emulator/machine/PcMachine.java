@@ -41,6 +41,9 @@ public final class PcMachine {
     private static final long DISPLAY_PERIOD_NANOS = 1_000_000_000L / 60;
     private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int HOST_BUFFER_BYTES = 1 << 20;
+    // The console screen of a directly booted kernel (no BIOS to set a mode, see powerOn).
+    private static final int SCREEN_WIDTH = 1024;
+    private static final int SCREEN_HEIGHT = 768;
 
     private final MachineConfig config;
     private final VirtualClock clock;
@@ -385,7 +388,8 @@ public final class PcMachine {
 
     /**
      * Resets the CPU; for a direct kernel boot, also loads the kernel afresh (a reboot starts it
-     * again) and puts the CPU where the 32-bit boot protocol starts it.
+     * again) and puts the CPU where the 32-bit boot protocol starts it. The kernel gets a linear
+     * framebuffer in 1024x768x32 for its console, as from a boot loader's VESA mode.
      */
     private void powerOn(Processor cpu) {
         cpu.reset();
@@ -399,7 +403,8 @@ public final class PcMachine {
                             kernel,
                             initrd,
                             config.commandLine(),
-                            board.writeAcpiTables()));
+                            board.writeAcpiTables(),
+                            board.enableLinearFramebuffer(SCREEN_WIDTH, SCREEN_HEIGHT)));
         }
     }
 

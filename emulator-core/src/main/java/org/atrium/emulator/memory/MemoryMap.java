@@ -44,6 +44,7 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
     private final boolean[] shadowWrite = new boolean[16];
     private final List<Window> windows = new ArrayList<>();
     private int a20Mask = -1;
+    private int mappingVersion;
 
     /**
      * @param ramBytes guest RAM, at least 1 MiB, below 4 GiB
@@ -72,9 +73,33 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
         return ram;
     }
 
+    @Override
+    public MemorySegment directMemory() {
+        return ram;
+    }
+
+    /**
+     * Plain RAM pages are those the read and write fast paths serve: below the legacy hole and from
+     * 1 MiB to the end of RAM, after the A20 mask. Device windows never cover them.
+     */
+    @Override
+    public long directPage(int address) {
+        long a = address & a20Mask & 0xFFFF_F000L;
+        return a < HOLE_START || (a >= HOLE_END && a + 0x1000 <= ramEnd) ? a : -1;
+    }
+
+    @Override
+    public int mappingVersion() {
+        return mappingVersion;
+    }
+
     /** Opens (A20 on) or closes (address bit 20 forced to 0) the A20 gate. */
     public void setA20(boolean enabled) {
-        a20Mask = enabled ? -1 : ~(1 << 20);
+        int mask = enabled ? -1 : ~(1 << 20);
+        if (mask != a20Mask) {
+            a20Mask = mask;
+            mappingVersion++;
+        }
     }
 
     public boolean a20() {

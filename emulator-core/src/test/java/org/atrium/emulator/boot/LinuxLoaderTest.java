@@ -117,4 +117,45 @@ class LinuxLoaderTest {
                                         null));
         assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
     }
+
+    @Test
+    void announcesALinearFramebufferInScreenInfo() {
+        ByteArrayMemory ram = new ByteArrayMemory((int) RAM);
+        LinuxLoader.load(
+                ram,
+                RAM,
+                LinuxLoader.pcMemoryMap(RAM, ROM),
+                BzImage.parse(new SyntheticBzImage().build()),
+                null,
+                "",
+                0,
+                new LinearFramebuffer(0xFD000000L, 1024, 768, 4096, 16 << 20));
+        int bp = LinuxLoader.BOOT_PARAMS;
+        assertEquals(0x23, ram.read8(bp + 0x0F), "orig_video_isVGA = VIDEO_TYPE_VLFB");
+        assertEquals(1024, ram.read16(bp + 0x12), "lfb_width");
+        assertEquals(768, ram.read16(bp + 0x14), "lfb_height");
+        assertEquals(32, ram.read16(bp + 0x16), "lfb_depth");
+        assertEquals(0xFD000000, ram.read32(bp + 0x18), "lfb_base");
+        assertEquals(256, ram.read32(bp + 0x1C), "lfb_size in 64 KiB units");
+        assertEquals(4096, ram.read16(bp + 0x24), "lfb_linelength");
+        int[] channels = {8, 16, 8, 8, 8, 0, 8, 24};
+        for (int i = 0; i < channels.length; i++) {
+            assertEquals(channels[i], ram.read8(bp + 0x26 + i), "colour field " + i);
+        }
+    }
+
+    @Test
+    void leavesScreenInfoEmptyWithoutAFramebuffer() {
+        ByteArrayMemory ram = new ByteArrayMemory((int) RAM);
+        load(ram, new SyntheticBzImage(), null, "");
+        assertEquals(0, ram.read8(LinuxLoader.BOOT_PARAMS + 0x0F));
+        assertEquals(0, ram.read32(LinuxLoader.BOOT_PARAMS + 0x18));
+    }
+
+    @Test
+    void refusesAFramebufferThatDoesNotFitItsMemory() {
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LinearFramebuffer(0xFD000000L, 1024, 768, 4096, 1 << 20));
+    }
 }

@@ -1,5 +1,6 @@
 package org.atrium.emulator.cpu;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,6 +92,17 @@ final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
             return -1;
         }
         return address;
+    }
+
+    // The CPU reads and writes RAM pages (and the ROM alias, writable here) through its fast path.
+    @Override
+    public MemorySegment directMemory() {
+        return MemorySegment.ofArray(ram);
+    }
+
+    @Override
+    public long directPage(int address) {
+        return index(address & ~0xFFF);
     }
 
     @Override

@@ -70,6 +70,11 @@ public class IdentityService {
             return new SignInResult.Refused("unknown user " + username, false);
         }
         var account = found.get();
+        if (account.passwordHash == null) {
+            hasher.matches(password == null ? "" : password, decoyHash);
+            return new SignInResult.Refused(
+                    "account " + username + " signs in through its identity provider", false);
+        }
         Instant now = Instant.now();
         if (account.lockedUntil != null && account.lockedUntil.isAfter(now)) {
             return new SignInResult.Refused(
@@ -88,6 +93,66 @@ public class IdentityService {
         account.failedAttempts = 0;
         account.lockedUntil = null;
         return new SignInResult.Accepted(identityOf(account));
+    }
+
+    /**
+     * The account of a user an external identity provider (OIDC) has authenticated, made on their
+     * first sign-in (just in time) and brought up to date with the provider's roles and groups on
+     * later ones: the provider is the source of truth for them.
+     *
+     * @param externalId the provider's subject, unique across tenants ({@code <issuer>|<sub>})
+     * @throws IllegalArgumentException if the subject already belongs to another tenant, or its
+     *     user name to another account
+     */
+    @Transactional
+    public Identity signInExternal(
+            UUID tenantId,
+            String externalId,
+            String username,
+            Collection<Role> roles,
+            Collection<String> groups) {
+        if (externalId == null || externalId.isBlank()) {
+            throw new IllegalArgumentException("the identity provider gave no subject");
+        }
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new IllegalArgumentException(
+                    "user name must be 2-100 letters, digits or . _ @ -, got " + username);
+        }
+        String[] roleNames = roles.stream().map(Role::roleName).distinct().toArray(String[]::new);
+        String[] groupNames = groups.stream().distinct().toArray(String[]::new);
+        var found = accounts.findByExternalId(externalId);
+        if (found.isPresent()) {
+            var account = found.get();
+            if (!account.tenantId.equals(tenantId)) {
+                throw new IllegalArgumentException(
+                        "user " + username + " belongs to another tenant in Atrium");
+            }
+            // Writes only on a change: this runs on every request of an OIDC session.
+            if (!Set.copyOf(List.of(account.roles)).equals(Set.copyOf(List.of(roleNames)))
+                    || !List.of(account.groups).equals(List.of(groupNames))
+                    || !account.username.equals(username)) {
+                if (!account.username.equals(username) && accounts.usernameTaken(username)) {
+                    throw new IllegalArgumentException("user name " + username + " is taken");
+                }
+                account.username = username;
+                account.roles = roleNames;
+                account.groups = groupNames;
+            }
+            return identityOf(account);
+        }
+        if (accounts.usernameTaken(username)) {
+            throw new IllegalArgumentException("user name " + username + " is taken");
+        }
+        var account = new UserAccount();
+        account.id = UUID.randomUUID();
+        account.tenantId = tenantId;
+        account.username = username;
+        account.externalId = externalId;
+        account.roles = roleNames;
+        account.groups = groupNames;
+        account.createdAt = Instant.now();
+        accounts.persist(account);
+        return identityOf(account);
     }
 
     /** The identity of an account named in a session cookie the broker issued itself. */

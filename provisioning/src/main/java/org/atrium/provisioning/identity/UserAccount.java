@@ -21,8 +21,13 @@ public class UserAccount extends PanacheEntityBase {
     @Column(nullable = false, unique = true)
     public String username;
 
-    @Column(name = "password_hash", nullable = false)
+    /** Null for an account an external identity provider authenticates. */
+    @Column(name = "password_hash")
     public String passwordHash;
+
+    /** The identity provider's subject ({@code <issuer>|<sub>}); null for built-in accounts. */
+    @Column(name = "external_id", unique = true)
+    public String externalId;
 
     /** Role names as in {@link Role#roleName()}. */
     @Column(nullable = false)

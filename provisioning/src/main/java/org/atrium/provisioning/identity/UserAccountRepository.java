@@ -28,6 +28,11 @@ public class UserAccountRepository implements PanacheRepositoryBase<UserAccount,
         return find("tenantId = ?1 and username = ?2", tenantId, username).firstResultOptional();
     }
 
+    /** An account an identity provider authenticates; the subject is unique across tenants. */
+    public Optional<UserAccount> findByExternalId(String externalId) {
+        return find("externalId", externalId).firstResultOptional();
+    }
+
     public boolean usernameTaken(String username) {
         return count("username", username) > 0;
     }

@@ -1,6 +1,8 @@
 package org.atrium.emulator.cpu.conformance;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
@@ -26,9 +28,11 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
     private static final int STEP_BUDGET = 100_000;
     static final int USER_CODE = 0x23, USER_DATA = 0x2B;
 
-    private final byte[] code = new byte[4096];
-    private final byte[] mem = new byte[Layout.MEM_SIZE];
-    private final byte[] sys = new byte[SYS_SIZE];
+    // The three pages live in one array, handed to the CPU as its direct memory so that cases run
+    // through the CPU's fast path for plain RAM as a guest's code does.
+    private static final int CODE_AT = 0, MEM_AT = 0x1000, SYS_AT = 0x2000;
+    private final byte[] backing = new byte[SYS_AT + SYS_SIZE];
+    private final MemorySegment direct = MemorySegment.ofArray(backing);
     private final byte[] sysTemplate = systemPage();
     private final Cpu cpu = new Cpu(this, this, this, () -> 0L);
     private final CpuState start = startState();
@@ -45,11 +49,11 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
     }
 
     Outcome run(TestCase c) {
-        java.util.Arrays.fill(code, (byte) 0);
-        System.arraycopy(c.code(), 0, code, 0, c.code().length);
-        code[c.code().length] = (byte) 0xF4;
-        System.arraycopy(c.memory(), 0, mem, 0, mem.length);
-        System.arraycopy(sysTemplate, 0, sys, 0, sys.length);
+        Arrays.fill(backing, CODE_AT, CODE_AT + 0x1000, (byte) 0);
+        System.arraycopy(c.code(), 0, backing, CODE_AT, c.code().length);
+        backing[CODE_AT + c.code().length] = (byte) 0xF4;
+        System.arraycopy(c.memory(), 0, backing, MEM_AT, Layout.MEM_SIZE);
+        System.arraycopy(sysTemplate, 0, backing, SYS_AT, SYS_SIZE);
         List<Integer> regs = new ArrayList<>();
         for (int r : c.registers()) {
             regs.add(r);
@@ -90,7 +94,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
         }
         if (cpu.failure() != null) {
             if (cpu.failure().cause() instanceof Unmapped u) {
-                return new Outcome(14, u.address, new int[8], -1, 0, 0, mem.clone());
+                return new Outcome(14, u.address, new int[8], -1, 0, 0, memory());
             }
             throw new AssertionError(
                     "emulator error in " + c.describe() + ": " + cpu.failure().message(),
@@ -123,7 +127,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
             vector = -1; // the HLT after the code
         }
         int segments = cpu.segmentSelector(Cpu.DS) | cpu.segmentSelector(Cpu.ES) << 16;
-        return new Outcome(vector, 0, out, offset, eflags, segments, mem.clone());
+        return new Outcome(vector, 0, out, offset, eflags, segments, memory());
     }
 
     private static CpuState startState() {
@@ -221,26 +225,46 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
         p[at + 3] = (byte) (v >>> 24);
     }
 
-    private byte[] page(int address) {
+    private byte[] memory() {
+        return Arrays.copyOfRange(backing, MEM_AT, MEM_AT + Layout.MEM_SIZE);
+    }
+
+    /** Where {@code address} is in the backing array, or -1 outside the three pages. */
+    private int offset(int address) {
         if ((address & ~0xFFF) == Layout.CODE) {
-            return code;
+            return CODE_AT + (address & 0xFFF);
         }
         if ((address & ~0xFFF) == Layout.MEM) {
-            return mem;
+            return MEM_AT + (address & 0xFFF);
         }
         if (address - SYS >= 0 && address - SYS < SYS_SIZE) {
-            return sys;
+            return SYS_AT + address - SYS;
         }
-        throw new Unmapped(address);
+        return -1;
     }
 
     private int index(int address) {
-        return address - SYS >= 0 && address - SYS < SYS_SIZE ? address - SYS : address & 0xFFF;
+        int at = offset(address);
+        if (at < 0) {
+            throw new Unmapped(address);
+        }
+        return at;
+    }
+
+    @Override
+    public MemorySegment directMemory() {
+        return direct;
+    }
+
+    @Override
+    public long directPage(int address) {
+        int at = offset(address & ~0xFFF);
+        return at < 0 ? -1 : at;
     }
 
     @Override
     public int read8(int address) {
-        return page(address)[index(address)] & 0xFF;
+        return backing[index(address)] & 0xFF;
     }
 
     @Override
@@ -255,7 +279,7 @@ final class EmulatedCpu implements PhysicalMemory, IoPorts, InterruptSource {
 
     @Override
     public void write8(int address, int value) {
-        page(address)[index(address)] = (byte) value;
+        backing[index(address)] = (byte) value;
     }
 
     @Override
