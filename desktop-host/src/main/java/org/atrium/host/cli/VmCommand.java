@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.atrium.emulator.boot.InvalidKernelException;
+import org.atrium.emulator.machine.DiskImageException;
+import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.machine.MachineConfig;
 import org.atrium.emulator.machine.MachineState;
 import org.atrium.emulator.machine.PcMachine;
@@ -26,8 +29,10 @@ import org.atrium.host.vm.VmMachine;
 /**
  * {@code ./atrium vm}: one VM in the foreground, its screen on RFB (TCP and/or WebSocket, without
  * authentication: for loopback and trusted networks), its first serial port on stdio, a file or
- * nowhere. A plain {@code main}, no Quarkus. Exit codes: 0 when the VM stops, 1 when it cannot
- * start, 2 for bad flags.
+ * nowhere, its disks on the IDE controller. A plain {@code main}, no Quarkus. Exit codes: 0 when
+ * the VM powers off or is stopped, 1 when it cannot start or ends in a failure (an emulator error,
+ * or with {@code --no-reboot} a triple fault or guest reset), 2 for bad flags; SIGINT or SIGTERM
+ * stops the VM and exits 130 or 143.
  */
 public final class VmCommand {
     static final Path DEFAULT_FIRMWARE_DIR = Path.of("/usr/share/seabios");
@@ -60,10 +65,11 @@ public final class VmCommand {
                                     options.append())
                             : MachineConfig.firmware(
                                     options.memoryMiB(), options.bios(), options.vgaBios());
+            MachineConfig withDrives = config.withDrives(options.drives());
             PcMachine machine =
                     options.loadvm() != null
-                            ? PcMachine.restore(options.loadvm(), config, RestoreOptions.copy())
-                            : new PcMachine(config);
+                            ? PcMachine.restore(options.loadvm(), withDrives, RestoreOptions.copy())
+                            : new PcMachine(withDrives);
             // --no-reboot: a triple fault or a reset the guest asks for ends the command (exit 1).
             machine.exitOnGuestReset(options.noReboot());
             if (options.savevm() != null) {
@@ -73,13 +79,17 @@ public final class VmCommand {
         } catch (SnapshotFormatException e) {
             throw new IllegalStateException(
                     "cannot load " + options.loadvm() + ": " + e.getMessage(), e);
+        } catch (DiskImageException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         } catch (IOException e) {
             throw new IllegalStateException(
                     (options.loadvm() != null
                                     ? "cannot read the snapshot or kernel: "
-                                    : "cannot read firmware: ")
+                                    : "cannot read ")
                             + e.getMessage(),
                     e);
+        } catch (InvalidKernelException e) {
+            throw new IllegalStateException("kernel or initrd not usable: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("firmware or memory not usable: " + e.getMessage(), e);
         }
@@ -138,6 +148,13 @@ public final class VmCommand {
             } else {
                 if (options.bios() != null) checkReadable("--bios", options.bios());
                 if (options.vgaBios() != null) checkReadable("--vga-bios", options.vgaBios());
+            }
+            for (DriveConfig drive : options.drives()) {
+                if (drive.image() != null) {
+                    checkReadable(
+                            drive.media() == DriveConfig.Media.CDROM ? "--cdrom" : "--disk",
+                            drive.image());
+                }
             }
         } catch (VmCommandOptions.UsageException e) {
             err.println("atrium vm: " + e.getMessage());

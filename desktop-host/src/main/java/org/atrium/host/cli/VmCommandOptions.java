@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.atrium.emulator.machine.DriveConfig;
+import org.atrium.emulator.storage.ImageFormat;
 
 /**
- * The flags of {@code ./atrium vm}, parsed and checked. Flags of later sessions (disks, CPU mode)
- * are refused by name rather than ignored.
+ * The flags of {@code ./atrium vm}, parsed and checked. Flags of later sessions (CPU mode) are
+ * refused by name rather than ignored.
  *
  * @param memoryMiB guest RAM
  * @param bios system BIOS image
@@ -25,6 +27,7 @@ import java.util.Locale;
  * @param savevm where to write a snapshot after {@code savevmAfterSeconds}, or null
  * @param savevmAfterSeconds seconds of running before the snapshot is written (then the command
  *     ends), or -1
+ * @param drives the IDE drives, placed as QEMU places {@code -hda}.. and {@code -cdrom}
  */
 public record VmCommandOptions(
         int memoryMiB,
@@ -40,7 +43,8 @@ public record VmCommandOptions(
         String append,
         Path loadvm,
         Path savevm,
-        long savevmAfterSeconds) {
+        long savevmAfterSeconds,
+        List<DriveConfig> drives) {
 
     /** A flag or value the command cannot use; the message is shown with the usage. */
     public static final class UsageException extends Exception {
@@ -49,7 +53,7 @@ public record VmCommandOptions(
         }
     }
 
-    static final List<String> NOT_YET = List.of("--disk", "--cdrom", "--cpu-mode");
+    static final List<String> NOT_YET = List.of("--cpu-mode");
 
     public static final String USAGE =
             """
@@ -69,8 +73,14 @@ public record VmCommandOptions(
               --savevm FILE        write a snapshot of the running VM to FILE after --savevm-after
                                    seconds, then end the command
               --savevm-after SECS  seconds of running before --savevm writes its snapshot
+              --disk FILE[,format=raw|qcow2][,readonly=on]
+                                   an IDE hard disk; the first is the primary master, then
+                                   primary slave, secondary master, secondary slave (format: from
+                                   the option, else qcow2 for a .qcow2 name, else raw). A qcow2
+                                   backing file must lie in the image's directory or below it
+              --cdrom FILE         an ISO image in an IDE CD-ROM drive, the secondary master
               --help               show this help
-            not yet supported: --disk, --cdrom, --cpu-mode
+            not yet supported: --cpu-mode
             """;
 
     public static VmCommandOptions parse(String[] args, Path defaultFirmwareDir)
@@ -89,6 +99,8 @@ public record VmCommandOptions(
         Path loadvm = null;
         Path savevm = null;
         long savevmAfter = -1;
+        List<String> disks = new ArrayList<>();
+        Path cdrom = null;
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
@@ -126,6 +138,11 @@ public record VmCommandOptions(
                 case "--loadvm" -> loadvm = Path.of(value(flag, inline, rest));
                 case "--savevm" -> savevm = Path.of(value(flag, inline, rest));
                 case "--savevm-after" -> savevmAfter = seconds(flag, value(flag, inline, rest));
+                case "--disk" -> disks.add(value(flag, inline, rest));
+                case "--cdrom" -> {
+                    if (cdrom != null) throw new UsageException("--cdrom is given twice");
+                    cdrom = Path.of(value(flag, inline, rest));
+                }
                 default -> throw new UsageException("unknown option " + flag);
             }
         }
@@ -141,6 +158,7 @@ public record VmCommandOptions(
             Path dir = bios.toAbsolutePath().getParent();
             vgaBios = dir == null ? null : dir.resolve("vgabios-stdvga.bin");
         }
+        List<DriveConfig> drives = drives(disks, cdrom);
         return new VmCommandOptions(
                 memory,
                 bios,
@@ -155,7 +173,8 @@ public record VmCommandOptions(
                 append,
                 loadvm,
                 savevm,
-                savevmAfter);
+                savevmAfter,
+                drives);
     }
 
     /** A whole number of seconds, 0 to a day. */
@@ -167,6 +186,81 @@ public record VmCommandOptions(
             // reported below
         }
         throw new UsageException(flag + " needs whole seconds from 0 to 86400, got " + text);
+    }
+
+    /**
+     * Places the drives as QEMU does: the CD-ROM on the secondary master (index 2), the disks in
+     * order on the other positions.
+     */
+    static List<DriveConfig> drives(List<String> disks, Path cdrom) throws UsageException {
+        List<DriveConfig> drives = new ArrayList<>();
+        int position = 0;
+        for (String spec : disks) {
+            if (cdrom != null && position == 2) position++;
+            if (position >= DriveConfig.POSITIONS) {
+                throw new UsageException(
+                        "too many drives: the IDE controller takes four, a --cdrom included");
+            }
+            drives.add(disk(position++, spec));
+        }
+        if (cdrom != null) drives.add(DriveConfig.cdrom(2, cdrom));
+        return List.copyOf(drives);
+    }
+
+    /** {@code FILE[,format=raw|qcow2][,readonly=on|off]}; a comma in a file name is doubled. */
+    static DriveConfig disk(int position, String spec) throws UsageException {
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        for (int i = 0; i < spec.length(); i++) {
+            char c = spec.charAt(i);
+            if (c == ',' && i + 1 < spec.length() && spec.charAt(i + 1) == ',') {
+                part.append(',');
+                i++;
+            } else if (c == ',') {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
+        String file = parts.getFirst();
+        if (file.isEmpty()) throw new UsageException("--disk needs a file name");
+        ImageFormat format = null;
+        boolean readOnly = false;
+        for (String option : parts.subList(1, parts.size())) {
+            int eq = option.indexOf('=');
+            String key = eq < 0 ? option : option.substring(0, eq);
+            String value = eq < 0 ? "" : option.substring(eq + 1);
+            switch (key) {
+                case "format" -> {
+                    try {
+                        format = ImageFormat.ofQemuName(value);
+                    } catch (java.io.IOException e) {
+                        throw new UsageException(
+                                "--disk: format must be raw or qcow2, got " + value);
+                    }
+                }
+                case "readonly" -> {
+                    readOnly =
+                            switch (value) {
+                                case "on", "" -> true;
+                                case "off" -> false;
+                                default ->
+                                        throw new UsageException(
+                                                "--disk: readonly must be on or off, got " + value);
+                            };
+                }
+                default -> throw new UsageException("--disk: unknown option " + key);
+            }
+        }
+        if (format == null) {
+            format =
+                    file.toLowerCase(Locale.ROOT).endsWith(".qcow2")
+                            ? ImageFormat.QCOW2
+                            : ImageFormat.RAW;
+        }
+        return DriveConfig.disk(position, Path.of(file), format, readOnly);
     }
 
     private static String value(String flag, String inline, List<String> rest)

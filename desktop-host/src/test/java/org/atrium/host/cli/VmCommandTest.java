@@ -1,6 +1,7 @@
 package org.atrium.host.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -11,18 +12,24 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
 import org.atrium.emulator.display.DisplayListener;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
+import org.atrium.emulator.machine.DriveConfig;
+import org.atrium.emulator.storage.ImageFormat;
 import org.atrium.host.vm.VmExit;
 import org.atrium.host.vm.VmMachine;
 import org.atrium.host.vm.VmState;
@@ -69,7 +76,22 @@ class VmCommandTest {
         assertUsageError("--initrd and --append need --kernel", "--append", "console=ttyS0");
         assertUsageError(
                 "--kernel: cannot read", "--kernel", dir.resolve("missing-vmlinuz").toString());
-        assertUsageError("--disk is not yet supported", "--disk=a.qcow2");
+        assertUsageError("--disk: cannot read", "--disk=" + dir.resolve("missing.qcow2"));
+        assertUsageError("--disk: format must be raw or qcow2", "--disk", "a.img,format=vmdk");
+        assertUsageError("--disk: unknown option cache", "--disk", "a.img,cache=none");
+        assertUsageError("--cdrom is given twice", "--cdrom", "a.iso", "--cdrom", "b.iso");
+        assertUsageError(
+                "too many drives",
+                "--disk",
+                "1.img",
+                "--disk",
+                "2.img",
+                "--disk",
+                "3.img",
+                "--disk",
+                "4.img",
+                "--cdrom",
+                "5.iso");
         assertUsageError("--cpu-mode is not yet supported", "--cpu-mode", "jit");
         assertUsageError("--memory: not a size: lots", "--memory", "lots", "--bios", bios);
         assertUsageError("--memory must be a positive whole number of MiB", "--memory", "1500K");
@@ -223,6 +245,166 @@ class VmCommandTest {
                         "--loadvm",
                         snapshot.toString()));
         assertTrue(err.toString().contains("cannot load"), err.toString());
+    }
+
+    @Test
+    void drivesArePlacedAsQemuPlacesThem() throws Exception {
+        VmCommandOptions o =
+                VmCommandOptions.parse(
+                        new String[] {
+                            "--disk",
+                            "a.img",
+                            "--cdrom",
+                            "c.iso",
+                            "--disk=b.qcow2,readonly=on",
+                            "--disk",
+                            "d,,1.bin,format=qcow2"
+                        },
+                        Path.of("/fw"));
+        List<DriveConfig> d = o.drives();
+        assertEquals(4, d.size());
+        assertEquals(DriveConfig.disk(0, Path.of("a.img"), ImageFormat.RAW, false), d.get(0));
+        assertEquals(DriveConfig.disk(1, Path.of("b.qcow2"), ImageFormat.QCOW2, true), d.get(1));
+        assertEquals(DriveConfig.disk(3, Path.of("d,1.bin"), ImageFormat.QCOW2, false), d.get(2));
+        assertEquals(DriveConfig.cdrom(2, Path.of("c.iso")), d.get(3));
+        assertEquals(
+                2,
+                VmCommandOptions.parse(
+                                new String[] {"--disk", "a", "--disk", "b", "--disk", "c"},
+                                Path.of("/fw"))
+                        .drives()
+                        .get(2)
+                        .position(),
+                "without a CD-ROM the third disk is the secondary master");
+    }
+
+    /** Runs the real machine factory; asserts exit 1 and one clear line on stderr. */
+    private String assertRefused(String... args) {
+        assertEquals(1, run(VmCommand::pcMachine, null, args), err.toString());
+        String message = err.toString();
+        err.reset();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.startsWith("atrium vm: "), message);
+        assertFalse(message.contains("Exception") || message.contains("\tat "), message);
+        return message;
+    }
+
+    @Test
+    void aKernelThatIsNotABzImageIsRefused() throws IOException {
+        Path kernel = Files.write(dir.resolve("vmlinux"), new byte[8192]);
+        String message = assertRefused("--kernel", kernel.toString(), "--serial", "none");
+        assertTrue(message.contains("kernel or initrd not usable: not a Linux bzImage"), message);
+    }
+
+    @Test
+    void aTruncatedInitrdIsRefused() throws IOException {
+        Path kernel = Files.write(dir.resolve("bzImage"), syntheticBzImage());
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            z.write("070701".repeat(5000).getBytes(StandardCharsets.US_ASCII));
+        }
+        byte[] whole = gz.toByteArray();
+        Path initrd = Files.write(dir.resolve("initrd.gz"), Arrays.copyOf(whole, whole.length / 2));
+        String message =
+                assertRefused(
+                        "--kernel",
+                        kernel.toString(),
+                        "--initrd",
+                        initrd.toString(),
+                        "--serial",
+                        "none");
+        assertTrue(message.contains("truncated or damaged initrd"), message);
+    }
+
+    @Test
+    void aCorruptDiskImageIsRefusedWithTheStorageLayersReason() throws IOException {
+        String bios = bios();
+        byte[] header = new byte[1024];
+        header[0] = 'Q';
+        header[1] = 'F';
+        header[2] = 'I';
+        header[3] = (byte) 0xFB;
+        header[7] = 3; // version 3, everything else zero: cluster_bits 0 is out of range
+        Path disk = Files.write(dir.resolve("bad.qcow2"), header);
+        String message =
+                assertRefused(
+                        "--bios",
+                        bios,
+                        "--vga-bios",
+                        dir.resolve("vga.bin").toString(),
+                        "--disk",
+                        disk.toString(),
+                        "--serial",
+                        "none");
+        assertTrue(message.contains("disk image " + disk + " (qcow2): corrupt qcow2"), message);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** The header fields a bzImage needs, and a small protected-mode part of zeros. */
+    private static byte[] syntheticBzImage() {
+        ByteBuffer b = ByteBuffer.allocate(5 * 512 + 4096).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0x1F1, (byte) 4);
+        b.putInt(0x1F4, 4096 / 16);
+        b.putShort(0x1FE, (short) 0xAA55);
+        b.putInt(0x202, 0x53726448);
+        b.putShort(0x206, (short) 0x020F);
+        b.put(0x211, (byte) 0x01);
+        b.putInt(0x214, 0x100000);
+        b.putInt(0x22C, 0x7FFFFFFF);
+        b.putInt(0x238, 2047);
+        b.putInt(0x260, 0x10000);
+        return b.array();
+    }
+
+    /**
+     * The command as a separate process, as a person runs it: a guest spinning with interrupts off
+     * ({@code cli; jmp $}) ends when the process gets SIGTERM, through the VM's stop.
+     */
+    @Test
+    void sigtermStopsAGuestSpinningWithInterruptsOff() throws Exception {
+        byte[] rom = new byte[65536];
+        rom[65536 - 16] = (byte) 0xFA; // cli
+        rom[65536 - 15] = (byte) 0xEB; // jmp $
+        rom[65536 - 14] = (byte) 0xFE;
+        Path bios = Files.write(dir.resolve("loop.bin"), rom);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p =
+                new ProcessBuilder(
+                                java.toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                VmCommand.class.getName(),
+                                "--bios",
+                                bios.toString(),
+                                "--vga-bios",
+                                bios.toString(),
+                                "--memory",
+                                "16M",
+                                "--serial",
+                                "none")
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("output.txt").toFile())
+                        .start();
+        try {
+            // Give it time to start the guest; if it failed to, the output says why.
+            assertFalse(
+                    p.waitFor(3, TimeUnit.SECONDS),
+                    () -> "the VM should still run: " + read(dir.resolve("output.txt")));
+            p.toHandle().destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "SIGTERM did not end the command");
+            String output = read(dir.resolve("output.txt"));
+            assertEquals(143, p.exitValue(), output);
+            assertTrue(output.contains("the VM stopped: STOPPED_BY_HOST"), output);
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.atrium.emulator.machine;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,9 +18,16 @@ import java.util.Objects;
  *     image stays mapped where the board puts it), or {@code null} to boot through the BIOS
  * @param initrd an initial RAM disk for {@code kernel}, or {@code null}
  * @param commandLine the kernel command line, or {@code null}
+ * @param drives the drives on the IDE controller, at most one per position
  */
 public record MachineConfig(
-        int memoryMiB, Path bios, Path vgaBios, Path kernel, Path initrd, String commandLine) {
+        int memoryMiB,
+        Path bios,
+        Path vgaBios,
+        Path kernel,
+        Path initrd,
+        String commandLine,
+        List<DriveConfig> drives) {
     public static final int MIN_MEMORY_MIB = 2;
     public static final int MAX_MEMORY_MIB = 3584;
 
@@ -38,11 +47,24 @@ public record MachineConfig(
         if (kernel == null && (initrd != null || commandLine != null)) {
             throw new IllegalArgumentException("initrd and commandLine need a kernel");
         }
+        drives = drives == null ? List.of() : List.copyOf(drives);
+        var taken = new HashSet<Integer>();
+        for (DriveConfig drive : drives) {
+            if (!taken.add(drive.position())) {
+                throw new IllegalArgumentException(
+                        "two drives at IDE position " + drive.position());
+            }
+        }
+    }
+
+    /** This machine with {@code newDrives} on its IDE controller instead of its drives. */
+    public MachineConfig withDrives(List<DriveConfig> newDrives) {
+        return new MachineConfig(memoryMiB, bios, vgaBios, kernel, initrd, commandLine, newDrives);
     }
 
     /** A machine that boots through the BIOS, with a VGA BIOS (or {@code null} for none). */
     public static MachineConfig firmware(int memoryMiB, Path bios, Path vgaBios) {
-        return new MachineConfig(memoryMiB, bios, vgaBios, null, null, null);
+        return new MachineConfig(memoryMiB, bios, vgaBios, null, null, null, List.of());
     }
 
     /** A machine that starts a Linux kernel directly; {@code initrd} may be {@code null}. */
@@ -54,6 +76,7 @@ public record MachineConfig(
                 null,
                 Objects.requireNonNull(kernel, "kernel"),
                 initrd,
-                commandLine);
+                commandLine,
+                List.of());
     }
 }

@@ -21,6 +21,8 @@ import org.atrium.emulator.device.chipset.SpeakerTimerControl;
 import org.atrium.emulator.device.chipset.SystemControlPortA;
 import org.atrium.emulator.device.chipset.SystemControlPortB;
 import org.atrium.emulator.device.debugcon.DebugConsole;
+import org.atrium.emulator.device.ide.IdeDrive;
+import org.atrium.emulator.device.ide.PiixIde;
 import org.atrium.emulator.device.keyboard.ControllerLines;
 import org.atrium.emulator.device.keyboard.I8042;
 import org.atrium.emulator.device.keyboard.Ps2Keyboard;
@@ -40,13 +42,16 @@ import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
 import org.atrium.emulator.memory.MemoryMap;
 import org.atrium.emulator.snapshot.Snapshottable;
+import org.atrium.emulator.storage.BlockBackend;
+import org.atrium.emulator.storage.ImageStore;
 import org.atrium.emulator.time.VirtualClock;
 
 /**
  * The PC board: the one place that knows where each chip sits (I/O ports, memory addresses, IRQ
  * lines) and wires chips to each other through interfaces. It follows QEMU's "pc" machine (i440FX
- * host bridge at 00:00.0, PIIX3 ISA bridge at 00:01.0, std VGA at 00:02.0) because that is the
- * board SeaBIOS's QEMU build expects; SeaBIOS recognises it by the host bridge's subsystem IDs.
+ * host bridge at 00:00.0, PIIX3 ISA bridge at 00:01.0, PIIX3 IDE at 00:01.1 with both channels in
+ * compatibility mode, std VGA at 00:02.0) because that is the board SeaBIOS's QEMU build expects;
+ * SeaBIOS recognises it by the host bridge's subsystem IDs.
  *
  * <p>There is no fw_cfg device: SeaBIOS then takes the RAM size from CMOS bytes 0x30/0x31 and
  * 0x34/0x35, the CPU count from 0x5F, the boot order from 0x3D/0x38, and loads the VGA option ROM
@@ -67,6 +72,8 @@ final class PcBoard implements AutoCloseable {
     private static final int IRQ_RTC = 8;
     private static final int IRQ_MOUSE = 12;
     private static final int IRQ_SCI = 9;
+    private static final int IRQ_IDE_PRIMARY = 14;
+    private static final int IRQ_IDE_SECONDARY = 15;
 
     // ACPI fixed hardware: the PM base QEMU's PIIX4 uses; the tables sit in the reserved EBDA KiB.
     private static final int ACPI_PM_PORT = 0x600;
@@ -99,6 +106,8 @@ final class PcBoard implements AutoCloseable {
     private final PciBus pci;
     private final I440fx hostBridge;
     private final Piix3 isaBridge;
+    private final PiixIde ide;
+    private final List<BlockBackend> disks = new ArrayList<>();
     private final StdVga video;
     private final PciFunction vgaFunction;
     private final VirtualClock clock;
@@ -126,6 +135,7 @@ final class PcBoard implements AutoCloseable {
         this(
                 config.vgaBios() == null ? null : readImage(config.vgaBios(), MIB, "VGA BIOS"),
                 new MemoryMap(config.memoryMiB() * MIB, biosImage(config)),
+                config.drives(),
                 time,
                 rtcEpochMillis,
                 events,
@@ -136,28 +146,47 @@ final class PcBoard implements AutoCloseable {
     PcBoard(
             byte[] vgaBios,
             MemoryMap memory,
+            List<DriveConfig> drives,
             VirtualClock time,
             long rtcEpochMillis,
-            BoardEvents events) {
-        this(vgaBios, memory, time, rtcEpochMillis, events, new StdVga(VRAM_BYTES, time::nanos));
+            BoardEvents events)
+            throws IOException {
+        this(
+                vgaBios,
+                memory,
+                drives,
+                time,
+                rtcEpochMillis,
+                events,
+                new StdVga(VRAM_BYTES, time::nanos));
     }
 
     /**
      * A board around guest memory built elsewhere (RAM restored from a snapshot) and a VGA BIOS
-     * image ({@code null} for none); the board owns {@code memory} from now on.
+     * image ({@code null} for none), with the IDE drives {@code driveConfigs}; the board owns
+     * {@code memory} from now on (and frees it if a drive's image cannot be opened).
      */
     PcBoard(
             byte[] vgaBios,
             MemoryMap memory,
+            List<DriveConfig> driveConfigs,
             VirtualClock time,
             long rtcEpochMillis,
             BoardEvents events,
-            StdVga video) {
+            StdVga video)
+            throws IOException {
         this.clock = time;
         this.memory = memory;
         this.vgaBios = vgaBios == null ? null : vgaBios.clone();
         long ramBytes = memory.ram().byteSize();
         romBytes = memory.rom().length;
+        IdeDrive[] drives;
+        try {
+            drives = openDrives(driveConfigs);
+        } catch (IOException | RuntimeException e) {
+            memory.close();
+            throw e;
+        }
 
         // Interrupt controllers: master 0x20, slave 0xA0, edge/level control 0x4D0.
         ports.map(0x20, 2, pics.masterPorts());
@@ -228,6 +257,21 @@ final class PcBoard implements AutoCloseable {
         isaBridge = new Piix3(events::resetRequested);
         pci.plug(0, 0, hostBridge.function());
         pci.plug(1, 0, isaBridge.function());
+
+        // IDE in compatibility mode: the legacy command and control blocks, IRQ 14 and 15.
+        ide =
+                new PiixIde(
+                        pics.line(IRQ_IDE_PRIMARY),
+                        drives[0],
+                        drives[1],
+                        pics.line(IRQ_IDE_SECONDARY),
+                        drives[2],
+                        drives[3]);
+        ports.map(0x1F0, 8, ide.primary().commandBlock());
+        ports.map(0x3F6, 1, ide.primary().controlBlock());
+        ports.map(0x170, 8, ide.secondary().commandBlock());
+        ports.map(0x376, 1, ide.secondary().controlBlock());
+        pci.plug(1, 1, ide.function());
         BusDevice configAddress = pci.addressPort();
         BusDevice resetControl = isaBridge.resetControl();
         // 0xCF8 is CONFIG_ADDRESS for dword accesses only; a byte at 0xCF9 is PIIX3's reset
@@ -296,6 +340,63 @@ final class PcBoard implements AutoCloseable {
         return config.bios() == null
                 ? new byte[0x10000]
                 : readImage(config.bios(), 16 * MIB, "BIOS");
+    }
+
+    /**
+     * Opens each drive's image, each through a store rooted at its own directory so a backing file
+     * named inside an image cannot lead out of it. On a failure the images opened so far are closed
+     * and the message names the image.
+     */
+    private IdeDrive[] openDrives(List<DriveConfig> configs) throws IOException {
+        IdeDrive[] drives = new IdeDrive[DriveConfig.POSITIONS];
+        try {
+            for (DriveConfig drive : configs) {
+                BlockBackend medium = drive.image() == null ? null : openImage(drive);
+                if (medium != null) {
+                    disks.add(medium);
+                }
+                String serial = "ATRIUM-" + (drive.position() + 1);
+                drives[drive.position()] =
+                        drive.media() == DriveConfig.Media.CDROM
+                                ? IdeDrive.cdrom(medium, serial)
+                                : IdeDrive.hardDisk(medium, serial);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeDisks();
+            throw e;
+        }
+        return drives;
+    }
+
+    private static BlockBackend openImage(DriveConfig drive) throws IOException {
+        Path file = drive.image().toAbsolutePath().normalize();
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new IOException("not a readable file");
+            }
+            ImageStore store = new ImageStore(file.getParent());
+            return store.open(file.getFileName().toString(), drive.format(), drive.readOnly());
+        } catch (IOException e) {
+            throw new DiskImageException(
+                    "disk image "
+                            + drive.image()
+                            + " ("
+                            + drive.format().qemuName()
+                            + "): "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private void closeDisks() {
+        for (BlockBackend disk : disks) {
+            try {
+                disk.close();
+            } catch (IOException e) {
+                // Closing a read channel or a flushed image has nothing left to lose.
+            }
+        }
+        disks.clear();
     }
 
     /** Reads a firmware image, refusing files too large to be one before loading them. */
@@ -440,6 +541,7 @@ final class PcBoard implements AutoCloseable {
         pci.reset();
         hostBridge.reset();
         isaBridge.reset();
+        ide.reset();
         keyboardA20 = true;
         portA20 = false;
         updateA20();
@@ -560,8 +662,22 @@ final class PcBoard implements AutoCloseable {
         return memory.ram();
     }
 
+    /** The IDE controller; call on the machine's thread. */
+    PiixIde ide() {
+        return ide;
+    }
+
+    /** Frees guest RAM and closes the disk images (after forcing what the guest wrote to them). */
     @Override
     public void close() {
+        for (BlockBackend disk : disks) {
+            try {
+                disk.flush();
+            } catch (IOException e) {
+                // The guest did not flush either; the image stays as consistent as its format is.
+            }
+        }
+        closeDisks();
         memory.close();
     }
 

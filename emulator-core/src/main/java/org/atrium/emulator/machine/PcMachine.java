@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.atrium.emulator.boot.BzImage;
+import org.atrium.emulator.boot.Initrd;
 import org.atrium.emulator.boot.LinuxLoader;
 import org.atrium.emulator.cpu.CpuState;
 import org.atrium.emulator.display.DisplaySurface;
@@ -148,6 +149,9 @@ public final class PcMachine {
         this.kernel =
                 config.kernel() == null ? null : BzImage.parse(Files.readAllBytes(config.kernel()));
         this.initrd = config.initrd() == null ? null : Files.readAllBytes(config.initrd());
+        if (initrd != null) {
+            Initrd.check(initrd);
+        }
         this.clock = new VirtualClock(hostTime::monotonicNanos);
         BoardEvents events =
                 new BoardEvents() {
@@ -174,7 +178,13 @@ public final class PcMachine {
         this.board =
                 memory == null
                         ? new PcBoard(config, clock, hostTime.epochMillis(), events)
-                        : new PcBoard(vgaBios, memory, clock, hostTime.epochMillis(), events);
+                        : new PcBoard(
+                                vgaBios,
+                                memory,
+                                config.drives(),
+                                clock,
+                                hostTime.epochMillis(),
+                                events);
         KeyboardInput boardKeyboard = board.keyboard();
         this.keyboard =
                 new KeyboardInput() {

@@ -324,7 +324,7 @@ class PcBoardTest {
     @Test
     void unclaimedPortsFloatHigh() {
         assertEquals(0xFF, io.in(0x2F8, 1));
-        assertEquals(0xFFFF, io.in(0x1F0, 2));
+        assertEquals(0xFFFF, io.in(0x2E8, 2)); // COM4: no chip there
         assertEquals(-1, io.in(0xCFC, 4), "no PCI cycle selected");
     }
 }

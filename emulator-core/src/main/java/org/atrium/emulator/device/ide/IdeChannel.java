@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.device.InterruptLine;
+import org.atrium.emulator.device.ide.IdeChannelState.DriveRegisters;
+import org.atrium.emulator.device.ide.IdeChannelState.Transfer;
 
 /**
  * One IDE channel of the Intel 82371SB (PIIX3) with up to two drives, as ATA/ATAPI-6 (T13 1410D)
@@ -41,14 +43,6 @@ public final class IdeChannel {
     private static final int CD_SECTOR = 2048;
     private static final int SENSE_NOT_READY = 2;
     private static final int SENSE_ILLEGAL_REQUEST = 5;
-
-    private enum Transfer {
-        NONE,
-        PIO_IN,
-        PIO_OUT,
-        PACKET_COMMAND,
-        PACKET_IN
-    }
 
     private final InterruptLine irq;
     private final IdeDrive[] drives = new IdeDrive[2];
@@ -109,6 +103,90 @@ public final class IdeChannel {
             senseCode[d] = 0;
         }
         softReset();
+    }
+
+    /** The channel's registers and transfer now. */
+    public IdeChannelState snapshot() {
+        DriveRegisters[] regs = new DriveRegisters[2];
+        for (int d = 0; d < 2; d++) {
+            regs[d] =
+                    new DriveRegisters(
+                            status[d],
+                            error[d],
+                            multiple[d],
+                            heads[d],
+                            sectorsPerTrack[d],
+                            senseKey[d],
+                            senseCode[d]);
+        }
+        return new IdeChannelState(
+                regs,
+                selected,
+                new int[] {features, sectorCount, lbaLow, lbaMid, lbaHigh},
+                new int[] {hobFeatures, hobSectorCount, hobLbaLow, hobLbaMid, hobLbaHigh},
+                device,
+                control,
+                interruptPending,
+                transfer,
+                buffer,
+                position,
+                end,
+                nextSector,
+                remainingSectors,
+                blockSectors,
+                byteLimit,
+                cdNextSector,
+                cdRemaining);
+    }
+
+    /**
+     * Loads a snapshot taken on a channel with the same drives; registers are masked to their
+     * widths, so a hostile state cannot make the channel index outside its buffers.
+     */
+    public void restore(IdeChannelState state) {
+        DriveRegisters[] regs = state.drives();
+        for (int d = 0; d < 2; d++) {
+            DriveRegisters r = regs[d];
+            status[d] = r.status() & 0xFF;
+            error[d] = r.error() & 0xFF;
+            multiple[d] = r.multiple() & 0xFF;
+            heads[d] = Math.clamp(r.heads(), 1, 16);
+            sectorsPerTrack[d] = Math.clamp(r.sectorsPerTrack(), 1, 255);
+            senseKey[d] = r.senseKey() & 0x0F;
+            senseCode[d] = r.senseCode() & 0xFF;
+        }
+        selected = state.selected();
+        int[] t = state.taskFile();
+        int[] h = state.hobTaskFile();
+        features = t[0] & 0xFF;
+        sectorCount = t[1] & 0xFF;
+        lbaLow = t[2] & 0xFF;
+        lbaMid = t[3] & 0xFF;
+        lbaHigh = t[4] & 0xFF;
+        hobFeatures = h[0] & 0xFF;
+        hobSectorCount = h[1] & 0xFF;
+        hobLbaLow = h[2] & 0xFF;
+        hobLbaMid = h[3] & 0xFF;
+        hobLbaHigh = h[4] & 0xFF;
+        device = state.device() & 0x5F;
+        control = state.deviceControl() & 0xFF;
+        interruptPending = state.interruptPending();
+        // A transfer needs a drive to talk to; on a channel without it nothing is in progress.
+        buffer = state.buffer();
+        position = state.position();
+        end = state.end();
+        transfer = state.transfer();
+        // A transfer needs a drive and a whole word left in its block; else none is in progress.
+        if (drives[selected] == null || position >= end || end % 2 != 0) {
+            transfer = Transfer.NONE;
+        }
+        nextSector = state.nextSector();
+        remainingSectors = state.remainingSectors();
+        blockSectors = Math.clamp(state.blockSectors(), 1, 256);
+        byteLimit = Math.clamp(state.byteLimit(), 2, 0xFFFE) & 0xFFFE;
+        cdNextSector = state.cdNextSector();
+        cdRemaining = state.cdRemaining();
+        updateIrq();
     }
 
     /** The command block: eight ports at offsets 0-7 (0x1F0 or 0x170 on a PC). */
