@@ -564,7 +564,8 @@ final class PcBoard implements AutoCloseable {
                 isaBridge.snapshot(),
                 vgaFunction == null ? null : vgaFunction.snapshot(),
                 video == null ? null : video.snapshot(),
-                acpiPm.snapshot());
+                acpiPm.snapshot(),
+                ide.snapshot());
     }
 
     /**
@@ -588,6 +589,7 @@ final class PcBoard implements AutoCloseable {
         states.put(hostBridge.id(), state.hostBridge());
         states.put(isaBridge.id(), state.isaBridge());
         states.put(acpiPm.id(), state.acpiPm());
+        states.put(ide.id(), state.ide());
         if (video != null) {
             states.put(video.id(), state.vga());
             states.put(vgaFunction.id(), state.vgaFunction());
@@ -616,7 +618,8 @@ final class PcBoard implements AutoCloseable {
                                 keyboardController,
                                 hostBridge,
                                 isaBridge,
-                                acpiPm));
+                                acpiPm,
+                                ide));
         if (video != null) {
             parts.add(video);
             parts.add(vgaFunction);

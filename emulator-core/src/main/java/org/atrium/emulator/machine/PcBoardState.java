@@ -3,6 +3,7 @@ package org.atrium.emulator.machine;
 import java.util.Objects;
 import org.atrium.emulator.device.acpi.AcpiPmState;
 import org.atrium.emulator.device.chipset.Piix3State;
+import org.atrium.emulator.device.ide.PiixIdeState;
 import org.atrium.emulator.device.keyboard.I8042State;
 import org.atrium.emulator.device.keyboard.Ps2KeyboardState;
 import org.atrium.emulator.device.keyboard.Ps2MouseState;
@@ -21,6 +22,7 @@ import org.atrium.emulator.device.vga.StdVgaState;
  * @param systemControlB the writable bits of port 0x61
  * @param vga the display adapter, or {@code null} on a board without one
  * @param acpiPm the ACPI power-management registers
+ * @param ide the PIIX3 IDE function and its channels (the disks' contents are the images')
  */
 public record PcBoardState(
         long virtualNanos,
@@ -37,7 +39,8 @@ public record PcBoardState(
         Piix3State isaBridge,
         PciFunctionState vgaFunction,
         StdVgaState vga,
-        AcpiPmState acpiPm) {
+        AcpiPmState acpiPm,
+        PiixIdeState ide) {
     public PcBoardState {
         Objects.requireNonNull(pics, "pics");
         Objects.requireNonNull(pit, "pit");
@@ -49,6 +52,7 @@ public record PcBoardState(
         Objects.requireNonNull(hostBridge, "hostBridge");
         Objects.requireNonNull(isaBridge, "isaBridge");
         Objects.requireNonNull(acpiPm, "acpiPm");
+        Objects.requireNonNull(ide, "ide");
         if (virtualNanos < 0) {
             throw new IllegalArgumentException("virtual time cannot be negative");
         }

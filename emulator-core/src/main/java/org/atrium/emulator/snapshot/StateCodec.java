@@ -89,6 +89,17 @@ public final class StateCodec {
             b.append(')');
         } else if (type instanceof Class<?> c && isLeaf(c)) {
             b.append(c.getSimpleName());
+        } else if (type instanceof Class<?> c && c.isEnum()) {
+            // The constants are part of the layout: renaming or reordering one changes it.
+            b.append(c.getSimpleName()).append('{');
+            for (Object constant : c.getEnumConstants()) {
+                b.append(((Enum<?>) constant).name()).append(',');
+            }
+            b.append('}');
+        } else if (type instanceof Class<?> c && c.isArray() && c.getComponentType().isRecord()) {
+            b.append('[');
+            layout(c.getComponentType(), b);
+            b.append(']');
         } else {
             throw new IllegalArgumentException("state records cannot hold a " + type);
         }
@@ -162,6 +173,14 @@ public final class StateCodec {
                 out.int8(1);
                 writeRecord(out, (Record) value);
             }
+        } else if (type instanceof Class<?> c && c.isEnum()) {
+            out.int32(((Enum<?>) value).ordinal());
+        } else if (type instanceof Class<?> c && c.isArray() && c.getComponentType().isRecord()) {
+            Object[] a = (Object[]) value;
+            out.int32(a.length);
+            for (Object e : a) {
+                writeValue(out, c.getComponentType(), e);
+            }
         } else {
             throw new IllegalArgumentException("state records cannot hold a " + type);
         }
@@ -226,6 +245,22 @@ public final class StateCodec {
             return new String(in.raw(in.count(1)), StandardCharsets.UTF_8);
         } else if (type instanceof Class<?> c && c.isRecord()) {
             return in.bool() ? readRecord(in, c) : null;
+        } else if (type instanceof Class<?> c && c.isEnum()) {
+            Object[] constants = c.getEnumConstants();
+            int ordinal = in.int32();
+            if (ordinal < 0 || ordinal >= constants.length) {
+                throw new SnapshotFormatException(
+                        c.getSimpleName() + " has no value number " + ordinal);
+            }
+            return constants[ordinal];
+        } else if (type instanceof Class<?> c && c.isArray() && c.getComponentType().isRecord()) {
+            // Every element takes at least its one-byte presence flag.
+            int n = in.count(1);
+            Object[] a = (Object[]) java.lang.reflect.Array.newInstance(c.getComponentType(), n);
+            for (int i = 0; i < n; i++) {
+                a[i] = readValue(in, c.getComponentType());
+            }
+            return a;
         }
         throw new IllegalArgumentException("state records cannot hold a " + type);
     }

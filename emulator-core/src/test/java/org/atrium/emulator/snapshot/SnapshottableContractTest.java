@@ -14,6 +14,7 @@ import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.cpu.Cpu;
 import org.atrium.emulator.cpu.InterruptSource;
+import org.atrium.emulator.device.InterruptLine;
 import org.atrium.emulator.device.RecordingLine;
 import org.atrium.emulator.device.acpi.AcpiPm;
 import org.atrium.emulator.device.chipset.I440fx;
@@ -21,6 +22,8 @@ import org.atrium.emulator.device.chipset.Piix3;
 import org.atrium.emulator.device.chipset.SpeakerTimerControl;
 import org.atrium.emulator.device.chipset.SystemControlPortA;
 import org.atrium.emulator.device.chipset.SystemControlPortB;
+import org.atrium.emulator.device.ide.IdeDrive;
+import org.atrium.emulator.device.ide.PiixIde;
 import org.atrium.emulator.device.keyboard.ControllerLines;
 import org.atrium.emulator.device.keyboard.I8042;
 import org.atrium.emulator.device.keyboard.Ps2Keyboard;
@@ -76,6 +79,7 @@ class SnapshottableContractTest {
                 Arguments.of(
                         "PCI function", (Supplier<Rig>) SnapshottableContractTest::pciFunction));
         cases.add(Arguments.of("ACPI PM", (Supplier<Rig>) SnapshottableContractTest::acpiPm));
+        cases.add(Arguments.of("PIIX3 IDE", (Supplier<Rig>) SnapshottableContractTest::ide));
         cases.add(Arguments.of("port 0x92", (Supplier<Rig>) SnapshottableContractTest::portA));
         cases.add(Arguments.of("port 0x61", (Supplier<Rig>) SnapshottableContractTest::portB));
         cases.add(Arguments.of("virtual clock", (Supplier<Rig>) SnapshottableContractTest::clock));
@@ -505,6 +509,67 @@ class SnapshottableContractTest {
                     seen.add(pm.read(8, 2));
                     pm.write(4, 2, 0x2000 | (5 << 10)); // SLP_EN with S5
                     seen.add(offs[0]);
+                    return seen;
+                });
+    }
+
+    /**
+     * The IDE function with an empty CD-ROM drive as primary master, left in the middle of the
+     * IDENTIFY PACKET DEVICE data transfer: the copy must hand out the same remaining words.
+     */
+    private static Rig ide() {
+        List<String> irq = new ArrayList<>();
+        InterruptLine primary =
+                new InterruptLine() {
+                    @Override
+                    public void raise() {
+                        irq.add("raise");
+                    }
+
+                    @Override
+                    public void lower() {
+                        irq.add("lower");
+                    }
+                };
+        InterruptLine none =
+                new InterruptLine() {
+                    @Override
+                    public void raise() {}
+
+                    @Override
+                    public void lower() {}
+                };
+        PiixIde ide = new PiixIde(primary, IdeDrive.cdrom(null, "CD0001"), null, none, null, null);
+        // On a bus, as on the board: the function's power-on registers are taken when plugged.
+        new PciBus(
+                        new PciMapper() {
+                            @Override
+                            public void map(BusDevice t, boolean io, long base, long size) {}
+
+                            @Override
+                            public void unmap(BusDevice t, boolean io) {}
+                        })
+                .plug(1, 1, ide.function());
+        BusDevice command = ide.primary().commandBlock();
+        return new Rig(
+                ide,
+                null,
+                () -> {
+                    ide.function().writeConfig(0x40, 2, 0x8303); // IDETIM, as a driver tunes it
+                    command.write(6, 1, 0xA0); // select the master
+                    command.write(7, 1, 0xA1); // IDENTIFY PACKET DEVICE
+                    for (int i = 0; i < 10; i++) {
+                        command.read(0, 2); // the first ten words of the 256
+                    }
+                },
+                () -> {
+                    List<Object> seen = new ArrayList<>();
+                    seen.add(ide.function().readConfig(0x40, 2));
+                    seen.add(command.read(7, 1));
+                    for (int i = 0; i < 30; i++) {
+                        seen.add(command.read(0, 2));
+                    }
+                    seen.add(List.copyOf(irq));
                     return seen;
                 });
     }

@@ -182,8 +182,10 @@ public final class IdeChannel {
         }
         nextSector = state.nextSector();
         remainingSectors = state.remainingSectors();
-        blockSectors = Math.clamp(state.blockSectors(), 1, 256);
-        byteLimit = Math.clamp(state.byteLimit(), 2, 0xFFFE) & 0xFFFE;
+        // Zero is a real value (before the first command, and for IDENTIFY); a hostile zero can
+        // only stall the guest's own transfer: every data port access still returns.
+        blockSectors = Math.clamp(state.blockSectors(), 0, 256);
+        byteLimit = Math.clamp(state.byteLimit(), 0, 0xFFFE) & 0xFFFE;
         cdNextSector = state.cdNextSector();
         cdRemaining = state.cdRemaining();
         updateIrq();

@@ -5,6 +5,7 @@ import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.device.InterruptLine;
 import org.atrium.emulator.device.pci.PciBar;
 import org.atrium.emulator.device.pci.PciFunction;
+import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
  * The IDE function of the Intel 82371SB PIIX3 (PCI 8086:7010, datasheet section 2.5 and 2.7): two
@@ -17,7 +18,7 @@ import org.atrium.emulator.device.pci.PciFunction;
  * drives offer no DMA mode in IDENTIFY, so SeaBIOS and Linux use PIO), native-PCI mode and the
  * timing registers' effect (there is no timing).
  */
-public final class PiixIde {
+public final class PiixIde implements Snapshottable<PiixIdeState> {
     public static final int PCI_VENDOR = 0x8086;
     public static final int PCI_DEVICE = 0x7010;
 
@@ -83,12 +84,24 @@ public final class PiixIde {
         Arrays.fill(busMaster, (byte) 0);
     }
 
+    @Override
+    public String id() {
+        return "pci-piix-ide";
+    }
+
+    @Override
+    public Class<PiixIdeState> stateType() {
+        return PiixIdeState.class;
+    }
+
+    @Override
     public PiixIdeState snapshot() {
         return new PiixIdeState(
                 function.snapshot(), busMaster, primary.snapshot(), secondary.snapshot());
     }
 
     /** Loads a snapshot of a controller with the same drives attached. */
+    @Override
     public void restore(PiixIdeState state) {
         function.restore(state.function());
         System.arraycopy(state.busMaster(), 0, busMaster, 0, BUS_MASTER_BYTES);
