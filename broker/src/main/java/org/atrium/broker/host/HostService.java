@@ -1,6 +1,8 @@
 package org.atrium.broker.host;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +25,16 @@ public class HostService {
     private final HostRepository hosts;
     private final DesktopRepository desktops;
     private final BrokerConfig config;
+    private volatile Instant startedAt = Instant.EPOCH;
 
     public HostService(HostRepository hosts, DesktopRepository desktops, BrokerConfig config) {
         this.hosts = hosts;
         this.desktops = desktops;
         this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        startedAt = Instant.now();
     }
 
     public Duration heartbeatTimeout() {
@@ -102,7 +109,14 @@ public class HostService {
      */
     @Transactional
     public List<String> markSilentHostsDown() {
-        Instant cutoff = Instant.now().minus(config.hosts().heartbeatTimeout());
+        Instant now = Instant.now();
+        Duration grace = config.hosts().startupGrace().orElse(config.hosts().heartbeatTimeout());
+        if (now.isBefore(startedAt.plus(grace))) {
+            // Heartbeats sent while this broker was down (a restart) went unheard: not the hosts'
+            // fault. Without this, a restart slower than the timeout failed every desktop.
+            return List.of();
+        }
+        Instant cutoff = now.minus(config.hosts().heartbeatTimeout());
         var silent = hosts.listSilentSince(cutoff);
         for (Host host : silent) {
             host.state = HostState.DOWN;
