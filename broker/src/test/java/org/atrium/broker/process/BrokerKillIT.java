@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.atrium.broker.FakeHost;
@@ -41,7 +42,7 @@ class BrokerKillIT {
     private static final int DESKTOPS = 30;
     private static final int USERS = 45;
     private static final String GROUP = "storm";
-    private static final int KILL_AFTER = 120;
+    private static final int KILL_AFTER = 80;
 
     private Path stateDir;
     private Vertx vertx;
@@ -156,7 +157,9 @@ class BrokerKillIT {
 
         // Every user connects and logs off in a loop, all at once, so assignments, logoffs and
         // recycling are in flight when the broker dies after KILL_AFTER successful connects.
-        Map<String, String> answered = new ConcurrentHashMap<>(); // live session -> desktop
+        Map<String, String> answered = new ConcurrentHashMap<>(); // session -> desktop
+        Set<String> logoffSent = new HashSet<>();
+        var killed = new java.util.concurrent.atomic.AtomicBoolean();
         var connects = new CountDownLatch(KILL_AFTER);
         var cutOff = new AtomicInteger();
         List<String> wrongAnswers = new CopyOnWriteArrayList<>();
@@ -178,8 +181,16 @@ class BrokerKillIT {
                                     String session = answer.body().path("sessionId").asText();
                                     answered.put(session, answer.body().path("desktopId").asText());
                                     connects.countDown();
-                                    // From here the session's fate is unknown until answered.
-                                    answered.remove(session);
+                                    // Use the desktop a moment, so some sessions are live at
+                                    // the kill; once a logoff is sent, the session's fate is
+                                    // unknown, and after the kill none is sent.
+                                    Thread.sleep(ThreadLocalRandom.current().nextInt(200, 1500));
+                                    synchronized (logoffSent) {
+                                        if (killed.get()) {
+                                            return null;
+                                        }
+                                        logoffSent.add(session);
+                                    }
                                     var logoff =
                                             broker.call(
                                                     "POST",
@@ -207,12 +218,15 @@ class BrokerKillIT {
         assertTrue(
                 connects.await(180, TimeUnit.SECONDS),
                 "too few desktops handed out before the kill; other answers: " + wrongAnswers);
-        // Sessions whose connect was answered and whose logoff was not yet sent must survive.
-        Map<String, String> liveAtKill = new HashMap<>(answered);
+        synchronized (logoffSent) {
+            killed.set(true);
+        }
         broker.kill();
         pool1.shutdown();
         assertTrue(pool1.awaitTermination(120, TimeUnit.SECONDS));
-        liveAtKill.keySet().retainAll(answered.keySet());
+        // Sessions whose connect was answered and whose logoff was never sent must survive.
+        Map<String, String> liveAtKill = new HashMap<>(answered);
+        liveAtKill.keySet().removeAll(logoffSent);
         Map<String, String> confirmed = Map.copyOf(liveAtKill);
         assertEquals(List.of(), wrongAnswers, "answers other than 200 or 503 before the kill");
         System.out.printf(
