@@ -2,6 +2,7 @@ package org.atrium.broker.desktop;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -84,6 +85,20 @@ public class DesktopRepository implements PanacheRepositoryBase<Desktop, UUID> {
     /** For the reconciler, which acts for every tenant. */
     public long countInPool(UUID poolId, Collection<DesktopState> states) {
         return count("poolId = ?1 and state in ?2", poolId, List.copyOf(states));
+    }
+
+    /** PROVISIONING desktops of the host among {@code ids} become READY; others are untouched. */
+    public int promoteProvisioning(String hostName, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return update(
+                "state = ?1, updatedAt = ?2 where hostName = ?3 and state = ?4 and id in ?5",
+                DesktopState.READY,
+                Instant.now(),
+                hostName,
+                DesktopState.PROVISIONING,
+                List.copyOf(ids));
     }
 
     public List<Desktop> listInState(DesktopState state) {

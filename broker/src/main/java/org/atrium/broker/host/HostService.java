@@ -6,10 +6,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.atrium.broker.common.ProblemException;
 import org.atrium.broker.config.BrokerConfig;
 import org.atrium.broker.desktop.Desktop;
@@ -84,12 +86,19 @@ public class HostService {
         host.freeMemoryMiB = heartbeat.freeMemoryMiB();
         Map<String, String> reported = new HashMap<>();
         heartbeat.vms().forEach(vm -> reported.put(vm.id(), vm.state()));
+        List<UUID> running = new ArrayList<>();
         for (Desktop desktop : desktops.listLiveOnHost(name)) {
             if (desktop.state == DesktopState.PROVISIONING
                     && isRunning(reported.get(desktop.id.toString()))) {
-                desktop.moveTo(DesktopState.READY);
-                LOG.infof("desktop %s is ready on %s", desktop.id, name);
+                running.add(desktop.id);
             }
+        }
+        // One conditional update, not dirty entities: a desktop read here as PROVISIONING may
+        // meanwhile have become READY and been assigned; writing the stale entity back made it
+        // READY again under a live session (found by BrokerKillIT).
+        int promoted = desktops.promoteProvisioning(name, running);
+        if (promoted > 0) {
+            LOG.infof("%d desktop(s) ready on %s", promoted, name);
         }
     }
 
