@@ -68,11 +68,21 @@ public class Fixtures {
     }
 
     public User user(UUID tenantId, String... groups) {
+        return account(tenantId, List.of(Role.USER), groups);
+    }
+
+    public User tenantAdmin(UUID tenantId, String... groups) {
+        return account(tenantId, List.of(Role.USER, Role.TENANT_ADMIN), groups);
+    }
+
+    public User platformAdmin(UUID tenantId) {
+        return account(tenantId, List.of(Role.PLATFORM_ADMIN));
+    }
+
+    private User account(UUID tenantId, List<Role> roles, String... groups) {
         String username = "u-" + UUID.randomUUID().toString().substring(0, 8);
         String password = "pw-" + UUID.randomUUID();
-        var identity =
-                identities.createUser(
-                        tenantId, username, password, List.of(Role.USER), List.of(groups));
+        var identity = identities.createUser(tenantId, username, password, roles, List.of(groups));
         return new User(identity.userId(), username, password);
     }
 

@@ -8,6 +8,7 @@ import io.quarkus.security.identity.request.UsernamePasswordAuthenticationReques
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.atrium.broker.audit.AuditLog;
 import org.atrium.provisioning.identity.IdentityService;
 import org.atrium.provisioning.identity.SignInResult;
 import org.jboss.logging.Logger;
@@ -19,9 +20,11 @@ public class BuiltInIdentityProvider
     private static final Logger LOG = Logger.getLogger(BuiltInIdentityProvider.class);
 
     private final IdentityService identities;
+    private final AuditLog audit;
 
-    public BuiltInIdentityProvider(IdentityService identities) {
+    public BuiltInIdentityProvider(IdentityService identities, AuditLog audit) {
         this.identities = identities;
+        this.audit = audit;
     }
 
     @Override
@@ -41,10 +44,28 @@ public class BuiltInIdentityProvider
                     return switch (result) {
                         case SignInResult.Accepted(var identity) -> {
                             LOG.infof("signed in %s", identity.username());
+                            audit.recordAlone(
+                                    identity.tenantId(),
+                                    identity.username(),
+                                    AuditLog.SIGN_IN,
+                                    null,
+                                    "built-in account");
                             yield CallerAttributes.identity(identity);
                         }
                         case SignInResult.Refused(var reason, var locked) -> {
                             LOG.infof("sign-in refused: %s", reason);
+                            // The tenant of an existing account, so its admins see the attempts.
+                            var tenant =
+                                    identities
+                                            .findByUsername(request.getUsername())
+                                            .map(i -> i.tenantId())
+                                            .orElse(null);
+                            audit.recordAlone(
+                                    tenant,
+                                    request.getUsername(),
+                                    AuditLog.SIGN_IN_REFUSED,
+                                    null,
+                                    locked ? "locked" : "wrong user name or password");
                             var routing = HttpSecurityUtils.getRoutingContextAttribute(request);
                             if (locked && routing != null) {
                                 routing.put(LockedAccountRedirect.LOCKED, Boolean.TRUE);

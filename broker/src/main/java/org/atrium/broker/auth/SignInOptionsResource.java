@@ -1,5 +1,6 @@
 package org.atrium.broker.auth;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -7,6 +8,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /** What the sign-in page offers besides the built-in accounts' form; public. */
+@PermitAll
 @Path("/api/v1/sign-in/options")
 @Produces(MediaType.APPLICATION_JSON)
 public class SignInOptionsResource {

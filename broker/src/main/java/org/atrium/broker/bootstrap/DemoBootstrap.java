@@ -39,6 +39,8 @@ public class DemoBootstrap {
     public static final String OTHER_POOL = "Other tenant desktops";
     public static final String OTHER_USER = "other-user";
     public static final String OTHER_GROUP = "other-users";
+    public static final String PLATFORM_TENANT = "platform";
+    public static final String PLATFORM_ADMIN = "platform-admin";
     public static final String CREDENTIALS_FILE = "demo-credentials.txt";
 
     private static final Logger LOG = Logger.getLogger(DemoBootstrap.class);
@@ -69,6 +71,7 @@ public class DemoBootstrap {
         String userPassword = password();
         String adminPassword = password();
         String otherPassword = password();
+        String platformPassword = password();
         boolean created =
                 QuarkusTransaction.requiringNew()
                         .call(
@@ -76,11 +79,19 @@ public class DemoBootstrap {
                                     if (tenants.findByName(DEMO_TENANT).isPresent()) {
                                         return false;
                                     }
-                                    createDemo(userPassword, adminPassword, otherPassword);
+                                    createDemo(
+                                            userPassword,
+                                            adminPassword,
+                                            otherPassword,
+                                            platformPassword);
                                     // Written before the commit: a start killed in between
                                     // creates the demo again and overwrites the file, so the
                                     // file never names passwords the database does not have.
-                                    writeCredentials(userPassword, adminPassword, otherPassword);
+                                    writeCredentials(
+                                            userPassword,
+                                            adminPassword,
+                                            otherPassword,
+                                            platformPassword);
                                     return true;
                                 });
         if (created) {
@@ -88,7 +99,11 @@ public class DemoBootstrap {
         }
     }
 
-    private void createDemo(String userPassword, String adminPassword, String otherPassword) {
+    private void createDemo(
+            String userPassword,
+            String adminPassword,
+            String otherPassword,
+            String platformPassword) {
         var demo = tenants.create(DEMO_TENANT, "Demo");
         pools.define(
                 demo.id,
@@ -133,9 +148,21 @@ public class DemoBootstrap {
                         OTHER_GROUP));
         identities.createUser(
                 other.id, OTHER_USER, otherPassword, List.of(Role.USER), List.of(OTHER_GROUP));
+        // Every account belongs to a tenant; the platform admin's own has no pools.
+        var platform = tenants.create(PLATFORM_TENANT, "Platform operators");
+        identities.createUser(
+                platform.id,
+                PLATFORM_ADMIN,
+                platformPassword,
+                List.of(Role.PLATFORM_ADMIN),
+                List.of());
     }
 
-    private void writeCredentials(String userPassword, String adminPassword, String otherPassword) {
+    private void writeCredentials(
+            String userPassword,
+            String adminPassword,
+            String otherPassword,
+            String platformPassword) {
         Path file = config.stateDir().resolve(CREDENTIALS_FILE);
         String content =
                 "# Atrium demo accounts, generated on first start. Sign in at /login.html.\n"
@@ -152,6 +179,11 @@ public class DemoBootstrap {
                         + OTHER_USER
                         + "\nother.user.password="
                         + otherPassword
+                        + "\n# The platform administrator (tenants and hosts).\n"
+                        + "platform.admin.username="
+                        + PLATFORM_ADMIN
+                        + "\nplatform.admin.password="
+                        + platformPassword
                         + "\n";
         try {
             StateDirectory.writePrivate(file, content);

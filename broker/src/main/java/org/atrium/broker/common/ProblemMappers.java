@@ -1,5 +1,8 @@
 package org.atrium.broker.common;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
@@ -35,6 +38,36 @@ public class ProblemMappers {
                         .sorted()
                         .collect(Collectors.joining("; "));
         return answer(Problem.of(400, "Bad Request", detail));
+    }
+
+    /** A body that is not JSON, or JSON of the wrong shape: the caller's mistake, not ours. */
+    @ServerExceptionMapper
+    public Response unreadable(JsonParseException e) {
+        return answer(Problem.of(400, "Bad Request", "the body is not valid JSON"));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        String field =
+                e.getPath().stream()
+                        .map(
+                                r ->
+                                        r.getFieldName() == null
+                                                ? "[" + r.getIndex() + "]"
+                                                : r.getFieldName())
+                        .collect(Collectors.joining("."));
+        return answer(
+                Problem.of(
+                        400,
+                        "Bad Request",
+                        field.isEmpty()
+                                ? "the body does not have the expected shape"
+                                : "field " + field + " has the wrong type or is missing"));
+    }
+
+    @ServerExceptionMapper
+    public Response otherJson(JsonProcessingException e) {
+        return answer(Problem.of(400, "Bad Request", "the body could not be read as JSON"));
     }
 
     @ServerExceptionMapper

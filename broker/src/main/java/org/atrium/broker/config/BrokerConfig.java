@@ -40,6 +40,12 @@ public interface BrokerConfig {
         @WithDefault("PT15S")
         Duration heartbeatTimeout();
 
+        /**
+         * After the broker starts, how long before silent hosts may be marked DOWN; default: the
+         * heartbeat timeout. A broker that was down could not hear the heartbeats it missed.
+         */
+        Optional<Duration> startupGrace();
+
         /** Timeout of one control call to a host. */
         @WithDefault("PT10S")
         Duration callTimeout();

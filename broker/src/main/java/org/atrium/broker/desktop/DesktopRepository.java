@@ -2,6 +2,7 @@ package org.atrium.broker.desktop;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -49,8 +50,55 @@ public class DesktopRepository implements PanacheRepositoryBase<Desktop, UUID> {
                 .firstResultOptional();
     }
 
+    /** The desktops assigned to a user, in their tenant. */
+    public List<Desktop> listAssignedTo(UUID tenantId, UUID userId) {
+        return list(
+                "tenantId = ?1 and assignedUserId = ?2 and state = ?3 order by createdAt",
+                tenantId,
+                userId,
+                DesktopState.ASSIGNED);
+    }
+
+    public List<Desktop> listInTenant(UUID tenantId) {
+        return list("tenantId = ?1 order by createdAt", tenantId);
+    }
+
+    /** Desktops per pool and state across all tenants, for the metrics gauges. */
+    public List<Object[]> countByPoolAndState() {
+        return getEntityManager()
+                .createQuery(
+                        "select d.poolId, d.state, count(d) from Desktop d group by d.poolId,"
+                                + " d.state",
+                        Object[].class)
+                .getResultList();
+    }
+
+    /** Desktops of a pool in some states, counted within the caller's tenant. */
+    public long countInTenantPool(UUID tenantId, UUID poolId, Collection<DesktopState> states) {
+        return count(
+                "tenantId = ?1 and poolId = ?2 and state in ?3",
+                tenantId,
+                poolId,
+                List.copyOf(states));
+    }
+
+    /** For the reconciler, which acts for every tenant. */
     public long countInPool(UUID poolId, Collection<DesktopState> states) {
         return count("poolId = ?1 and state in ?2", poolId, List.copyOf(states));
+    }
+
+    /** PROVISIONING desktops of the host among {@code ids} become READY; others are untouched. */
+    public int promoteProvisioning(String hostName, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return update(
+                "state = ?1, updatedAt = ?2 where hostName = ?3 and state = ?4 and id in ?5",
+                DesktopState.READY,
+                Instant.now(),
+                hostName,
+                DesktopState.PROVISIONING,
+                List.copyOf(ids));
     }
 
     public List<Desktop> listInState(DesktopState state) {

@@ -1,8 +1,12 @@
 package org.atrium.broker.desktop;
 
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import java.util.UUID;
 import org.atrium.broker.auth.CurrentCaller;
 
@@ -15,6 +19,13 @@ public class DesktopResource {
     public DesktopResource(DesktopService desktops, CurrentCaller caller) {
         this.desktops = desktops;
         this.caller = caller;
+    }
+
+    /** The desktops assigned to the caller. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<DesktopView> list() {
+        return desktops.mine(caller.get());
     }
 
     @POST

@@ -2,6 +2,8 @@ package org.atrium.broker.desktop;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.List;
 import java.util.UUID;
 import org.atrium.broker.auth.Caller;
 import org.atrium.broker.common.ProblemException;
@@ -19,6 +21,18 @@ public class DesktopService {
         this.desktops = desktops;
         this.hosts = hosts;
         this.hostClient = hostClient;
+    }
+
+    @Transactional
+    public List<DesktopView> mine(Caller caller) {
+        return desktops.listAssignedTo(caller.tenantId(), caller.userId()).stream()
+                .map(DesktopView::of)
+                .toList();
+    }
+
+    @Transactional
+    public List<DesktopView> listInTenant(Caller caller) {
+        return desktops.listInTenant(caller.tenantId()).stream().map(DesktopView::of).toList();
     }
 
     /** Resets the VM (like the reset button); the host call runs outside any transaction. */

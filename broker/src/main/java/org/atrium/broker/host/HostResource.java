@@ -1,5 +1,6 @@
 package org.atrium.broker.host;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/v1/hosts")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class HostResource {
     /** What a host learns when it registers. */
     public record Registered(String name, String state, long heartbeatTimeoutSeconds) {}

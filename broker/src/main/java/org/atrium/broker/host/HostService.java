@@ -1,13 +1,17 @@
 package org.atrium.broker.host;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.atrium.broker.common.ProblemException;
 import org.atrium.broker.config.BrokerConfig;
 import org.atrium.broker.desktop.Desktop;
@@ -23,11 +27,16 @@ public class HostService {
     private final HostRepository hosts;
     private final DesktopRepository desktops;
     private final BrokerConfig config;
+    private volatile Instant startedAt = Instant.EPOCH;
 
     public HostService(HostRepository hosts, DesktopRepository desktops, BrokerConfig config) {
         this.hosts = hosts;
         this.desktops = desktops;
         this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        startedAt = Instant.now();
     }
 
     public Duration heartbeatTimeout() {
@@ -77,12 +86,19 @@ public class HostService {
         host.freeMemoryMiB = heartbeat.freeMemoryMiB();
         Map<String, String> reported = new HashMap<>();
         heartbeat.vms().forEach(vm -> reported.put(vm.id(), vm.state()));
+        List<UUID> running = new ArrayList<>();
         for (Desktop desktop : desktops.listLiveOnHost(name)) {
             if (desktop.state == DesktopState.PROVISIONING
                     && isRunning(reported.get(desktop.id.toString()))) {
-                desktop.moveTo(DesktopState.READY);
-                LOG.infof("desktop %s is ready on %s", desktop.id, name);
+                running.add(desktop.id);
             }
+        }
+        // One conditional update, not dirty entities: a desktop read here as PROVISIONING may
+        // meanwhile have become READY and been assigned; writing the stale entity back made it
+        // READY again under a live session (found by BrokerKillIT).
+        int promoted = desktops.promoteProvisioning(name, running);
+        if (promoted > 0) {
+            LOG.infof("%d desktop(s) ready on %s", promoted, name);
         }
     }
 
@@ -102,7 +118,14 @@ public class HostService {
      */
     @Transactional
     public List<String> markSilentHostsDown() {
-        Instant cutoff = Instant.now().minus(config.hosts().heartbeatTimeout());
+        Instant now = Instant.now();
+        Duration grace = config.hosts().startupGrace().orElse(config.hosts().heartbeatTimeout());
+        if (now.isBefore(startedAt.plus(grace))) {
+            // Heartbeats sent while this broker was down (a restart) went unheard: not the hosts'
+            // fault. Without this, a restart slower than the timeout failed every desktop.
+            return List.of();
+        }
+        Instant cutoff = now.minus(config.hosts().heartbeatTimeout());
         var silent = hosts.listSilentSince(cutoff);
         for (Host host : silent) {
             host.state = HostState.DOWN;

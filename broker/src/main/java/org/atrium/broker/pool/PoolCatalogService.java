@@ -30,7 +30,10 @@ public class PoolCatalogService {
                                         pool.name,
                                         pool.kind,
                                         pool.memoryMiB,
-                                        desktops.countInPool(pool.id, Set.of(DesktopState.READY))))
+                                        desktops.countInTenantPool(
+                                                caller.tenantId(),
+                                                pool.id,
+                                                Set.of(DesktopState.READY))))
                 .toList();
     }
 }

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.UUID;
 import org.atrium.broker.auth.CurrentCaller;
+import org.atrium.broker.metrics.BrokerMetrics;
 import org.atrium.broker.session.Connection;
 import org.atrium.broker.session.SessionService;
 
@@ -19,11 +20,17 @@ public class PoolResource {
     private final PoolCatalogService catalog;
     private final SessionService sessions;
     private final CurrentCaller caller;
+    private final BrokerMetrics metrics;
 
-    public PoolResource(PoolCatalogService catalog, SessionService sessions, CurrentCaller caller) {
+    public PoolResource(
+            PoolCatalogService catalog,
+            SessionService sessions,
+            CurrentCaller caller,
+            BrokerMetrics metrics) {
         this.catalog = catalog;
         this.sessions = sessions;
         this.caller = caller;
+        this.metrics = metrics;
     }
 
     @GET
@@ -34,6 +41,8 @@ public class PoolResource {
     @POST
     @Path("/{poolId}/connect")
     public Connection connect(@PathParam("poolId") UUID poolId) {
-        return sessions.connect(caller.get(), poolId);
+        var who = caller.get();
+        // Timed around the whole transaction, commit included.
+        return metrics.assignment().record(() -> sessions.connect(who, poolId));
     }
 }

@@ -40,6 +40,15 @@ public class SessionRepository implements PanacheRepositoryBase<DesktopSession, 
                 LIVE);
     }
 
+    public List<DesktopSession> listLiveInTenant(UUID tenantId) {
+        return list("tenantId = ?1 and state in ?2 order by createdAt", tenantId, LIVE);
+    }
+
+    /** Live sessions of every tenant, for the metrics gauge (platform-wide by design). */
+    public long countLiveAllTenants() {
+        return count("state in ?1", LIVE);
+    }
+
     /** Ends the live sessions on failed desktops (the reconciler acts for every tenant). */
     public int endOnFailedDesktops() {
         return getEntityManager()

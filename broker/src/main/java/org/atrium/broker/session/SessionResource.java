@@ -27,6 +27,12 @@ public class SessionResource {
         return sessions.list(caller.get());
     }
 
+    @GET
+    @Path("/{id}")
+    public SessionView get(@PathParam("id") UUID id) {
+        return sessions.get(caller.get(), id);
+    }
+
     @POST
     @Path("/{id}/disconnect")
     public SessionView disconnect(@PathParam("id") UUID id) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.atrium.broker.audit.AuditLog;
 import org.atrium.broker.auth.Caller;
 import org.atrium.broker.common.ProblemException;
 import org.atrium.broker.desktop.Desktop;
@@ -26,16 +27,19 @@ public class SessionService {
     private final DesktopRepository desktops;
     private final SessionRepository sessions;
     private final TokenService tokens;
+    private final AuditLog audit;
 
     public SessionService(
             PoolService pools,
             DesktopRepository desktops,
             SessionRepository sessions,
-            TokenService tokens) {
+            TokenService tokens,
+            AuditLog audit) {
         this.pools = pools;
         this.desktops = desktops;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.audit = audit;
     }
 
     /**
@@ -91,6 +95,12 @@ public class SessionService {
         }
         String token =
                 tokens.issue(caller.userId(), caller.tenantId(), desktop.id, desktop.hostName);
+        audit.record(
+                caller.tenantId(),
+                caller.username(),
+                AuditLog.CONNECT,
+                "desktop " + desktop.id,
+                "pool " + pool.id + ", session " + session.id);
         return new Connection(
                 desktop.id, session.id, "/ws/desktops/" + desktop.id + "?token=" + token);
     }
@@ -102,11 +112,30 @@ public class SessionService {
                 .toList();
     }
 
+    @Transactional
+    public SessionView get(Caller caller, UUID sessionId) {
+        return sessions.findForUser(caller.tenantId(), caller.userId(), sessionId)
+                .map(SessionView::of)
+                .orElseThrow(() -> ProblemException.notFound("no session " + sessionId));
+    }
+
+    /** Every live session of the caller's tenant, for its admins. */
+    @Transactional
+    public List<SessionView> listLiveInTenant(Caller caller) {
+        return sessions.listLiveInTenant(caller.tenantId()).stream().map(SessionView::of).toList();
+    }
+
     /** Leaves the desktop running and reserved; a later connect resumes it. */
     @Transactional
     public SessionView disconnect(Caller caller, UUID sessionId) {
         DesktopSession session = liveSession(caller, sessionId);
         session.moveTo(SessionState.DISCONNECTED);
+        audit.record(
+                caller.tenantId(),
+                caller.username(),
+                AuditLog.DISCONNECT,
+                "desktop " + session.desktopId,
+                "session " + session.id);
         return SessionView.of(session);
     }
 
@@ -125,6 +154,12 @@ public class SessionService {
                             d.assignedUserId = null;
                             d.moveTo(DesktopState.RECYCLING);
                         });
+        audit.record(
+                caller.tenantId(),
+                caller.username(),
+                AuditLog.LOGOFF,
+                "desktop " + session.desktopId,
+                "session " + session.id);
         return SessionView.of(session);
     }
 

@@ -1,5 +1,6 @@
 package org.atrium.broker.token;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -7,6 +8,7 @@ import java.util.Map;
 
 /** The public keys hosts use to check connection tokens; public by design. */
 @Path("/api/v1/tokens/jwks")
+@PermitAll
 public class JwksResource {
     private final TokenService tokens;
 

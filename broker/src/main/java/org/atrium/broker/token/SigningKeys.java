@@ -1,7 +1,9 @@
 package org.atrium.broker.token;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -23,6 +25,15 @@ public class SigningKeys {
     public record Loaded(String kid, ECPrivateKey privateKey, ECPublicKey publicKey) {}
 
     private volatile Loaded current;
+
+    /**
+     * Loads the key at start. Loaded lazily by the first connects instead, each of them held a
+     * pooled connection while waiting for another one to load the key: under a logon storm the pool
+     * ran dry and connects failed with acquisition timeouts (found by BrokerKillIT).
+     */
+    void onStart(@Observes StartupEvent event) {
+        current();
+    }
 
     public Loaded current() {
         Loaded loaded = current;

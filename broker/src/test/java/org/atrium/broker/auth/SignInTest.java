@@ -148,10 +148,16 @@ class SignInTest {
     }
 
     @Test
-    void apiWithoutSignInIsRedirectedToTheLoginPage() {
+    void apiWithoutSignInAnswers401AndPagesRedirectToTheLoginPage() {
         given().redirects()
                 .follow(false)
                 .get("/api/v1/me")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+        given().redirects()
+                .follow(false)
+                .get("/index.html")
                 .then()
                 .statusCode(302)
                 .header("Location", endsWith("/login.html"));

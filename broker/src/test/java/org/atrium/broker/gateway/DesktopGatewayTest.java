@@ -183,6 +183,6 @@ class DesktopGatewayTest {
     void withoutSignInTheSocketIsNotOpened() throws Exception {
         var connected = connect();
         var e = assertThrows(ExecutionException.class, () -> open(connected.wsPath(), null));
-        assertTrue(e.getCause().getMessage().contains("302"), e.getCause().getMessage());
+        assertTrue(e.getCause().getMessage().contains("401"), e.getCause().getMessage());
     }
 }

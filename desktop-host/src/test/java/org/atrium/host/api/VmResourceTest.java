@@ -232,6 +232,22 @@ class VmResourceTest {
                 "HTTP 401",
                 open(ws("desk", forger.token("desk", "host-test", "jti-forged", now, now + 30))),
                 "forged");
+        // alg=none over the broker's own claims, and a key the broker never published.
+        String claims =
+                broker.token("desk", "host-test", "jti-none", now, now + 30).split("\\.")[1];
+        String none =
+                org.atrium.host.token.TestTokens.b64(
+                                ("{\"alg\":\"none\",\"kid\":\"" + broker.kid + "\"}")
+                                        .getBytes(StandardCharsets.UTF_8))
+                        + "."
+                        + claims
+                        + ".";
+        assertEquals("HTTP 401", open(ws("desk", none)), "alg=none");
+        var stranger = new org.atrium.host.token.TestTokens("unpublished-kid");
+        assertEquals(
+                "HTTP 401",
+                open(ws("desk", stranger.token("desk", "host-test", "jti-kid", now, now + 30))),
+                "unknown kid");
         // A valid token for a VM that is not here: refused after the token check.
         String ghost = broker.token("ghost", "host-test", "jti-ghost", now, now + 30);
         assertEquals("HTTP 404", open(ws("ghost", ghost)));

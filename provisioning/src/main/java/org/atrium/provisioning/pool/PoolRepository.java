@@ -21,6 +21,10 @@ public class PoolRepository implements PanacheRepositoryBase<Pool, UUID> {
                 List.copyOf(groups));
     }
 
+    public List<Pool> listInTenant(UUID tenantId) {
+        return list("tenantId = ?1 order by name", tenantId);
+    }
+
     public Optional<Pool> findInTenant(UUID tenantId, UUID poolId) {
         return find("tenantId = ?1 and id = ?2", tenantId, poolId).firstResultOptional();
     }

@@ -51,6 +51,29 @@ public class PoolService {
     }
 
     @Transactional
+    public List<Pool> listInTenant(UUID tenantId) {
+        return pools.listInTenant(tenantId);
+    }
+
+    /** Changes how many desktops a pool holds and keeps ready; the reconciler does the rest. */
+    @Transactional
+    public Optional<Pool> resize(UUID tenantId, UUID poolId, int size, int warmBuffer) {
+        if (size < 0 || size > 10_000) {
+            throw new IllegalArgumentException("pool size must be 0-10000, got " + size);
+        }
+        if (warmBuffer < 0) {
+            throw new IllegalArgumentException("warm buffer must not be negative");
+        }
+        var pool = pools.findInTenant(tenantId, poolId);
+        pool.ifPresent(
+                p -> {
+                    p.size = size;
+                    p.warmBuffer = warmBuffer;
+                });
+        return pool;
+    }
+
+    @Transactional
     public Optional<Pool> findInTenant(UUID tenantId, UUID poolId) {
         return pools.findInTenant(tenantId, poolId);
     }

@@ -3,6 +3,7 @@ package org.atrium.provisioning.tenant;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -39,6 +40,11 @@ public class TenantService {
     @Transactional
     public Optional<Tenant> findByName(String name) {
         return tenants.findByName(name);
+    }
+
+    @Transactional
+    public List<Tenant> list() {
+        return tenants.list("order by name");
     }
 
     @Transactional
