@@ -8,7 +8,8 @@ import org.atrium.emulator.machine.MachineConfig;
 /**
  * Builds {@link PcMachineVm}s that start the host's Linux guest directly (no BIOS): the boot source
  * {@code {"linux": "<name>"}}. The kernel, initramfs and command line come from the host's
- * configuration ({@code atrium.host.linux.*}); {@code ./atrium guest build} makes the files.
+ * configuration ({@code atrium.host.linux.*}); {@code ./atrium guest build} makes the files. {@link
+ * PcMachineFactory} hands it these boots after checking the memory size.
  */
 public final class LinuxMachineFactory implements MachineFactory {
     private final String name;
@@ -31,16 +32,6 @@ public final class LinuxMachineFactory implements MachineFactory {
                     400,
                     "Unknown Linux guest",
                     "this host has the Linux guest \"" + name + "\", not \"" + asked + "\"");
-        }
-        if (spec.memoryMiB() < MachineConfig.MIN_MEMORY_MIB
-                || spec.memoryMiB() > MachineConfig.MAX_MEMORY_MIB) {
-            throw new VmProblemException(
-                    400,
-                    "Invalid memory size",
-                    "memoryMiB must be between "
-                            + MachineConfig.MIN_MEMORY_MIB
-                            + " and "
-                            + MachineConfig.MAX_MEMORY_MIB);
         }
         for (Path file : new Path[] {kernel, initrd}) {
             if (!Files.isReadable(file)) {

@@ -33,7 +33,8 @@ class LinuxSnapshotIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), "guests/debian-i386/build failed");
         List<Path> paths = out.lines().map(Path::of).toList();
-        assertEquals(2, paths.size(), "the build prints the kernel and initramfs paths: " + out);
+        assertEquals(
+                3, paths.size(), "the build prints the kernel, initramfs and disk paths: " + out);
         return paths;
     }
 
