@@ -22,11 +22,11 @@ import org.atrium.emulator.machine.PcMachine;
  * command, read what it printed up to the next busybox prompt. Keeps the whole transcript for
  * reading a failure.
  */
-final class GuestConsole {
+public final class GuestConsole {
     static final String PROMPT = "/ # ";
 
     /** The test guest's files, as {@code guests/debian-i386/build} prints them. */
-    record Guest(Path kernel, Path initramfs, Path disk) {}
+    public record Guest(Path kernel, Path initramfs, Path disk) {}
 
     private final StringBuffer serial = new StringBuffer();
     private final CompletableFuture<ExitReason> exit = new CompletableFuture<>();
@@ -85,7 +85,7 @@ final class GuestConsole {
     }
 
     /** Runs the guest build (it downloads the packages the first time) and returns its files. */
-    static Guest buildGuest() throws IOException, InterruptedException {
+    public static Guest buildGuest() throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("atrium.root", "..")).toAbsolutePath();
         Process p =
                 new ProcessBuilder(root.resolve("guests/debian-i386/build").toString())

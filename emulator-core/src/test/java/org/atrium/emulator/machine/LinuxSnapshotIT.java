@@ -3,11 +3,11 @@ package org.atrium.emulator.machine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.atrium.emulator.boot.GuestConsole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,21 +23,6 @@ class LinuxSnapshotIT {
 
     @TempDir Path dir;
 
-    private static List<Path> buildGuest() throws IOException, InterruptedException {
-        Path root = Path.of(System.getProperty("atrium.root", "..")).toAbsolutePath();
-        Process p =
-                new ProcessBuilder(root.resolve("guests/debian-i386/build").toString())
-                        .directory(root.toFile())
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "guests/debian-i386/build failed");
-        List<Path> paths = out.lines().map(Path::of).toList();
-        assertEquals(
-                3, paths.size(), "the build prints the kernel, initramfs and disk paths: " + out);
-        return paths;
-    }
-
     private static void waitFor(PcMachine machine, String text) throws InterruptedException {
         long deadline = System.nanoTime() + BOOT_LIMIT_NANOS;
         while (!machine.serialText().contains(text)) {
@@ -51,9 +36,9 @@ class LinuxSnapshotIT {
 
     @Test
     void aBootedLinuxShellContinuesInAnotherProcess() throws Exception {
-        List<Path> guest = buildGuest();
+        GuestConsole.Guest guest = GuestConsole.buildGuest();
         MachineConfig config =
-                MachineConfig.linux(256, null, guest.get(0), guest.get(1), "console=ttyS0");
+                MachineConfig.linux(256, null, guest.kernel(), guest.initramfs(), "console=ttyS0");
         PcMachine machine = new PcMachine(config);
         Path snapshot = dir.resolve("linux.atrsnap");
         machine.start();
@@ -78,7 +63,7 @@ class LinuxSnapshotIT {
                                         SnapshotResumeMain.class.getName(),
                                         snapshot.toString(),
                                         "256",
-                                        guest.get(0).toString(),
+                                        guest.kernel().toString(),
                                         "map",
                                         "after-42",
                                         "echo after-$((6*7))\n"))
