@@ -1,14 +1,13 @@
 package org.atrium.provisioning.identity;
 
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
- * PBKDF2-HMAC-SHA512 password hashes from the JDK, stored as {@code
+ * PBKDF2-HMAC-SHA512 password hashes (64 bytes, the same as the JDK's {@code PBKDF2WithHmacSHA512}
+ * gives, with half its SHA-512 compressions: see {@link Pbkdf2HmacSha512}), stored as {@code
  * pbkdf2-sha512$<iterations>$<salt>$<hash>} so the work factor can rise without invalidating old
  * hashes.
  */
@@ -18,7 +17,6 @@ public final class PasswordHasher {
 
     private static final String ALGORITHM = "pbkdf2-sha512";
     private static final int SALT_BYTES = 16;
-    private static final int HASH_BITS = 512;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final int iterations;
@@ -64,15 +62,11 @@ public final class PasswordHasher {
     }
 
     private static byte[] derive(String password, byte[] salt, int iterations) {
-        var spec = new PBEKeySpec(password.toCharArray(), salt, iterations, HASH_BITS);
+        char[] chars = password.toCharArray();
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
-                    .generateSecret(spec)
-                    .getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA512 unavailable", e);
+            return Pbkdf2HmacSha512.derive(chars, salt, iterations);
         } finally {
-            spec.clearPassword();
+            Arrays.fill(chars, '\0');
         }
     }
 }

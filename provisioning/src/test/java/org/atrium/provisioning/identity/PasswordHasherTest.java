@@ -30,6 +30,24 @@ class PasswordHasherTest {
         assertTrue(hasher.matches("a password!", old));
     }
 
+    /**
+     * Hashes made by the previous implementation (the JDK's SecretKeyFactory), kept verbatim: the
+     * stored hashes of existing accounts must keep matching.
+     */
+    @Test
+    void hashesMadeWithTheJdksPbkdf2StillMatch() {
+        String atDefault =
+                "pbkdf2-sha512$210000$y6d1Zse59fTWVfrxvflT1A$oPcZFsmJ5MVNobT7DzGVrHoZDFMwq1KRkTvP"
+                        + "/cUd34kop+WSvAHBhC6TXneCFxkG4FUgUcuFghBMs/hlPSo5dg";
+        assertTrue(hasher.matches("correct horse battery staple", atDefault));
+        assertFalse(hasher.matches("correct horse battery stapler", atDefault));
+        String nonAscii =
+                "pbkdf2-sha512$1000$BUPW1OmfDl76ya8S1n02Ng$Tjy5Z8tESQo7CNVfBg82PrUYbeiWO0a8v7IbMah"
+                        + "o6aUHfSlh6ltAEhR7fWE5qsqQtRNQWY+jrHJqWZwL48+CRw";
+        assertTrue(hasher.matches("p\u00e4ssw\u00f6rd \uD83D\uDD11 with a key", nonAscii));
+        assertFalse(hasher.matches("passwort \uD83D\uDD11 with a key", nonAscii));
+    }
+
     @Test
     void malformedStoredHashesNeverMatch() {
         assertFalse(hasher.matches("x", null));
