@@ -14,7 +14,10 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.atrium.broker.Broker;
 import org.atrium.broker.Fixtures;
 import org.atrium.broker.bootstrap.DemoBootstrap;
@@ -105,6 +108,45 @@ class SignInTest {
                     .post("/j_security_check")
                     .then()
                     .header("Location", endsWith(i < 2 ? "error=1" : "error=locked"));
+        }
+        given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", user.username())
+                .formParam("j_password", user.password())
+                .post("/j_security_check")
+                .then()
+                .statusCode(302)
+                .header("Location", endsWith("/login.html?error=locked"));
+    }
+
+    /**
+     * Passwords are hashed outside the transaction that counts them; wrong passwords sent at once
+     * must still each count, so the account ends locked.
+     */
+    @Test
+    void concurrentWrongPasswordsAllCount() throws Exception {
+        var tenant = fixtures.tenant();
+        var user = fixtures.user(tenant.id, "g");
+        try (var clients = Executors.newFixedThreadPool(6)) {
+            var sent = new ArrayList<Future<?>>();
+            for (int i = 0; i < 6; i++) {
+                int attempt = i;
+                sent.add(
+                        clients.submit(
+                                () ->
+                                        given().redirects()
+                                                .follow(false)
+                                                .contentType(ContentType.URLENC)
+                                                .formParam("j_username", user.username())
+                                                .formParam("j_password", "wrong-" + attempt)
+                                                .post("/j_security_check")
+                                                .then()
+                                                .statusCode(302)));
+            }
+            for (var answer : sent) {
+                answer.get();
+            }
         }
         given().redirects()
                 .follow(false)

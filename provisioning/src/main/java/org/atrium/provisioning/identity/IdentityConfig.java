@@ -18,4 +18,12 @@ public interface IdentityConfig {
     /** PBKDF2 iterations for new hashes. */
     @WithDefault("210000")
     int passwordIterations();
+
+    /**
+     * Password sign-ins checked at once, each hashing on one core; the rest wait their turn. 0
+     * means one per available processor, so hashing never takes every core's time from other
+     * requests by sheer thread count.
+     */
+    @WithDefault("0")
+    int signInThreads();
 }

@@ -1,5 +1,6 @@
 package org.atrium.provisioning.identity;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -61,38 +62,83 @@ public class IdentityService {
     /**
      * Checks a password. A locked account refuses even the right password until the lock expires;
      * each wrong password counts, and the configured number in a row locks the account.
+     *
+     * <p>Runs in three steps so that no transaction, and no pooled database connection, is held
+     * while the password is hashed (a tenth of a CPU second at the default work factor): read the
+     * account, hash outside any transaction, then count the outcome in a transaction that locks the
+     * account's row, so concurrent wrong passwords each count and a lock set meanwhile wins. Call
+     * it outside a transaction.
      */
-    @Transactional(dontRollbackOn = RuntimeException.class)
     public SignInResult signIn(String username, String password) {
-        var found = accounts.findForSignIn(username == null ? "" : username);
-        if (found.isEmpty()) {
-            hasher.matches(password == null ? "" : password, decoyHash);
-            return new SignInResult.Refused("unknown user " + username, false);
+        String name = username == null ? "" : username;
+        String given = password == null ? "" : password;
+        Candidate candidate =
+                QuarkusTransaction.requiringNew()
+                        .call(() -> accounts.findByUsername(name).map(Candidate::of).orElse(null));
+        if (candidate == null) {
+            hasher.matches(given, decoyHash);
+            return new SignInResult.Refused("unknown user " + name, false, null);
+        }
+        if (candidate.passwordHash() == null) {
+            hasher.matches(given, decoyHash);
+            return new SignInResult.Refused(
+                    "account " + name + " signs in through its identity provider",
+                    false,
+                    candidate.tenantId());
+        }
+        if (candidate.lockedAt(Instant.now())) {
+            return new SignInResult.Refused(
+                    "account " + name + " locked until " + candidate.lockedUntil(),
+                    true,
+                    candidate.tenantId());
+        }
+        boolean matched = hasher.matches(given, candidate.passwordHash());
+        return QuarkusTransaction.requiringNew().call(() -> settle(name, candidate, matched));
+    }
+
+    /** Counts a checked password against the account as it is now, its row locked. */
+    private SignInResult settle(String name, Candidate candidate, boolean matched) {
+        var found = accounts.findForSignIn(name);
+        if (found.isEmpty()
+                || !found.get().id.equals(candidate.id())
+                || !candidate.passwordHash().equals(found.get().passwordHash)) {
+            return new SignInResult.Refused(
+                    "account " + name + " changed during sign-in", false, candidate.tenantId());
         }
         var account = found.get();
-        if (account.passwordHash == null) {
-            hasher.matches(password == null ? "" : password, decoyHash);
-            return new SignInResult.Refused(
-                    "account " + username + " signs in through its identity provider", false);
-        }
         Instant now = Instant.now();
         if (account.lockedUntil != null && account.lockedUntil.isAfter(now)) {
             return new SignInResult.Refused(
-                    "account " + username + " locked until " + account.lockedUntil, true);
+                    "account " + name + " locked until " + account.lockedUntil,
+                    true,
+                    account.tenantId);
         }
-        if (!hasher.matches(password == null ? "" : password, account.passwordHash)) {
+        if (!matched) {
             account.failedAttempts++;
             if (account.failedAttempts >= config.maxFailedAttempts()) {
                 account.failedAttempts = 0;
                 account.lockedUntil = now.plus(config.lockoutDuration());
                 return new SignInResult.Refused(
-                        "wrong password; account " + username + " locked", true);
+                        "wrong password; account " + name + " locked", true, account.tenantId);
             }
-            return new SignInResult.Refused("wrong password for " + username, false);
+            return new SignInResult.Refused("wrong password for " + name, false, account.tenantId);
         }
+        // Written only on a change (Hibernate compares), so a clean sign-in updates nothing.
         account.failedAttempts = 0;
         account.lockedUntil = null;
         return new SignInResult.Accepted(identityOf(account));
+    }
+
+    /** What the password check needs, read before hashing. */
+    private record Candidate(UUID id, UUID tenantId, String passwordHash, Instant lockedUntil) {
+        static Candidate of(UserAccount account) {
+            return new Candidate(
+                    account.id, account.tenantId, account.passwordHash, account.lockedUntil);
+        }
+
+        boolean lockedAt(Instant now) {
+            return lockedUntil != null && lockedUntil.isAfter(now);
+        }
     }
 
     /**
