@@ -75,6 +75,9 @@ public class LogonStorm {
         var builder =
                 new ProcessBuilder(
                                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                // As ./atrium up launches it (docs/broker.md, "Passwords").
+                                "--add-opens",
+                                "java.base/sun.security.provider=ALL-UNNAMED",
                                 "-jar",
                                 jar.toString())
                         .redirectErrorStream(true)
@@ -170,6 +173,8 @@ public class LogonStorm {
             String[] desktops = new String[users];
             List<Future<?>> done = new ArrayList<>();
             String[] cookies = new String[users];
+            Duration cpuBefore = cpu(broker, state);
+            Duration cpuConnects = Duration.ZERO;
             if (separate) {
                 long signInStart = System.nanoTime();
                 try (var workers = Executors.newFixedThreadPool(clients)) {
@@ -192,6 +197,7 @@ public class LogonStorm {
                 System.out.printf(
                         "sign-in phase: %.1f s; then the connects alone:%n",
                         (System.nanoTime() - signInStart) / 1e9);
+                cpuConnects = cpu(broker, state);
             }
             long start = System.nanoTime();
             try (var workers = Executors.newFixedThreadPool(clients)) {
@@ -220,6 +226,7 @@ public class LogonStorm {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            Duration cpuAfter = cpu(broker, state);
             long distinct = Arrays.stream(desktops).distinct().count();
             System.out.printf("users: %d, client threads: %d%n", users, clients);
             System.out.printf("storm wall time: %.1f s (all signed in and connected)%n", seconds);
@@ -231,6 +238,15 @@ public class LogonStorm {
                     "assignment (connect) latency ms: p50 %.1f  p99 %.1f  max %.1f%n",
                     pct(connectNanos, 50), pct(connectNanos, 99), pct(connectNanos, 100));
             System.out.printf("distinct desktops handed out: %d%n", distinct);
+            // CPU time is what the work costs whatever else shares the machine.
+            System.out.printf(
+                    "CPU used by the broker and its PostgreSQL: %.1f s for the whole storm%s%n",
+                    cpuAfter.minus(cpuBefore).toMillis() / 1e3,
+                    separate
+                            ? String.format(
+                                    ", of which %.1f s in the connect phase",
+                                    cpuAfter.minus(cpuConnects).toMillis() / 1e3)
+                            : "");
             try (Connection sql = sql(log)) {
                 long doubles =
                         count(
@@ -267,6 +283,29 @@ public class LogonStorm {
             }
             host.stop(0);
         }
+    }
+
+    /**
+     * CPU time of the broker process and of its embedded PostgreSQL server with its backends (the
+     * server detaches from the broker, so it is found by its data directory under {@code
+     * state}). Backends that have exited are not counted; the pooled ones live for the whole run.
+     */
+    static Duration cpu(Process broker, Path state) {
+        Duration total = broker.info().totalCpuDuration().orElse(Duration.ZERO);
+        var servers =
+                ProcessHandle.allProcesses()
+                        .filter(p -> p.info().command().orElse("").endsWith("/postgres"))
+                        .filter(
+                                p ->
+                                        p.info().commandLine().orElse("").contains(state.toString()))
+                        .toList();
+        for (var server : servers) {
+            total = total.plus(server.info().totalCpuDuration().orElse(Duration.ZERO));
+            for (var backend : server.descendants().toList()) {
+                total = total.plus(backend.info().totalCpuDuration().orElse(Duration.ZERO));
+            }
+        }
+        return total;
     }
 
     static void fakeHost(HttpExchange exchange, Map<String, String> vms) throws IOException {

@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.atrium.provisioning.identity.IdentityConfig;
+import org.atrium.provisioning.identity.PasswordHasher;
+import org.jboss.logging.Logger;
 
 /**
  * The threads that check sign-in passwords, as many as cores unless configured. Password hashing is
@@ -18,6 +20,8 @@ import org.atrium.provisioning.identity.IdentityConfig;
  */
 @ApplicationScoped
 public class SignInExecutor implements Executor {
+    private static final Logger LOG = Logger.getLogger(SignInExecutor.class);
+
     private final ExecutorService threads;
 
     public SignInExecutor(IdentityConfig config) {
@@ -33,6 +37,15 @@ public class SignInExecutor implements Executor {
                     return thread;
                 };
         this.threads = Executors.newFixedThreadPool(count, factory);
+        if (PasswordHasher.usesJdkCompression()) {
+            LOG.infof("checking sign-in passwords on %d threads", count);
+        } else {
+            LOG.warnf(
+                    "checking sign-in passwords on %d threads, hashing at half speed: the JVM"
+                            + " does not open java.base/sun.security.provider (see"
+                            + " docs/broker.md)",
+                    count);
+        }
     }
 
     @Override

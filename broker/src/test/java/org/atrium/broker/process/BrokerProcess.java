@@ -64,6 +64,9 @@ final class BrokerProcess implements AutoCloseable {
                 new ProcessBuilder(
                                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                                 "-Xmx512m",
+                                // As every launcher of the broker: fast password hashing.
+                                "--add-opens",
+                                "java.base/sun.security.provider=ALL-UNNAMED",
                                 "-jar",
                                 jar.toString())
                         .redirectErrorStream(true)

@@ -1,6 +1,9 @@
 package org.atrium.provisioning.identity;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,13 +16,16 @@ import java.util.Arrays;
  * iteration, four SHA-512 compressions per iteration; here the two pad blocks are compressed once
  * and every iteration starts from copies of those states, two compressions per iteration. Each
  * iteration's message (the previous 64-byte digest and the fixed padding of a 192-byte message)
- * fills exactly one block, so it is worked on as 64-bit words without byte conversions.
+ * fills exactly one block. The compression itself is the JDK's intrinsic where {@link
+ * JdkSha512Compression} reaches it (twice as fast as in Java), else the Java one below.
  *
  * <p>Leaves out: output lengths other than 64 bytes (more blocks of T).
  */
 final class Pbkdf2HmacSha512 {
     private static final int BLOCK_BYTES = 128;
     private static final int DIGEST_WORDS = 8;
+    private static final VarHandle WORDS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /** FIPS 180-4 §4.2.3: the first 64 bits of the cube roots of the first 80 primes. */
     private static final long[] K = {
@@ -58,6 +64,11 @@ final class Pbkdf2HmacSha512 {
 
     /** The 64-byte derived key; the password's UTF-8 bytes are the HMAC key. */
     static byte[] derive(char[] password, byte[] salt, int iterations) {
+        return derive(password, salt, iterations, JdkSha512Compression.AVAILABLE);
+    }
+
+    /** As above, iterating with the JDK's compression or ours (the tests compare both). */
+    static byte[] derive(char[] password, byte[] salt, int iterations, boolean jdkCompression) {
         if (iterations < 1) {
             throw new IllegalArgumentException("iterations must be positive: " + iterations);
         }
@@ -77,20 +88,62 @@ final class Pbkdf2HmacSha512 {
             long[] u = sha512(inner, BLOCK_BYTES, first);
             u = oneBlock(outer, u, w);
             long[] t = u.clone();
-            long[] innerDigest = new long[DIGEST_WORDS];
-            for (int i = 2; i <= iterations; i++) {
-                System.arraycopy(inner, 0, innerDigest, 0, DIGEST_WORDS);
-                digestOfDigest(innerDigest, u, w);
-                System.arraycopy(outer, 0, u, 0, DIGEST_WORDS);
-                digestOfDigest(u, innerDigest, w);
-                for (int j = 0; j < DIGEST_WORDS; j++) {
-                    t[j] ^= u[j];
-                }
+            if (jdkCompression) {
+                iterateWithJdkCompression(inner, outer, u, t, iterations);
+            } else {
+                iterate(inner, outer, u, t, w, iterations);
             }
             return toBytes(t);
         } finally {
             Arrays.fill(key, (byte) 0);
         }
+    }
+
+    /** U2..Uc, XORed into {@code t}, compressing in Java. */
+    private static void iterate(
+            long[] inner, long[] outer, long[] u, long[] t, long[] w, int iterations) {
+        long[] innerDigest = new long[DIGEST_WORDS];
+        for (int i = 2; i <= iterations; i++) {
+            System.arraycopy(inner, 0, innerDigest, 0, DIGEST_WORDS);
+            digestOfDigest(innerDigest, u, w);
+            System.arraycopy(outer, 0, u, 0, DIGEST_WORDS);
+            digestOfDigest(u, innerDigest, w);
+            for (int j = 0; j < DIGEST_WORDS; j++) {
+                t[j] ^= u[j];
+            }
+        }
+        Arrays.fill(innerDigest, 0);
+    }
+
+    /**
+     * U2..Uc, XORed into {@code t}, with the JDK's compression: the block holds the previous digest
+     * in its first 64 bytes and the fixed padding in the rest, which never changes.
+     */
+    private static void iterateWithJdkCompression(
+            long[] inner, long[] outer, long[] u, long[] t, int iterations) {
+        var jdk = new JdkSha512Compression();
+        long[] state = jdk.state;
+        byte[] block = new byte[BLOCK_BYTES];
+        WORDS.set(block, 64, 0x8000000000000000L);
+        WORDS.set(block, BLOCK_BYTES - 8, PAD_AND_DIGEST_BITS);
+        for (int i = 2; i <= iterations; i++) {
+            for (int j = 0; j < DIGEST_WORDS; j++) {
+                WORDS.set(block, j * 8, u[j]);
+            }
+            System.arraycopy(inner, 0, state, 0, DIGEST_WORDS);
+            jdk.compress(block);
+            for (int j = 0; j < DIGEST_WORDS; j++) {
+                WORDS.set(block, j * 8, state[j]);
+            }
+            System.arraycopy(outer, 0, state, 0, DIGEST_WORDS);
+            jdk.compress(block);
+            for (int j = 0; j < DIGEST_WORDS; j++) {
+                u[j] = state[j];
+                t[j] ^= u[j];
+            }
+        }
+        Arrays.fill(block, (byte) 0);
+        Arrays.fill(state, 0);
     }
 
     private static byte[] utf8(char[] password) {

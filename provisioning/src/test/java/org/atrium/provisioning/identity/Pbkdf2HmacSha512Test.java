@@ -3,6 +3,7 @@ package org.atrium.provisioning.identity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
 import java.util.Random;
@@ -27,12 +28,27 @@ class Pbkdf2HmacSha512Test {
                 + "115b59f9e60cd9532fa33e0f75aefe30225c583a186cd82bd4daea9724a3d3b8"
     })
     void knownAnswers(String password, String salt, int iterations, String expectedHex) {
-        assertEquals(
-                expectedHex,
-                HexFormat.of()
-                        .formatHex(
-                                Pbkdf2HmacSha512.derive(
-                                        password.toCharArray(), salt.getBytes(), iterations)));
+        for (boolean jdkCompression : new boolean[] {true, false}) {
+            assertEquals(
+                    expectedHex,
+                    HexFormat.of()
+                            .formatHex(
+                                    Pbkdf2HmacSha512.derive(
+                                            password.toCharArray(),
+                                            salt.getBytes(),
+                                            iterations,
+                                            jdkCompression)),
+                    jdkCompression ? "with the JDK's compression" : "with ours");
+        }
+    }
+
+    /**
+     * The build opens the JDK's SHA-512 to the test JVM as the broker's manifest does to the
+     * broker; if this fails, sign-ins silently run at half speed.
+     */
+    @Test
+    void theJdksCompressionIsReachable() {
+        assertTrue(JdkSha512Compression.AVAILABLE);
     }
 
     /**
@@ -63,8 +79,12 @@ class Pbkdf2HmacSha512Test {
                             .getEncoded();
             assertArrayEquals(
                     expected,
-                    Pbkdf2HmacSha512.derive(password, salt, iterations),
-                    "round " + round);
+                    Pbkdf2HmacSha512.derive(password, salt, iterations, true),
+                    "round " + round + " with the JDK's compression");
+            assertArrayEquals(
+                    expected,
+                    Pbkdf2HmacSha512.derive(password, salt, iterations, false),
+                    "round " + round + " with ours");
         }
     }
 
