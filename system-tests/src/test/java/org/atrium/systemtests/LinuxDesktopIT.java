@@ -29,9 +29,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A new user's whole path with the demo pool's Debian desktop, in a real browser: sign in, list,
  * connect, see the Linux console, run a command whose output (a green band) only the shell can
- * paint, disconnect, reconnect to the same desktop with the band still there, log off. The
- * screenshots of the user guide come from this run (target/artifacts; the guide-* ones are copied
- * to docs/images).
+ * paint, disconnect, reconnect to the same desktop with the band still there, click at a point the
+ * guest then marks (the absolute pointer lands on the clicked pixel), log off. The screenshots of
+ * the user guide come from this run (target/artifacts; the guide-* ones are copied to docs/images).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,6 +49,29 @@ class LinuxDesktopIT {
 
     /** The prompt's blue block " atrium " is 8 cells of 8x16 pixels. */
     private static final int PROMPT_PIXELS = 500;
+
+    /**
+     * Typed into the guest's shell: reads the virtio tablet's evdev events (16 bytes each on i386,
+     * through one open descriptor so none is lost between reads), turns the absolute position back
+     * into pixels of the 1024x768 framebuffer as the axis maximum 32767 scales them, and on a left
+     * button press paints a 9x9 magenta square centred there into /dev/fb0 (x8r8g8b8, 4096 bytes a
+     * row).
+     */
+    private static final List<String> MARKER_SCRIPT =
+            List.of(
+                    "for i in 1 2 3 4 5 6 7 8 9;do printf '\\377\\0\\377\\0';done>/tmp/m",
+                    "e=$(grep -l Tablet /sys/class/input/event*/device/name);e=${e%/device/name}",
+                    "exec 3</dev/input/${e##*/}",
+                    "f(){ X=$(((x*1023+16383)/32767));Y=$(((y*767+16383)/32767));for i in 0 1 2 3"
+                            + " 4 5 6 7 8;do dd if=/tmp/m of=/dev/fb0 bs=4"
+                            + " seek=$(((Y+i-4)*1024+X-4)) conv=notrunc 2>/dev/null;done;}",
+                    "while :;do set -- $(dd bs=16 count=1 <&3 2>/dev/null|od -An -tu2);[ \"$5\" = 3"
+                            + " ]&&{ [ $6 = 0 ]&&x=$7||y=$7;};[ \"$5$6$7\" = 12721 ]&&f;done&");
+
+    /** Where the test clicks, in framebuffer pixels: below the shell's lines, off any text. */
+    private static final int CLICK_X = 801;
+
+    private static final int CLICK_Y = 533;
 
     private Platform platform;
     private ChromeDriver browser;
@@ -127,6 +150,70 @@ class LinuxDesktopIT {
 
     @Test
     @Order(3)
+    void aClickLandsOnTheGuestPixelUnderThePointer() {
+        // 1:1, so a CSS pixel of the page is a pixel of the guest's screen.
+        browser.findElement(By.id("scale-button")).click();
+        for (String line : MARKER_SCRIPT) {
+            typeIntoDesktop(line + "\n");
+        }
+        assertEquals(0, markerBox().get("count"), "no magenta before the click");
+        @SuppressWarnings("unchecked")
+        List<Number> at =
+                (List<Number>)
+                        ((JavascriptExecutor) browser)
+                                .executeScript(
+                                        """
+                                        const c = document.querySelector('#screen canvas');
+                                        c.scrollIntoView({block: 'nearest'});
+                                        // The integer point inside the pixel's CSS box
+                                        // [left + x, left + x + 1): noVNC truncates.
+                                        const r = c.getBoundingClientRect();
+                                        return [Math.ceil(r.left + arguments[0]),
+                                                Math.ceil(r.top + arguments[1])];
+                                        """,
+                                        CLICK_X,
+                                        CLICK_Y);
+        new Actions(browser)
+                .moveToLocation(at.get(0).intValue(), at.get(1).intValue())
+                .click()
+                .perform();
+        Map<String, Long> box =
+                wait(Duration.ofMinutes(3))
+                        .until(
+                                d -> {
+                                    Map<String, Long> b = markerBox();
+                                    return b.get("count") >= 81 ? b : null;
+                                });
+        shoot("tablet-click-marker");
+        assertEquals(81, box.get("count"), "one 9x9 square: " + box);
+        assertEquals(CLICK_X, (box.get("minX") + box.get("maxX")) / 2, "column: " + box);
+        assertEquals(CLICK_Y, (box.get("minY") + box.get("maxY")) / 2, "row: " + box);
+    }
+
+    /** The bounding box and count of the canvas's magenta (FF00FF) pixels. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Long> markerBox() {
+        return (Map<String, Long>)
+                ((JavascriptExecutor) browser)
+                        .executeScript(
+                                """
+                                const c = document.querySelector('#screen canvas');
+                                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                                let count = 0, minX = 1e9, minY = 1e9, maxX = -1, maxY = -1;
+                                for (let i = 0; i < d.length; i += 4) {
+                                  if (d[i] > 200 && d[i + 1] < 60 && d[i + 2] > 200) {
+                                    const p = i / 4, x = p % c.width, y = Math.floor(p / c.width);
+                                    count++;
+                                    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+                                    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+                                  }
+                                }
+                                return {count, minX, minY, maxX, maxY};
+                                """);
+    }
+
+    @Test
+    @Order(4)
     void loggingOffEndsTheSession() {
         browser.get(platform.baseUrl() + "/");
         WebElement logoff =

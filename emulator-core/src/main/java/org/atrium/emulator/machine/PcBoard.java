@@ -14,6 +14,7 @@ import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.cpu.InterruptSource;
 import org.atrium.emulator.device.AbsentDevice;
+import org.atrium.emulator.device.InterruptLine;
 import org.atrium.emulator.device.acpi.AcpiPm;
 import org.atrium.emulator.device.chipset.I440fx;
 import org.atrium.emulator.device.chipset.Piix3;
@@ -37,6 +38,7 @@ import org.atrium.emulator.device.pit.I8254;
 import org.atrium.emulator.device.rtc.Mc146818;
 import org.atrium.emulator.device.serial.Uart16550;
 import org.atrium.emulator.device.vga.StdVga;
+import org.atrium.emulator.device.virtio.VirtioTablet;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
@@ -50,8 +52,8 @@ import org.atrium.emulator.time.VirtualClock;
  * The PC board: the one place that knows where each chip sits (I/O ports, memory addresses, IRQ
  * lines) and wires chips to each other through interfaces. It follows QEMU's "pc" machine (i440FX
  * host bridge at 00:00.0, PIIX3 ISA bridge at 00:01.0, PIIX3 IDE at 00:01.1 with both channels in
- * compatibility mode, std VGA at 00:02.0) because that is the board SeaBIOS's QEMU build expects;
- * SeaBIOS recognises it by the host bridge's subsystem IDs.
+ * compatibility mode, std VGA at 00:02.0, a virtio tablet at 00:03.0 on PIRQC) because that is the
+ * board SeaBIOS's QEMU build expects; SeaBIOS recognises it by the host bridge's subsystem IDs.
  *
  * <p>There is no fw_cfg device: SeaBIOS then takes the RAM size from CMOS bytes 0x30/0x31 and
  * 0x34/0x35, the CPU count from 0x5F, the boot order from 0x3D/0x38, and loads the VGA option ROM
@@ -90,6 +92,14 @@ final class PcBoard implements AutoCloseable {
     private static final int DISPI_ENABLED = 0x01;
     private static final int DISPI_LFB_ENABLED = 0x40;
     private static final int ACPI_TABLES = 0x9FC00;
+    // The virtio tablet: PCI slot 3, whose INTA# the PIIX swizzle puts on PIRQC; where a firmware
+    // would route it (SeaBIOS routes PIRQC to IRQ 11) and place its BAR for a direct boot.
+    private static final int TABLET_SLOT = 3;
+    private static final int TABLET_PIRQ = (TABLET_SLOT - 1) & 3;
+    private static final int IRQ_PCI_TABLET = 11;
+    private static final long TABLET_BASE = 0xFEBF0000L;
+    private static final int PIIX3_PIRQRC = 0x60;
+    private static final int PCI_INTERRUPT_LINE = 0x3C;
 
     private final MemoryMap memory;
     private final IoPortMap ports = new IoPortMap();
@@ -110,6 +120,8 @@ final class PcBoard implements AutoCloseable {
     private final List<BlockBackend> disks = new ArrayList<>();
     private final StdVga video;
     private final PciFunction vgaFunction;
+    private final VirtioTablet tablet;
+    private final PointerInput pointer;
     private final VirtualClock clock;
     private final DisplaySurface display;
     private final Map<BusDevice, MemoryMap.Window> memoryWindows = new HashMap<>();
@@ -299,6 +311,9 @@ final class PcBoard implements AutoCloseable {
                 });
         ports.map(0xCFC, 4, pci.dataPort());
 
+        tablet = new VirtioTablet(memory, ramBytes, pirqLine(TABLET_PIRQ));
+        pci.plug(TABLET_SLOT, 0, tablet.function());
+
         this.video = video;
         if (video != null) {
             ports.map(0x3C0, 0x20, video.vgaPorts());
@@ -324,6 +339,8 @@ final class PcBoard implements AutoCloseable {
             display = new BlankDisplay();
         }
 
+        pointer = this::pointer;
+
         acpiPm = new AcpiPm(time, events::powerOffRequested);
         ports.map(ACPI_PM_PORT, AcpiPm.BLOCK_SIZE, acpiPm);
 
@@ -333,6 +350,57 @@ final class PcBoard implements AutoCloseable {
         ports.map(0x80, 0x10, absent); // POST code and DMA page registers
         ports.map(0xC0, 0x20, absent); // 8237 DMA controller 2
         reset();
+    }
+
+    /**
+     * A PCI interrupt wire PIRQ{@code pirq}, delivered wherever the PIIX3's route control register
+     * sends it when the wire changes (nowhere while routing is disabled).
+     */
+    private InterruptLine pirqLine(int pirq) {
+        return new InterruptLine() {
+            private int raised = -1;
+
+            @Override
+            public void raise() {
+                int irq = isaBridge.pirqRoute(pirq);
+                if (irq != raised && raised >= 0) {
+                    pics.line(raised).lower();
+                }
+                raised = irq;
+                if (irq >= 0) {
+                    pics.line(irq).raise();
+                }
+            }
+
+            @Override
+            public void lower() {
+                if (raised >= 0) {
+                    pics.line(raised).lower();
+                    raised = -1;
+                }
+            }
+        };
+    }
+
+    /**
+     * RFB pointer events go to the virtio tablet once the guest's driver runs it (the guest cursor
+     * then sits exactly under the host's), to the PS/2 mouse before that.
+     */
+    private void pointer(int x, int y, int buttons) {
+        if (tablet.driverReady()) {
+            tablet.pointer(scale(x, display.width()), scale(y, display.height()), buttons);
+        } else {
+            mouse.pointer(x, y, buttons);
+        }
+    }
+
+    /** A pixel in {@code 0..size-1} to the tablet's axis, as QEMU scales it. */
+    private static int scale(int pixel, int size) {
+        if (size <= 1) {
+            return VirtioTablet.AXIS_MAX / 2;
+        }
+        long clamped = Math.clamp(pixel, 0, size - 1);
+        return (int) (clamped * VirtioTablet.AXIS_MAX / (size - 1));
     }
 
     /** The BIOS image; a directly booted kernel runs no firmware: a blank ROM takes its place. */
@@ -490,6 +558,22 @@ final class PcBoard implements AutoCloseable {
         return new LinearFramebuffer(LFB_BASE, width, height, width * 4, video.vramSize());
     }
 
+    /**
+     * Does for a directly booted kernel what firmware does on this board: routes PIRQC to IRQ 11
+     * (level-triggered in the ELCR), tells the tablet's PCI function its interrupt line, places its
+     * BAR at {@link #TABLET_BASE} and turns on memory decoding.
+     */
+    void configurePciForDirectBoot() {
+        isaBridge.function().writeConfig(PIIX3_PIRQRC + TABLET_PIRQ, 1, IRQ_PCI_TABLET);
+        BusDevice elcr = pics.elcrPorts();
+        int port = IRQ_PCI_TABLET >> 3;
+        elcr.write(port, 1, elcr.read(port, 1) | 1 << (IRQ_PCI_TABLET & 7));
+        PciFunction f = tablet.function();
+        f.writeConfig(PCI_INTERRUPT_LINE, 1, IRQ_PCI_TABLET);
+        f.writeConfig(PCI_BAR0, 4, (int) TABLET_BASE);
+        f.writeConfig(PCI_COMMAND, 2, f.readConfig(PCI_COMMAND, 2) | PCI_COMMAND_MEMORY);
+    }
+
     /** Size of the BIOS ROM mapped just below 4 GiB. */
     long romBytes() {
         return romBytes;
@@ -512,9 +596,11 @@ final class PcBoard implements AutoCloseable {
         return keyboard;
     }
 
-    /** The PS/2 mouse; call on the machine's thread. */
+    /**
+     * The pointer: the virtio tablet once its driver is up, else the PS/2 mouse; machine thread.
+     */
     PointerInput pointer() {
-        return mouse;
+        return pointer;
     }
 
     /** Offers a byte from the host to COM1; false when its receiver has no room. */
@@ -542,6 +628,7 @@ final class PcBoard implements AutoCloseable {
         hostBridge.reset();
         isaBridge.reset();
         ide.reset();
+        tablet.reset();
         keyboardA20 = true;
         portA20 = false;
         updateA20();
@@ -565,7 +652,8 @@ final class PcBoard implements AutoCloseable {
                 vgaFunction == null ? null : vgaFunction.snapshot(),
                 video == null ? null : video.snapshot(),
                 acpiPm.snapshot(),
-                ide.snapshot());
+                ide.snapshot(),
+                tablet.snapshot());
     }
 
     /**
@@ -590,6 +678,7 @@ final class PcBoard implements AutoCloseable {
         states.put(isaBridge.id(), state.isaBridge());
         states.put(acpiPm.id(), state.acpiPm());
         states.put(ide.id(), state.ide());
+        states.put(tablet.id(), state.tablet());
         if (video != null) {
             states.put(video.id(), state.vga());
             states.put(vgaFunction.id(), state.vgaFunction());
@@ -619,7 +708,8 @@ final class PcBoard implements AutoCloseable {
                                 hostBridge,
                                 isaBridge,
                                 acpiPm,
-                                ide));
+                                ide,
+                                tablet));
         if (video != null) {
             parts.add(video);
             parts.add(vgaFunction);

@@ -13,6 +13,7 @@ import org.atrium.emulator.device.pit.I8254State;
 import org.atrium.emulator.device.rtc.Mc146818State;
 import org.atrium.emulator.device.serial.Uart16550State;
 import org.atrium.emulator.device.vga.StdVgaState;
+import org.atrium.emulator.device.virtio.VirtioTabletState;
 
 /**
  * Every chip of the board at one virtual instant (guest RAM and the CPU are kept apart). Device
@@ -23,6 +24,7 @@ import org.atrium.emulator.device.vga.StdVgaState;
  * @param vga the display adapter, or {@code null} on a board without one
  * @param acpiPm the ACPI power-management registers
  * @param ide the PIIX3 IDE function and its channels (the disks' contents are the images')
+ * @param tablet the virtio tablet (its rings and buffers live in guest RAM)
  */
 public record PcBoardState(
         long virtualNanos,
@@ -40,7 +42,8 @@ public record PcBoardState(
         PciFunctionState vgaFunction,
         StdVgaState vga,
         AcpiPmState acpiPm,
-        PiixIdeState ide) {
+        PiixIdeState ide,
+        VirtioTabletState tablet) {
     public PcBoardState {
         Objects.requireNonNull(pics, "pics");
         Objects.requireNonNull(pit, "pit");
@@ -53,6 +56,7 @@ public record PcBoardState(
         Objects.requireNonNull(isaBridge, "isaBridge");
         Objects.requireNonNull(acpiPm, "acpiPm");
         Objects.requireNonNull(ide, "ide");
+        Objects.requireNonNull(tablet, "tablet");
         if (virtualNanos < 0) {
             throw new IllegalArgumentException("virtual time cannot be negative");
         }

@@ -49,8 +49,9 @@ import org.atrium.emulator.time.VirtualClock;
  * once. {@link #reset()} pulses the reset line of a running or paused machine.
  *
  * <p>Power-off works through the ACPI PM registers, which only a directly booted kernel learns
- * about (from the loader's ACPI tables). The pointer is a PS/2 mouse, which reports relative
- * movement: a guest that accelerates the pointer drifts from the host's cursor.
+ * about (from the loader's ACPI tables). The pointer is a virtio tablet (absolute coordinates, so
+ * the guest cursor sits under the host's) once the guest's virtio-input driver runs it; until then
+ * it is a PS/2 mouse, which reports relative movement that an accelerating guest drifts from.
  */
 public final class PcMachine {
     /** The board's name in a snapshot's "machine" section. */
@@ -798,6 +799,7 @@ public final class PcMachine {
         cpu.reset();
         if (kernel != null) {
             long ramBytes = config.memoryMiB() * (1L << 20);
+            board.configurePciForDirectBoot();
             cpu.enter(
                     LinuxLoader.load(
                             board.memory(),

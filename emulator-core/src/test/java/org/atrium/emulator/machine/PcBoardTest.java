@@ -129,7 +129,7 @@ class PcBoardTest {
         assertEquals(0x80, pciRead(1, 0x0E, 1));
         assertEquals(0x0601, pciRead(1, 0x0A, 2));
         assertEquals(0x8080_8080, pciRead(1, 0x60, 4), "PIRQ routing disabled at power-on");
-        assertEquals(-1, pciRead(3, 0x00, 4));
+        assertEquals(-1, pciRead(4, 0x00, 4), "an empty slot");
     }
 
     @Test
