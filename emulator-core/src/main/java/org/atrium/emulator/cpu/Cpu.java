@@ -130,7 +130,6 @@ public final class Cpu implements Snapshottable<CpuState> {
     // How far into the window the current instruction may fetch (its 15-byte limit included).
     private int fetchEnd;
     private long fetchOffset;
-    private int fetchCsBase, fetchCsLimit, fetchCpl;
 
     // Lazy flags: which arithmetic flags are to be computed from the last operation.
     private int lazyMask;
@@ -180,10 +179,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             segSel[s] = 0;
             segBase[s] = 0;
             segLimit[s] = 0xFFFF;
+            fetchMoved();
             segAttr[s] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED;
         }
         segSel[CS] = 0xF000;
         segBase[CS] = 0xFFFF0000;
+        fetchMoved();
         segAttr[CS] = ATTR_P | ATTR_S | ATTR_CODE | ATTR_WRITE_READ | ATTR_ACCESSED;
         eip = 0xFFF0;
         eflags = 2;
@@ -202,6 +203,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         trLimit = 0xFFFF;
         trAttr = ATTR_P | 0xB00;
         cpl = 0;
+        fetchMoved();
         tscOffset = 0;
         sysenterCs = sysenterEsp = sysenterEip = 0;
         x87.reset(0x40, 0, 0x5555);
@@ -463,6 +465,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     public void setSegmentReal(int seg, int selector) {
         segSel[seg] = selector & 0xFFFF;
         segBase[seg] = (selector & 0xFFFF) << 4;
+        fetchMoved();
     }
 
     /** Sets a segment cache directly, as a loader does for a flat 32-bit environment. */
@@ -470,6 +473,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segSel[seg] = selector & 0xFFFF;
         segBase[seg] = base;
         segLimit[seg] = limit;
+        fetchMoved();
         int attr = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (big ? ATTR_DB : 0);
         if (seg == CS) {
             attr |= ATTR_CODE;
@@ -565,6 +569,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             segSel[s] = seg.selector() & 0xFFFF;
             segBase[s] = seg.base();
             segLimit[s] = seg.limit();
+            fetchMoved();
             segAttr[s] = seg.attributes() & 0x00F0FF00;
         }
         eip = st.eip();
@@ -585,6 +590,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         cr3 = st.cr3();
         cr4 = st.cr4();
         cpl = st.cpl();
+        fetchMoved();
         flushTlb();
         tscOffset = st.tscOffset();
         sysenterCs = st.sysenterCs();
@@ -1174,31 +1180,37 @@ public final class Cpu implements Snapshottable<CpuState> {
     private int readSystem32(int lin) {
         int saved = cpl;
         cpl = 0;
+        fetchMoved();
         try {
             return readLinear32(lin);
         } finally {
             cpl = saved;
+            fetchMoved();
         }
     }
 
     private int readSystem16(int lin) {
         int saved = cpl;
         cpl = 0;
+        fetchMoved();
         try {
             return readLinear16(lin);
         } finally {
             cpl = saved;
+            fetchMoved();
         }
     }
 
     // An instruction longer than 15 bytes raises #GP(0) before it runs (SDM vol. 2, 2.3.11).
     private int fetch8() {
         int d = eip - fetchStart;
-        if (d >= 0 && d < fetchEnd) {
-            eip++;
-            return ram.get(ValueLayout.JAVA_BYTE, fetchOffset + d) & 0xFF;
-        }
-        return fetch8Slow();
+        return Integer.compareUnsigned(d, fetchEnd) < 0 ? fetchWindow8(d) : fetch8Slow();
+    }
+
+    /** Fetches the byte {@code d} bytes into the fetch window (small enough to inline). */
+    private int fetchWindow8(int d) {
+        eip++;
+        return ram.get(ValueLayout.JAVA_BYTE, fetchOffset + d) & 0xFF;
     }
 
     private int fetch8Slow() {
@@ -1210,6 +1222,16 @@ public final class Cpu implements Snapshottable<CpuState> {
         openFetchWindow(lin);
         eip++;
         return v;
+    }
+
+    /**
+     * Closes the fetch window after a change to CS's base or limit or to the privilege level (the
+     * window was checked against them when it opened); every assignment to them is followed by this
+     * call.
+     */
+    private void fetchMoved() {
+        fetchLen = 0;
+        fetchEnd = 0;
     }
 
     /** Lets this instruction fetch from the window up to its 15-byte limit. */
@@ -1237,9 +1259,6 @@ public final class Cpu implements Snapshottable<CpuState> {
         fetchStart = (int) start;
         fetchLen = (int) (end - start);
         fetchOffset = fastOffset[i] + (lin & 0xFFF) - (e - start);
-        fetchCsBase = segBase[CS];
-        fetchCsLimit = segLimit[CS];
-        fetchCpl = cpl;
         limitFetch();
     }
 
@@ -1289,7 +1308,13 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     // ---------------------------------------------------------------- registers
 
+    // The 32-bit forms are the common case; keeping these bodies tiny lets HotSpot inline them
+    // even at the many cold call sites of the opcode switch.
     private int getReg(int size, int r) {
+        return size == D ? regs[r] : getRegNarrow(size, r);
+    }
+
+    private int getRegNarrow(int size, int r) {
         return switch (size) {
             case B -> r < 4 ? regs[r] & 0xFF : (regs[r - 4] >>> 8) & 0xFF;
             case W -> regs[r] & 0xFFFF;
@@ -1298,6 +1323,14 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     private void setReg(int size, int r, int v) {
+        if (size == D) {
+            regs[r] = v;
+        } else {
+            setRegNarrow(size, r, v);
+        }
+    }
+
+    private void setRegNarrow(int size, int r, int v) {
         switch (size) {
             case B -> {
                 if (r < 4) {
@@ -1406,9 +1439,13 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     private int readMemForWrite(int size, int seg, int off) {
         int lin = checkedLinear(seg, off, BYTES[size], ACCESS_WRITE);
-        if (paging()) {
+        int last = lin + BYTES[size] - 1;
+        // A page in the fast path's write tags is known writable at this privilege: no walk.
+        if (paging()
+                && (fastWriteTag[fastIndex(lin)] != (lin & 0xFFFFF000)
+                        || (last & 0xFFFFF000) != (lin & 0xFFFFF000))) {
             physical(lin, true);
-            physical(lin + BYTES[size] - 1, true);
+            physical(last, true);
         }
         return switch (size) {
             case B -> readLinear8(lin);
@@ -1421,8 +1458,12 @@ public final class Cpu implements Snapshottable<CpuState> {
         if (mod == 3) {
             setReg(size, rm, v);
         } else {
-            writeMem(size, eaSeg, eaOff, v);
+            writeEa(size, v);
         }
+    }
+
+    private void writeEa(int size, int v) {
+        writeMem(size, eaSeg, eaOff, v);
     }
 
     private void requireMemory() {
@@ -1680,10 +1721,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             int lin = base + (sel & 0xFFF8) + 4;
             int saved = cpl;
             cpl = 0;
+            fetchMoved();
             try {
                 writeLinear32(lin, descHi | ATTR_ACCESSED);
             } finally {
                 cpl = saved;
+                fetchMoved();
             }
             descHi |= ATTR_ACCESSED;
         }
@@ -1702,6 +1745,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segSel[seg] = sel & 0xFFFF;
         segBase[seg] = descBase(descLo, descHi);
         segLimit[seg] = descLimit(descLo, descHi);
+        fetchMoved();
         segAttr[seg] = descHi & 0x00F0FF00;
     }
 
@@ -1711,8 +1755,10 @@ public final class Cpu implements Snapshottable<CpuState> {
         if (realMode() || v86()) {
             segSel[seg] = sel;
             segBase[seg] = sel << 4;
+            fetchMoved();
             if (v86()) {
                 segLimit[seg] = 0xFFFF;
+                fetchMoved();
                 segAttr[seg] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (3 << 13);
             }
             return;
@@ -1725,6 +1771,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             segSel[seg] = sel;
             segBase[seg] = 0;
             segLimit[seg] = 0;
+            fetchMoved();
             segAttr[seg] = 0;
             return;
         }
@@ -1767,6 +1814,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             }
             segSel[CS] = sel;
             segBase[CS] = sel << 4;
+            fetchMoved();
             eip = size == W ? off & 0xFFFF : off;
             return;
         }
@@ -1879,10 +1927,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             int oldCpl = cpl;
             int oldBase = segBase[SS], oldLimit = segLimit[SS], oldAttr = segAttr[SS];
             cpl = dpl;
+            fetchMoved();
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                fetchMoved();
                 throw exc(10, newSs & 0xFFFC);
             }
             regs[ESP] = newEsp;
@@ -1896,9 +1946,11 @@ public final class Cpu implements Snapshottable<CpuState> {
                 push(size, returnEip);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                fetchMoved();
                 segSel[SS] = oldSs;
                 segBase[SS] = oldBase;
                 segLimit[SS] = oldLimit;
+                fetchMoved();
                 segAttr[SS] = oldAttr;
                 regs[ESP] = oldEsp;
                 throw f;
@@ -1912,6 +1964,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         markAccessed(sel);
         int newCpl = conforming ? cpl : dpl;
         cpl = newCpl;
+        fetchMoved();
         loadCache(CS, (sel & 0xFFFC) | newCpl);
         eip = size == W ? off & 0xFFFF : off;
     }
@@ -1921,10 +1974,12 @@ public final class Cpu implements Snapshottable<CpuState> {
     private void writeSystem32(int lin, int v) {
         int saved = cpl;
         cpl = 0;
+        fetchMoved();
         try {
             writeLinear32(lin, v);
         } finally {
             cpl = saved;
+            fetchMoved();
         }
     }
 
@@ -2025,6 +2080,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
         if ((eflags & VM) != 0) {
             cpl = 3;
+            fetchMoved();
             for (int i = 0; i < 6; i++) {
                 loadV86Segment(i, newSegs[i]);
             }
@@ -2041,6 +2097,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 throw exc(11, cs & 0xFFFC);
             }
             cpl = cs & 3;
+            fetchMoved();
             markAccessed(cs);
             loadCache(CS, cs);
             loadSegment(SS, newSegs[SS]);
@@ -2081,10 +2138,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             int newSs = peek(size, (frame + 1) * n + extraPop) & 0xFFFF;
             int oldCpl = cpl;
             cpl = rpl;
+            fetchMoved();
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                fetchMoved();
                 throw f;
             }
             descLo = lo;
@@ -2152,6 +2211,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             push(W, returnEip);
             segSel[CS] = target >>> 16;
             segBase[CS] = (target >>> 16) << 4;
+            fetchMoved();
             eip = target & 0xFFFF;
             eflags &= ~(IF | TF | AC | RF);
             return;
@@ -2235,11 +2295,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             int oldSs = segSel[SS], oldEsp = regs[ESP];
             int oldCpl = cpl;
             cpl = dpl;
+            fetchMoved();
             eflags &= ~VM;
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                fetchMoved();
                 eflags |= fromV86 ? VM : 0;
                 throw exc(10, newSs & 0xFFFC);
             }
@@ -2264,6 +2326,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         markAccessed(sel);
         int newCpl = (cattr & ATTR_CONFORMING) != 0 ? cpl : dpl;
         cpl = newCpl;
+        fetchMoved();
         loadCache(CS, (sel & 0xFFFC) | newCpl);
         eip = off;
         if (fromV86) {
@@ -2271,6 +2334,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 segSel[s] = 0;
                 segBase[s] = 0;
                 segLimit[s] = 0;
+                fetchMoved();
                 segAttr[s] = 0;
             }
         }
@@ -2295,6 +2359,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             int newFlags = pop(size);
             segSel[CS] = newCs;
             segBase[CS] = newCs << 4;
+            fetchMoved();
             eip = size == W ? newEip & 0xFFFF : newEip;
             int mask = size == W ? EFLAGS_WRITABLE & 0xFFFF : EFLAGS_WRITABLE;
             materializedFlags();
@@ -2313,6 +2378,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             int newFlags = pop(size);
             segSel[CS] = newCs;
             segBase[CS] = newCs << 4;
+            fetchMoved();
             eip = newEip & 0xFFFF;
             int mask = (size == W ? 0xFFFF : -1) & EFLAGS_WRITABLE & ~IOPL;
             materializedFlags();
@@ -2349,6 +2415,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         materializedFlags();
         eflags = (newFlags & (EFLAGS_WRITABLE | VM)) | 2;
         cpl = 3;
+        fetchMoved();
         loadV86Segment(CS, newCs);
         loadV86Segment(SS, newSs);
         loadV86Segment(ES, newEs);
@@ -2363,6 +2430,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segSel[seg] = sel & 0xFFFF;
         segBase[seg] = (sel & 0xFFFF) << 4;
         segLimit[seg] = 0xFFFF;
+        fetchMoved();
         segAttr[seg] =
                 ATTR_P
                         | ATTR_S
@@ -2379,6 +2447,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             int newCs = pop(size) & 0xFFFF;
             segSel[CS] = newCs;
             segBase[CS] = newCs << 4;
+            fetchMoved();
             eip = size == W ? newEip & 0xFFFF : newEip;
             adjustSp(extra);
             return;
@@ -2391,12 +2460,9 @@ public final class Cpu implements Snapshottable<CpuState> {
     // ---------------------------------------------------------------- execution
 
     private void step() {
-        if (segBase[CS] != fetchCsBase || segLimit[CS] != fetchCsLimit || cpl != fetchCpl) {
-            fetchLen = 0;
-        }
-        // EIP is startEip here: the instruction may fetch up to 15 bytes of the window.
-        int d0 = eip - fetchStart;
-        fetchEnd = d0 >= 0 && d0 < fetchLen ? Math.min(fetchLen, d0 + 15) : 0;
+        // Without prefixes no instruction is longer than 15 bytes: the limit is applied once a
+        // prefix has been seen.
+        fetchEnd = fetchLen;
         boolean d = (segAttr[CS] & ATTR_DB) != 0;
         op32 = d;
         addr32 = d;
@@ -2408,6 +2474,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             return;
         }
         boolean lock = false;
+        limitFetch();
         for (; ; b = fetch8()) {
             switch (b) {
                 case 0x26 -> segOverride = ES;
@@ -3768,6 +3835,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 cr0 = v | CR0_ET;
                 if ((v & CR0_PE) == 0) {
                     cpl = 0;
+                    fetchMoved();
                 }
                 flushTlb();
             }
@@ -3838,10 +3906,12 @@ public final class Cpu implements Snapshottable<CpuState> {
                 trAttr = (descHi | 0x200) & 0x00F0FF00;
                 int saved = cpl;
                 cpl = 0;
+                fetchMoved();
                 try {
                     writeLinear32(gdtBase + (sel & 0xFFF8) + 4, descHi | 0x200);
                 } finally {
                     cpl = saved;
+                    fetchMoved();
                 }
             }
             case 4, 5 -> {
@@ -3989,6 +4059,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         materializedFlags();
         eflags &= ~(VM | IF | RF);
         cpl = 0;
+        fetchMoved();
         loadFlat(CS, sysenterCs & 0xFFFC, 0);
         loadFlat(SS, (sysenterCs & 0xFFFC) + 8, 0);
         regs[ESP] = sysenterEsp;
@@ -4001,6 +4072,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             throw gp(0);
         }
         cpl = 3;
+        fetchMoved();
         loadFlat(CS, ((sysenterCs & 0xFFFC) + 16) | 3, 3);
         loadFlat(SS, ((sysenterCs & 0xFFFC) + 24) | 3, 3);
         regs[ESP] = regs[ECX];
@@ -4012,6 +4084,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segSel[seg] = sel & 0xFFFF;
         segBase[seg] = 0;
         segLimit[seg] = 0xFFFFFFFF;
+        fetchMoved();
         segAttr[seg] =
                 ATTR_P
                         | ATTR_S
