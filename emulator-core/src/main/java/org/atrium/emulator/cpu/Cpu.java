@@ -231,6 +231,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         checkMapping();
         pollInterrupts = true;
         try {
+            slice:
             while (steps < maxInstructions) {
                 if (pollInterrupts) {
                     pollInterrupts = false;
@@ -257,24 +258,52 @@ public final class Cpu implements Snapshottable<CpuState> {
                 if (halted) {
                     break;
                 }
-                startEip = eip;
-                boolean singleStep = (eflags & TF) != 0;
-                delivered = false;
-                try {
-                    step();
-                    if (singleStep && !delivered) {
-                        // TF set before the instruction: #DB trap after it (SDM vol. 3, 17.3.1.4).
-                        dr[6] |= 0x4000;
-                        deliver(1, INT_EXCEPTION, false, 0, eip);
+                if ((eflags & TF) != 0) {
+                    startEip = eip;
+                    delivered = false;
+                    try {
+                        step();
+                        if (!delivered) {
+                            // TF set before the instruction: #DB trap after it (SDM vol. 3,
+                            // 17.3.1.4).
+                            dr[6] |= 0x4000;
+                            deliver(1, INT_EXCEPTION, false, 0, eip);
+                        }
+                    } catch (CpuFault f) {
+                        deliverException(f.vector, f.hasErrorCode, f.errorCode);
+                        if (shutdown) {
+                            steps++;
+                            break;
+                        }
                     }
-                } catch (CpuFault f) {
-                    deliverException(f.vector, f.hasErrorCode, f.errorCode);
-                    if (shutdown) {
-                        steps++;
+                    steps++;
+                    if (halted) {
                         break;
                     }
+                    continue;
                 }
-                steps++;
+                // Straight-line execution: the checks above run again only once an instruction
+                // may have changed their outcome (a bus or port access, an interrupt shadow, HLT,
+                // TF, or IF set with a request already known).
+                int stopFlags = TF | (interruptRequest ? IF : 0);
+                do {
+                    startEip = eip;
+                    try {
+                        step();
+                    } catch (CpuFault f) {
+                        deliverException(f.vector, f.hasErrorCode, f.errorCode);
+                        if (shutdown) {
+                            steps++;
+                            break slice;
+                        }
+                    }
+                    steps++;
+                } while (steps < maxInstructions
+                        && !pollInterrupts
+                        && !interruptShadow
+                        && !halted
+                        && !nmiPending
+                        && (eflags & stopFlags) == 0);
                 if (halted) {
                     break;
                 }
@@ -2559,12 +2588,30 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
     }
 
+    // The opcode map is split over three methods by range: HotSpot compiles one switch of 256 cases
+    // with all their bodies poorly (a plain MOV cost half again as much as an ADD handled outside
+    // it).
     private void execute(int op) {
         if (op < 0x40 && (op & 7) < 6) {
             aluForm(op);
             return;
         }
         int osz = osize();
+        if (op == 0x0F) {
+            execute0F(fetch8(), osz);
+        } else if (op < 0x80) {
+            executeLow(op, osz);
+        } else if (op < 0xC0) {
+            executeMiddle(op, osz);
+        } else if (op < 0xE0) {
+            executeHigh(op, osz);
+        } else {
+            executeTop(op, osz);
+        }
+    }
+
+    /** One-byte opcodes 00-7F other than the ALU forms. */
+    private void executeLow(int op, int osz) {
         switch (op) {
             case 0x06, 0x0E, 0x16, 0x1E -> pushSegment(osz, segSel[op >> 3]);
             case 0x07, 0x17, 0x1F -> {
@@ -2576,7 +2623,6 @@ public final class Cpu implements Snapshottable<CpuState> {
                     interruptShadow = true;
                 }
             }
-            case 0x0F -> execute0F(fetch8());
             case 0x27 -> daa();
             case 0x2F -> das();
             case 0x37 -> aaa(true);
@@ -2627,23 +2673,14 @@ public final class Cpu implements Snapshottable<CpuState> {
                     jumpRelative(disp);
                 }
             }
-            case 0x80, 0x82 -> {
-                decodeModrm();
-                int a = reg == 7 ? readRm(B) : readRmForWrite(B);
-                int r = alu(reg, B, a, fetch8());
-                if (reg != 7) {
-                    writeRm(B, r);
-                }
-            }
-            case 0x81, 0x83 -> {
-                decodeModrm();
-                int a = reg == 7 ? readRm(osz) : readRmForWrite(osz);
-                int imm = op == 0x81 ? fetchImm(osz) : (byte) fetch8();
-                int r = alu(reg, osz, a, imm);
-                if (reg != 7) {
-                    writeRm(osz, r);
-                }
-            }
+            default -> throw ud();
+        }
+    }
+
+    /** One-byte opcodes 80-BF. */
+    private void executeMiddle(int op, int osz) {
+        switch (op) {
+            case 0x80, 0x81, 0x82, 0x83 -> aluImmediate(op, osz);
             case 0x84, 0x85 -> {
                 int size = op == 0x84 ? B : osz;
                 decodeModrm();
@@ -2773,6 +2810,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7 -> setReg(B, op & 7, fetch8());
             case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF ->
                     setReg(osz, op & 7, fetchImm(osz));
+            default -> throw ud();
+        }
+    }
+
+    /** One-byte opcodes C0-DF. */
+    private void executeHigh(int op, int osz) {
+        switch (op) {
             case 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3 -> {
                 int size = (op & 1) == 0 ? B : osz;
                 decodeModrm();
@@ -2846,6 +2890,13 @@ public final class Cpu implements Snapshottable<CpuState> {
                 setReg(B, EAX, read8(dataSeg(), off));
             }
             case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> fpu(op);
+            default -> throw ud();
+        }
+    }
+
+    /** One-byte opcodes E0-FF. */
+    private void executeTop(int op, int osz) {
+        switch (op) {
             case 0xE0, 0xE1, 0xE2 -> {
                 int disp = (byte) fetch8();
                 int count;
@@ -2945,7 +2996,20 @@ public final class Cpu implements Snapshottable<CpuState> {
                 writeRm(B, incDec(B, readRmForWrite(B), reg == 1));
             }
             case 0xFF -> group5(osz);
+
             default -> throw ud();
+        }
+    }
+
+    /** Group 1: ALU operation with an immediate (80-83). */
+    private void aluImmediate(int op, int osz) {
+        int size = op == 0x81 || op == 0x83 ? osz : B;
+        decodeModrm();
+        int a = reg == 7 ? readRm(size) : readRmForWrite(size);
+        int imm = op == 0x83 ? (byte) fetch8() : fetchImm(size);
+        int r = alu(reg, size, a, imm);
+        if (reg != 7) {
+            writeRm(size, r);
         }
     }
 
@@ -3544,8 +3608,18 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     // ---------------------------------------------------------------- 0F xx
 
-    private void execute0F(int op) {
-        int osz = osize();
+    private void execute0F(int op, int osz) {
+        if (op < 0x80) {
+            execute0FLow(op, osz);
+        } else if (op < 0xB0) {
+            execute0FMiddle(op, osz);
+        } else {
+            execute0FHigh(op, osz);
+        }
+    }
+
+    /** Two-byte opcodes 0F 00-7F. */
+    private void execute0FLow(int op, int osz) {
         switch (op) {
             case 0x00 -> group6();
             case 0x01 -> group7();
@@ -3626,6 +3700,13 @@ public final class Cpu implements Snapshottable<CpuState> {
                     setReg(osz, reg, v);
                 }
             }
+            default -> throw ud();
+        }
+    }
+
+    /** Two-byte opcodes 0F 80-AF. */
+    private void execute0FMiddle(int op, int osz) {
+        switch (op) {
             case 0x80,
                     0x81,
                     0x82,
@@ -3676,15 +3757,6 @@ public final class Cpu implements Snapshottable<CpuState> {
             case 0xA2 -> cpuid();
             case 0xA3 -> bitOp(0, false);
             case 0xAB -> bitOp(1, false);
-            case 0xB3 -> bitOp(2, false);
-            case 0xBB -> bitOp(3, false);
-            case 0xBA -> {
-                decodeModrm();
-                if (reg < 4) {
-                    throw ud();
-                }
-                bitOpDecoded(reg - 4, true);
-            }
             case 0xA4, 0xA5, 0xAC, 0xAD -> {
                 decodeModrm();
                 int dst = readRmForWrite(osz);
@@ -3696,6 +3768,22 @@ public final class Cpu implements Snapshottable<CpuState> {
             case 0xAF -> {
                 decodeModrm();
                 setReg(osz, reg, imul2(osz, getReg(osz, reg), readRm(osz)));
+            }
+            default -> throw ud();
+        }
+    }
+
+    /** Two-byte opcodes 0F B0-FF. */
+    private void execute0FHigh(int op, int osz) {
+        switch (op) {
+            case 0xB3 -> bitOp(2, false);
+            case 0xBB -> bitOp(3, false);
+            case 0xBA -> {
+                decodeModrm();
+                if (reg < 4) {
+                    throw ud();
+                }
+                bitOpDecoded(reg - 4, true);
             }
             case 0xB0, 0xB1 -> {
                 int size = op == 0xB0 ? B : osz;
@@ -3773,6 +3861,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             }
             case 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF ->
                     regs[op & 7] = Integer.reverseBytes(regs[op & 7]);
+
             default -> throw ud();
         }
     }
