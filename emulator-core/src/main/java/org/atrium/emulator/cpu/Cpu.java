@@ -1384,72 +1384,86 @@ public final class Cpu implements Snapshottable<CpuState> {
         mod = b >>> 6;
         reg = (b >> 3) & 7;
         rm = b & 7;
-        if (mod == 3) {
-            return;
+        if (b < 0xC0) {
+            if (addr32) {
+                address32(b);
+            } else {
+                address16(b);
+            }
         }
+    }
+
+    /** The effective address of a memory ModRM operand with 32-bit addressing (SIB, disp). */
+    private void address32(int b) {
+        int mod = b >>> 6, rm = b & 7;
         int seg = DS;
         int off;
-        if (!addr32) {
-            switch (rm) {
-                case 0 -> off = regs[EBX] + regs[ESI];
-                case 1 -> off = regs[EBX] + regs[EDI];
-                case 2 -> {
-                    off = regs[EBP] + regs[ESI];
-                    seg = SS;
-                }
-                case 3 -> {
-                    off = regs[EBP] + regs[EDI];
-                    seg = SS;
-                }
-                case 4 -> off = regs[ESI];
-                case 5 -> off = regs[EDI];
-                case 6 -> {
-                    if (mod == 0) {
-                        off = fetch16();
-                    } else {
-                        off = regs[EBP];
-                        seg = SS;
-                    }
-                }
-                default -> off = regs[EBX];
-            }
-            if (mod == 1) {
-                off += (byte) fetch8();
-            } else if (mod == 2) {
-                off += fetch16();
-            }
-            off &= 0xFFFF;
-        } else {
-            if (rm == 4) {
-                int sib = fetch8();
-                int base = sib & 7;
-                int index = (sib >> 3) & 7;
-                if (base == 5 && mod == 0) {
-                    off = fetch32();
-                } else {
-                    off = regs[base];
-                    if (base == ESP || base == EBP) {
-                        seg = SS;
-                    }
-                }
-                if (index != 4) {
-                    off += regs[index] << (sib >>> 6);
-                }
-            } else if (rm == 5 && mod == 0) {
+        if (rm == 4) {
+            int sib = fetch8();
+            int base = sib & 7;
+            int index = (sib >> 3) & 7;
+            if (base == 5 && mod == 0) {
                 off = fetch32();
             } else {
-                off = regs[rm];
-                if (rm == EBP) {
+                off = regs[base];
+                if (base == ESP || base == EBP) {
                     seg = SS;
                 }
             }
-            if (mod == 1) {
-                off += (byte) fetch8();
-            } else if (mod == 2) {
-                off += fetch32();
+            if (index != 4) {
+                off += regs[index] << (sib >>> 6);
+            }
+        } else if (rm == 5 && mod == 0) {
+            off = fetch32();
+        } else {
+            off = regs[rm];
+            if (rm == EBP) {
+                seg = SS;
             }
         }
+        if (mod == 1) {
+            off += (byte) fetch8();
+        } else if (mod == 2) {
+            off += fetch32();
+        }
         eaOff = off;
+        eaSeg = segOverride >= 0 ? segOverride : seg;
+    }
+
+    /** The effective address of a memory ModRM operand with 16-bit addressing. */
+    private void address16(int b) {
+        int mod = b >>> 6, rm = b & 7;
+        int seg = DS;
+        int off;
+        switch (rm) {
+            case 0 -> off = regs[EBX] + regs[ESI];
+            case 1 -> off = regs[EBX] + regs[EDI];
+            case 2 -> {
+                off = regs[EBP] + regs[ESI];
+                seg = SS;
+            }
+            case 3 -> {
+                off = regs[EBP] + regs[EDI];
+                seg = SS;
+            }
+            case 4 -> off = regs[ESI];
+            case 5 -> off = regs[EDI];
+            case 6 -> {
+                if (mod == 0) {
+                    off = fetch16();
+                } else {
+                    off = regs[EBP];
+                    seg = SS;
+                }
+            }
+            default -> off = regs[EBX];
+        }
+        if (mod == 1) {
+            off += (byte) fetch8();
+        } else if (mod == 2) {
+            off += fetch16();
+        }
+        eaOff = off & 0xFFFF;
         eaSeg = segOverride >= 0 ? segOverride : seg;
     }
 
@@ -3473,6 +3487,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (rep != 0 && (regs[ECX] & amask) == 0) {
                 return;
             }
+            if (rep != 0
+                    && (kind == 0 || kind == 2)
+                    && addr32
+                    && delta > 0
+                    && bulkString(kind, n, src)) {
+                continue;
+            }
             int si = regs[ESI] & amask, di = regs[EDI] & amask;
             switch (kind) {
                 case 0 -> {
@@ -3521,6 +3542,84 @@ public final class Cpu implements Snapshottable<CpuState> {
                 }
             }
         }
+    }
+
+    /**
+     * One run of a forward REP MOVS/STOS with 32-bit addresses that stays inside one page of plain
+     * RAM on each side, done as a block: the same bytes and register updates as element by element.
+     * Returns false, having changed nothing, unless every element of the run would pass the segment
+     * checks and hit the fast path (a fault then happens element by element, at the right one) and,
+     * for MOVS, the destination does not start inside the source (where copying element by element
+     * repeats a pattern that a block copy would not).
+     */
+    private boolean bulkString(int kind, int n, int srcSeg) {
+        int di = regs[EDI];
+        int dst = segBase[ES] + di;
+        int count = regs[ECX];
+        int elements = (0x1000 - (dst & 0xFFF)) / n;
+        int si = regs[ESI];
+        int src = segBase[srcSeg] + si;
+        if (kind == 0) {
+            elements = Math.min(elements, (0x1000 - (src & 0xFFF)) / n);
+        }
+        if (Integer.compareUnsigned(count, elements) < 0) {
+            elements = count;
+        }
+        if (elements <= 1) {
+            return false;
+        }
+        int bytes = elements * n;
+        if (!segmentCovers(ES, di, bytes, ACCESS_WRITE)) {
+            return false;
+        }
+        int d = fastIndex(dst);
+        if (fastWriteTag[d] != (dst & 0xFFFFF000)) {
+            return false;
+        }
+        long dstOffset = fastOffset[d] + (dst & 0xFFF);
+        if (kind == 0) {
+            if (!segmentCovers(srcSeg, si, bytes, ACCESS_READ)) {
+                return false;
+            }
+            int r = fastIndex(src);
+            if (fastReadTag[r] != (src & 0xFFFFF000)) {
+                return false;
+            }
+            long srcOffset = fastOffset[r] + (src & 0xFFF);
+            if (dstOffset > srcOffset && dstOffset < srcOffset + bytes) {
+                return false;
+            }
+            MemorySegment.copy(ram, srcOffset, ram, dstOffset, bytes);
+            regs[ESI] = si + bytes;
+        } else {
+            int v = regs[EAX];
+            switch (n) {
+                case 1 -> {
+                    for (int i = 0; i < bytes; i++) {
+                        ram.set(ValueLayout.JAVA_BYTE, dstOffset + i, (byte) v);
+                    }
+                }
+                case 2 -> {
+                    for (int i = 0; i < bytes; i += 2) {
+                        ram.set(LE16, dstOffset + i, (short) v);
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < bytes; i += 4) {
+                        ram.set(LE32, dstOffset + i, v);
+                    }
+                }
+            }
+        }
+        regs[EDI] = di + bytes;
+        regs[ECX] = count - elements;
+        return true;
+    }
+
+    /** Whether {@code len} bytes at {@code off} pass {@link #checkedLinear}'s fast path. */
+    private boolean segmentCovers(int seg, int off, int len, int access) {
+        return FAST_SEGMENT[(access << 5) | typeIndex(segAttr[seg])]
+                && (off & 0xFFFFFFFFL) + (len - 1) <= (segLimit[seg] & 0xFFFFFFFFL);
     }
 
     // A port write may move RAM (the A20 gate, PAM registers): the fast path follows.
