@@ -130,7 +130,6 @@ public final class Cpu implements Snapshottable<CpuState> {
     // How far into the window the current instruction may fetch (its 15-byte limit included).
     private int fetchEnd;
     private long fetchOffset;
-    private int fetchCsBase, fetchCsLimit, fetchCpl;
 
     // Lazy flags: which arithmetic flags are to be computed from the last operation.
     private int lazyMask;
@@ -180,10 +179,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             segSel[s] = 0;
             segBase[s] = 0;
             segLimit[s] = 0xFFFF;
+            fetchMoved();
             segAttr[s] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED;
         }
         segSel[CS] = 0xF000;
         segBase[CS] = 0xFFFF0000;
+        fetchMoved();
         segAttr[CS] = ATTR_P | ATTR_S | ATTR_CODE | ATTR_WRITE_READ | ATTR_ACCESSED;
         eip = 0xFFF0;
         eflags = 2;
@@ -202,6 +203,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         trLimit = 0xFFFF;
         trAttr = ATTR_P | 0xB00;
         cpl = 0;
+        fetchMoved();
         tscOffset = 0;
         sysenterCs = sysenterEsp = sysenterEip = 0;
         x87.reset(0x40, 0, 0x5555);
@@ -229,6 +231,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         checkMapping();
         pollInterrupts = true;
         try {
+            slice:
             while (steps < maxInstructions) {
                 if (pollInterrupts) {
                     pollInterrupts = false;
@@ -255,24 +258,52 @@ public final class Cpu implements Snapshottable<CpuState> {
                 if (halted) {
                     break;
                 }
-                startEip = eip;
-                boolean singleStep = (eflags & TF) != 0;
-                delivered = false;
-                try {
-                    step();
-                    if (singleStep && !delivered) {
-                        // TF set before the instruction: #DB trap after it (SDM vol. 3, 17.3.1.4).
-                        dr[6] |= 0x4000;
-                        deliver(1, INT_EXCEPTION, false, 0, eip);
+                if ((eflags & TF) != 0) {
+                    startEip = eip;
+                    delivered = false;
+                    try {
+                        step();
+                        if (!delivered) {
+                            // TF set before the instruction: #DB trap after it (SDM vol. 3,
+                            // 17.3.1.4).
+                            dr[6] |= 0x4000;
+                            deliver(1, INT_EXCEPTION, false, 0, eip);
+                        }
+                    } catch (CpuFault f) {
+                        deliverException(f.vector, f.hasErrorCode, f.errorCode);
+                        if (shutdown) {
+                            steps++;
+                            break;
+                        }
                     }
-                } catch (CpuFault f) {
-                    deliverException(f.vector, f.hasErrorCode, f.errorCode);
-                    if (shutdown) {
-                        steps++;
+                    steps++;
+                    if (halted) {
                         break;
                     }
+                    continue;
                 }
-                steps++;
+                // Straight-line execution: the checks above run again only once an instruction
+                // may have changed their outcome (a bus or port access, an interrupt shadow, HLT,
+                // TF, or IF set with a request already known).
+                int stopFlags = TF | (interruptRequest ? IF : 0);
+                do {
+                    startEip = eip;
+                    try {
+                        step();
+                    } catch (CpuFault f) {
+                        deliverException(f.vector, f.hasErrorCode, f.errorCode);
+                        if (shutdown) {
+                            steps++;
+                            break slice;
+                        }
+                    }
+                    steps++;
+                } while (steps < maxInstructions
+                        && !pollInterrupts
+                        && !interruptShadow
+                        && !halted
+                        && !nmiPending
+                        && (eflags & stopFlags) == 0);
                 if (halted) {
                     break;
                 }
@@ -463,6 +494,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     public void setSegmentReal(int seg, int selector) {
         segSel[seg] = selector & 0xFFFF;
         segBase[seg] = (selector & 0xFFFF) << 4;
+        fetchMoved();
     }
 
     /** Sets a segment cache directly, as a loader does for a flat 32-bit environment. */
@@ -470,6 +502,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segSel[seg] = selector & 0xFFFF;
         segBase[seg] = base;
         segLimit[seg] = limit;
+        fetchMoved();
         int attr = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (big ? ATTR_DB : 0);
         if (seg == CS) {
             attr |= ATTR_CODE;
@@ -565,6 +598,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             segSel[s] = seg.selector() & 0xFFFF;
             segBase[s] = seg.base();
             segLimit[s] = seg.limit();
+            fetchMoved();
             segAttr[s] = seg.attributes() & 0x00F0FF00;
         }
         eip = st.eip();
@@ -585,6 +619,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         cr3 = st.cr3();
         cr4 = st.cr4();
         cpl = st.cpl();
+        fetchMoved();
         flushTlb();
         tscOffset = st.tscOffset();
         sysenterCs = st.sysenterCs();
@@ -1174,31 +1209,37 @@ public final class Cpu implements Snapshottable<CpuState> {
     private int readSystem32(int lin) {
         int saved = cpl;
         cpl = 0;
+        fetchMoved();
         try {
             return readLinear32(lin);
         } finally {
             cpl = saved;
+            fetchMoved();
         }
     }
 
     private int readSystem16(int lin) {
         int saved = cpl;
         cpl = 0;
+        fetchMoved();
         try {
             return readLinear16(lin);
         } finally {
             cpl = saved;
+            fetchMoved();
         }
     }
 
     // An instruction longer than 15 bytes raises #GP(0) before it runs (SDM vol. 2, 2.3.11).
     private int fetch8() {
         int d = eip - fetchStart;
-        if (d >= 0 && d < fetchEnd) {
-            eip++;
-            return ram.get(ValueLayout.JAVA_BYTE, fetchOffset + d) & 0xFF;
-        }
-        return fetch8Slow();
+        return Integer.compareUnsigned(d, fetchEnd) < 0 ? fetchWindow8(d) : fetch8Slow();
+    }
+
+    /** Fetches the byte {@code d} bytes into the fetch window (small enough to inline). */
+    private int fetchWindow8(int d) {
+        eip++;
+        return ram.get(ValueLayout.JAVA_BYTE, fetchOffset + d) & 0xFF;
     }
 
     private int fetch8Slow() {
@@ -1210,6 +1251,16 @@ public final class Cpu implements Snapshottable<CpuState> {
         openFetchWindow(lin);
         eip++;
         return v;
+    }
+
+    /**
+     * Closes the fetch window after a change to CS's base or limit or to the privilege level (the
+     * window was checked against them when it opened); every assignment to them is followed by this
+     * call.
+     */
+    private void fetchMoved() {
+        fetchLen = 0;
+        fetchEnd = 0;
     }
 
     /** Lets this instruction fetch from the window up to its 15-byte limit. */
@@ -1237,9 +1288,6 @@ public final class Cpu implements Snapshottable<CpuState> {
         fetchStart = (int) start;
         fetchLen = (int) (end - start);
         fetchOffset = fastOffset[i] + (lin & 0xFFF) - (e - start);
-        fetchCsBase = segBase[CS];
-        fetchCsLimit = segLimit[CS];
-        fetchCpl = cpl;
         limitFetch();
     }
 
@@ -1289,7 +1337,13 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     // ---------------------------------------------------------------- registers
 
+    // The 32-bit forms are the common case; keeping these bodies tiny lets HotSpot inline them
+    // even at the many cold call sites of the opcode switch.
     private int getReg(int size, int r) {
+        return size == D ? regs[r] : getRegNarrow(size, r);
+    }
+
+    private int getRegNarrow(int size, int r) {
         return switch (size) {
             case B -> r < 4 ? regs[r] & 0xFF : (regs[r - 4] >>> 8) & 0xFF;
             case W -> regs[r] & 0xFFFF;
@@ -1298,6 +1352,14 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     private void setReg(int size, int r, int v) {
+        if (size == D) {
+            regs[r] = v;
+        } else {
+            setRegNarrow(size, r, v);
+        }
+    }
+
+    private void setRegNarrow(int size, int r, int v) {
         switch (size) {
             case B -> {
                 if (r < 4) {
@@ -1322,72 +1384,86 @@ public final class Cpu implements Snapshottable<CpuState> {
         mod = b >>> 6;
         reg = (b >> 3) & 7;
         rm = b & 7;
-        if (mod == 3) {
-            return;
+        if (b < 0xC0) {
+            if (addr32) {
+                address32(b);
+            } else {
+                address16(b);
+            }
         }
+    }
+
+    /** The effective address of a memory ModRM operand with 32-bit addressing (SIB, disp). */
+    private void address32(int b) {
+        int mod = b >>> 6, rm = b & 7;
         int seg = DS;
         int off;
-        if (!addr32) {
-            switch (rm) {
-                case 0 -> off = regs[EBX] + regs[ESI];
-                case 1 -> off = regs[EBX] + regs[EDI];
-                case 2 -> {
-                    off = regs[EBP] + regs[ESI];
-                    seg = SS;
-                }
-                case 3 -> {
-                    off = regs[EBP] + regs[EDI];
-                    seg = SS;
-                }
-                case 4 -> off = regs[ESI];
-                case 5 -> off = regs[EDI];
-                case 6 -> {
-                    if (mod == 0) {
-                        off = fetch16();
-                    } else {
-                        off = regs[EBP];
-                        seg = SS;
-                    }
-                }
-                default -> off = regs[EBX];
-            }
-            if (mod == 1) {
-                off += (byte) fetch8();
-            } else if (mod == 2) {
-                off += fetch16();
-            }
-            off &= 0xFFFF;
-        } else {
-            if (rm == 4) {
-                int sib = fetch8();
-                int base = sib & 7;
-                int index = (sib >> 3) & 7;
-                if (base == 5 && mod == 0) {
-                    off = fetch32();
-                } else {
-                    off = regs[base];
-                    if (base == ESP || base == EBP) {
-                        seg = SS;
-                    }
-                }
-                if (index != 4) {
-                    off += regs[index] << (sib >>> 6);
-                }
-            } else if (rm == 5 && mod == 0) {
+        if (rm == 4) {
+            int sib = fetch8();
+            int base = sib & 7;
+            int index = (sib >> 3) & 7;
+            if (base == 5 && mod == 0) {
                 off = fetch32();
             } else {
-                off = regs[rm];
-                if (rm == EBP) {
+                off = regs[base];
+                if (base == ESP || base == EBP) {
                     seg = SS;
                 }
             }
-            if (mod == 1) {
-                off += (byte) fetch8();
-            } else if (mod == 2) {
-                off += fetch32();
+            if (index != 4) {
+                off += regs[index] << (sib >>> 6);
+            }
+        } else if (rm == 5 && mod == 0) {
+            off = fetch32();
+        } else {
+            off = regs[rm];
+            if (rm == EBP) {
+                seg = SS;
             }
         }
+        if (mod == 1) {
+            off += (byte) fetch8();
+        } else if (mod == 2) {
+            off += fetch32();
+        }
         eaOff = off;
+        eaSeg = segOverride >= 0 ? segOverride : seg;
+    }
+
+    /** The effective address of a memory ModRM operand with 16-bit addressing. */
+    private void address16(int b) {
+        int mod = b >>> 6, rm = b & 7;
+        int seg = DS;
+        int off;
+        switch (rm) {
+            case 0 -> off = regs[EBX] + regs[ESI];
+            case 1 -> off = regs[EBX] + regs[EDI];
+            case 2 -> {
+                off = regs[EBP] + regs[ESI];
+                seg = SS;
+            }
+            case 3 -> {
+                off = regs[EBP] + regs[EDI];
+                seg = SS;
+            }
+            case 4 -> off = regs[ESI];
+            case 5 -> off = regs[EDI];
+            case 6 -> {
+                if (mod == 0) {
+                    off = fetch16();
+                } else {
+                    off = regs[EBP];
+                    seg = SS;
+                }
+            }
+            default -> off = regs[EBX];
+        }
+        if (mod == 1) {
+            off += (byte) fetch8();
+        } else if (mod == 2) {
+            off += fetch16();
+        }
+        eaOff = off & 0xFFFF;
         eaSeg = segOverride >= 0 ? segOverride : seg;
     }
 
@@ -1406,9 +1482,13 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     private int readMemForWrite(int size, int seg, int off) {
         int lin = checkedLinear(seg, off, BYTES[size], ACCESS_WRITE);
-        if (paging()) {
+        int last = lin + BYTES[size] - 1;
+        // A page in the fast path's write tags is known writable at this privilege: no walk.
+        if (paging()
+                && (fastWriteTag[fastIndex(lin)] != (lin & 0xFFFFF000)
+                        || (last & 0xFFFFF000) != (lin & 0xFFFFF000))) {
             physical(lin, true);
-            physical(lin + BYTES[size] - 1, true);
+            physical(last, true);
         }
         return switch (size) {
             case B -> readLinear8(lin);
@@ -1421,8 +1501,12 @@ public final class Cpu implements Snapshottable<CpuState> {
         if (mod == 3) {
             setReg(size, rm, v);
         } else {
-            writeMem(size, eaSeg, eaOff, v);
+            writeEa(size, v);
         }
+    }
+
+    private void writeEa(int size, int v) {
+        writeMem(size, eaSeg, eaOff, v);
     }
 
     private void requireMemory() {
@@ -1680,10 +1764,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             int lin = base + (sel & 0xFFF8) + 4;
             int saved = cpl;
             cpl = 0;
+            fetchMoved();
             try {
                 writeLinear32(lin, descHi | ATTR_ACCESSED);
             } finally {
                 cpl = saved;
+                fetchMoved();
             }
             descHi |= ATTR_ACCESSED;
         }
@@ -1702,6 +1788,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segSel[seg] = sel & 0xFFFF;
         segBase[seg] = descBase(descLo, descHi);
         segLimit[seg] = descLimit(descLo, descHi);
+        fetchMoved();
         segAttr[seg] = descHi & 0x00F0FF00;
     }
 
@@ -1711,8 +1798,10 @@ public final class Cpu implements Snapshottable<CpuState> {
         if (realMode() || v86()) {
             segSel[seg] = sel;
             segBase[seg] = sel << 4;
+            fetchMoved();
             if (v86()) {
                 segLimit[seg] = 0xFFFF;
+                fetchMoved();
                 segAttr[seg] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (3 << 13);
             }
             return;
@@ -1725,6 +1814,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             segSel[seg] = sel;
             segBase[seg] = 0;
             segLimit[seg] = 0;
+            fetchMoved();
             segAttr[seg] = 0;
             return;
         }
@@ -1767,6 +1857,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             }
             segSel[CS] = sel;
             segBase[CS] = sel << 4;
+            fetchMoved();
             eip = size == W ? off & 0xFFFF : off;
             return;
         }
@@ -1879,10 +1970,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             int oldCpl = cpl;
             int oldBase = segBase[SS], oldLimit = segLimit[SS], oldAttr = segAttr[SS];
             cpl = dpl;
+            fetchMoved();
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                fetchMoved();
                 throw exc(10, newSs & 0xFFFC);
             }
             regs[ESP] = newEsp;
@@ -1896,9 +1989,11 @@ public final class Cpu implements Snapshottable<CpuState> {
                 push(size, returnEip);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                fetchMoved();
                 segSel[SS] = oldSs;
                 segBase[SS] = oldBase;
                 segLimit[SS] = oldLimit;
+                fetchMoved();
                 segAttr[SS] = oldAttr;
                 regs[ESP] = oldEsp;
                 throw f;
@@ -1912,6 +2007,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         markAccessed(sel);
         int newCpl = conforming ? cpl : dpl;
         cpl = newCpl;
+        fetchMoved();
         loadCache(CS, (sel & 0xFFFC) | newCpl);
         eip = size == W ? off & 0xFFFF : off;
     }
@@ -1921,10 +2017,12 @@ public final class Cpu implements Snapshottable<CpuState> {
     private void writeSystem32(int lin, int v) {
         int saved = cpl;
         cpl = 0;
+        fetchMoved();
         try {
             writeLinear32(lin, v);
         } finally {
             cpl = saved;
+            fetchMoved();
         }
     }
 
@@ -2025,6 +2123,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
         if ((eflags & VM) != 0) {
             cpl = 3;
+            fetchMoved();
             for (int i = 0; i < 6; i++) {
                 loadV86Segment(i, newSegs[i]);
             }
@@ -2041,6 +2140,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 throw exc(11, cs & 0xFFFC);
             }
             cpl = cs & 3;
+            fetchMoved();
             markAccessed(cs);
             loadCache(CS, cs);
             loadSegment(SS, newSegs[SS]);
@@ -2081,10 +2181,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             int newSs = peek(size, (frame + 1) * n + extraPop) & 0xFFFF;
             int oldCpl = cpl;
             cpl = rpl;
+            fetchMoved();
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                fetchMoved();
                 throw f;
             }
             descLo = lo;
@@ -2152,6 +2254,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             push(W, returnEip);
             segSel[CS] = target >>> 16;
             segBase[CS] = (target >>> 16) << 4;
+            fetchMoved();
             eip = target & 0xFFFF;
             eflags &= ~(IF | TF | AC | RF);
             return;
@@ -2235,11 +2338,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             int oldSs = segSel[SS], oldEsp = regs[ESP];
             int oldCpl = cpl;
             cpl = dpl;
+            fetchMoved();
             eflags &= ~VM;
             try {
                 loadSegment(SS, newSs);
             } catch (CpuFault f) {
                 cpl = oldCpl;
+                fetchMoved();
                 eflags |= fromV86 ? VM : 0;
                 throw exc(10, newSs & 0xFFFC);
             }
@@ -2264,6 +2369,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         markAccessed(sel);
         int newCpl = (cattr & ATTR_CONFORMING) != 0 ? cpl : dpl;
         cpl = newCpl;
+        fetchMoved();
         loadCache(CS, (sel & 0xFFFC) | newCpl);
         eip = off;
         if (fromV86) {
@@ -2271,6 +2377,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 segSel[s] = 0;
                 segBase[s] = 0;
                 segLimit[s] = 0;
+                fetchMoved();
                 segAttr[s] = 0;
             }
         }
@@ -2295,6 +2402,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             int newFlags = pop(size);
             segSel[CS] = newCs;
             segBase[CS] = newCs << 4;
+            fetchMoved();
             eip = size == W ? newEip & 0xFFFF : newEip;
             int mask = size == W ? EFLAGS_WRITABLE & 0xFFFF : EFLAGS_WRITABLE;
             materializedFlags();
@@ -2313,6 +2421,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             int newFlags = pop(size);
             segSel[CS] = newCs;
             segBase[CS] = newCs << 4;
+            fetchMoved();
             eip = newEip & 0xFFFF;
             int mask = (size == W ? 0xFFFF : -1) & EFLAGS_WRITABLE & ~IOPL;
             materializedFlags();
@@ -2349,6 +2458,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         materializedFlags();
         eflags = (newFlags & (EFLAGS_WRITABLE | VM)) | 2;
         cpl = 3;
+        fetchMoved();
         loadV86Segment(CS, newCs);
         loadV86Segment(SS, newSs);
         loadV86Segment(ES, newEs);
@@ -2363,6 +2473,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segSel[seg] = sel & 0xFFFF;
         segBase[seg] = (sel & 0xFFFF) << 4;
         segLimit[seg] = 0xFFFF;
+        fetchMoved();
         segAttr[seg] =
                 ATTR_P
                         | ATTR_S
@@ -2379,6 +2490,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             int newCs = pop(size) & 0xFFFF;
             segSel[CS] = newCs;
             segBase[CS] = newCs << 4;
+            fetchMoved();
             eip = size == W ? newEip & 0xFFFF : newEip;
             adjustSp(extra);
             return;
@@ -2391,12 +2503,9 @@ public final class Cpu implements Snapshottable<CpuState> {
     // ---------------------------------------------------------------- execution
 
     private void step() {
-        if (segBase[CS] != fetchCsBase || segLimit[CS] != fetchCsLimit || cpl != fetchCpl) {
-            fetchLen = 0;
-        }
-        // EIP is startEip here: the instruction may fetch up to 15 bytes of the window.
-        int d0 = eip - fetchStart;
-        fetchEnd = d0 >= 0 && d0 < fetchLen ? Math.min(fetchLen, d0 + 15) : 0;
+        // Without prefixes no instruction is longer than 15 bytes: the limit is applied once a
+        // prefix has been seen.
+        fetchEnd = fetchLen;
         boolean d = (segAttr[CS] & ATTR_DB) != 0;
         op32 = d;
         addr32 = d;
@@ -2408,6 +2517,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             return;
         }
         boolean lock = false;
+        limitFetch();
         for (; ; b = fetch8()) {
             switch (b) {
                 case 0x26 -> segOverride = ES;
@@ -2492,12 +2602,30 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
     }
 
+    // The opcode map is split over three methods by range: HotSpot compiles one switch of 256 cases
+    // with all their bodies poorly (a plain MOV cost half again as much as an ADD handled outside
+    // it).
     private void execute(int op) {
         if (op < 0x40 && (op & 7) < 6) {
             aluForm(op);
             return;
         }
         int osz = osize();
+        if (op == 0x0F) {
+            execute0F(fetch8(), osz);
+        } else if (op < 0x80) {
+            executeLow(op, osz);
+        } else if (op < 0xC0) {
+            executeMiddle(op, osz);
+        } else if (op < 0xE0) {
+            executeHigh(op, osz);
+        } else {
+            executeTop(op, osz);
+        }
+    }
+
+    /** One-byte opcodes 00-7F other than the ALU forms. */
+    private void executeLow(int op, int osz) {
         switch (op) {
             case 0x06, 0x0E, 0x16, 0x1E -> pushSegment(osz, segSel[op >> 3]);
             case 0x07, 0x17, 0x1F -> {
@@ -2509,7 +2637,6 @@ public final class Cpu implements Snapshottable<CpuState> {
                     interruptShadow = true;
                 }
             }
-            case 0x0F -> execute0F(fetch8());
             case 0x27 -> daa();
             case 0x2F -> das();
             case 0x37 -> aaa(true);
@@ -2560,23 +2687,14 @@ public final class Cpu implements Snapshottable<CpuState> {
                     jumpRelative(disp);
                 }
             }
-            case 0x80, 0x82 -> {
-                decodeModrm();
-                int a = reg == 7 ? readRm(B) : readRmForWrite(B);
-                int r = alu(reg, B, a, fetch8());
-                if (reg != 7) {
-                    writeRm(B, r);
-                }
-            }
-            case 0x81, 0x83 -> {
-                decodeModrm();
-                int a = reg == 7 ? readRm(osz) : readRmForWrite(osz);
-                int imm = op == 0x81 ? fetchImm(osz) : (byte) fetch8();
-                int r = alu(reg, osz, a, imm);
-                if (reg != 7) {
-                    writeRm(osz, r);
-                }
-            }
+            default -> throw ud();
+        }
+    }
+
+    /** One-byte opcodes 80-BF. */
+    private void executeMiddle(int op, int osz) {
+        switch (op) {
+            case 0x80, 0x81, 0x82, 0x83 -> aluImmediate(op, osz);
             case 0x84, 0x85 -> {
                 int size = op == 0x84 ? B : osz;
                 decodeModrm();
@@ -2706,6 +2824,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7 -> setReg(B, op & 7, fetch8());
             case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF ->
                     setReg(osz, op & 7, fetchImm(osz));
+            default -> throw ud();
+        }
+    }
+
+    /** One-byte opcodes C0-DF. */
+    private void executeHigh(int op, int osz) {
+        switch (op) {
             case 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3 -> {
                 int size = (op & 1) == 0 ? B : osz;
                 decodeModrm();
@@ -2779,6 +2904,13 @@ public final class Cpu implements Snapshottable<CpuState> {
                 setReg(B, EAX, read8(dataSeg(), off));
             }
             case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> fpu(op);
+            default -> throw ud();
+        }
+    }
+
+    /** One-byte opcodes E0-FF. */
+    private void executeTop(int op, int osz) {
+        switch (op) {
             case 0xE0, 0xE1, 0xE2 -> {
                 int disp = (byte) fetch8();
                 int count;
@@ -2878,7 +3010,20 @@ public final class Cpu implements Snapshottable<CpuState> {
                 writeRm(B, incDec(B, readRmForWrite(B), reg == 1));
             }
             case 0xFF -> group5(osz);
+
             default -> throw ud();
+        }
+    }
+
+    /** Group 1: ALU operation with an immediate (80-83). */
+    private void aluImmediate(int op, int osz) {
+        int size = op == 0x81 || op == 0x83 ? osz : B;
+        decodeModrm();
+        int a = reg == 7 ? readRm(size) : readRmForWrite(size);
+        int imm = op == 0x83 ? (byte) fetch8() : fetchImm(size);
+        int r = alu(reg, size, a, imm);
+        if (reg != 7) {
+            writeRm(size, r);
         }
     }
 
@@ -3342,6 +3487,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (rep != 0 && (regs[ECX] & amask) == 0) {
                 return;
             }
+            if (rep != 0
+                    && (kind == 0 || kind == 2)
+                    && addr32
+                    && delta > 0
+                    && bulkString(kind, n, src)) {
+                continue;
+            }
             int si = regs[ESI] & amask, di = regs[EDI] & amask;
             switch (kind) {
                 case 0 -> {
@@ -3390,6 +3542,84 @@ public final class Cpu implements Snapshottable<CpuState> {
                 }
             }
         }
+    }
+
+    /**
+     * One run of a forward REP MOVS/STOS with 32-bit addresses that stays inside one page of plain
+     * RAM on each side, done as a block: the same bytes and register updates as element by element.
+     * Returns false, having changed nothing, unless every element of the run would pass the segment
+     * checks and hit the fast path (a fault then happens element by element, at the right one) and,
+     * for MOVS, the destination does not start inside the source (where copying element by element
+     * repeats a pattern that a block copy would not).
+     */
+    private boolean bulkString(int kind, int n, int srcSeg) {
+        int di = regs[EDI];
+        int dst = segBase[ES] + di;
+        int count = regs[ECX];
+        int elements = (0x1000 - (dst & 0xFFF)) / n;
+        int si = regs[ESI];
+        int src = segBase[srcSeg] + si;
+        if (kind == 0) {
+            elements = Math.min(elements, (0x1000 - (src & 0xFFF)) / n);
+        }
+        if (Integer.compareUnsigned(count, elements) < 0) {
+            elements = count;
+        }
+        if (elements <= 1) {
+            return false;
+        }
+        int bytes = elements * n;
+        if (!segmentCovers(ES, di, bytes, ACCESS_WRITE)) {
+            return false;
+        }
+        int d = fastIndex(dst);
+        if (fastWriteTag[d] != (dst & 0xFFFFF000)) {
+            return false;
+        }
+        long dstOffset = fastOffset[d] + (dst & 0xFFF);
+        if (kind == 0) {
+            if (!segmentCovers(srcSeg, si, bytes, ACCESS_READ)) {
+                return false;
+            }
+            int r = fastIndex(src);
+            if (fastReadTag[r] != (src & 0xFFFFF000)) {
+                return false;
+            }
+            long srcOffset = fastOffset[r] + (src & 0xFFF);
+            if (dstOffset > srcOffset && dstOffset < srcOffset + bytes) {
+                return false;
+            }
+            MemorySegment.copy(ram, srcOffset, ram, dstOffset, bytes);
+            regs[ESI] = si + bytes;
+        } else {
+            int v = regs[EAX];
+            switch (n) {
+                case 1 -> {
+                    for (int i = 0; i < bytes; i++) {
+                        ram.set(ValueLayout.JAVA_BYTE, dstOffset + i, (byte) v);
+                    }
+                }
+                case 2 -> {
+                    for (int i = 0; i < bytes; i += 2) {
+                        ram.set(LE16, dstOffset + i, (short) v);
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < bytes; i += 4) {
+                        ram.set(LE32, dstOffset + i, v);
+                    }
+                }
+            }
+        }
+        regs[EDI] = di + bytes;
+        regs[ECX] = count - elements;
+        return true;
+    }
+
+    /** Whether {@code len} bytes at {@code off} pass {@link #checkedLinear}'s fast path. */
+    private boolean segmentCovers(int seg, int off, int len, int access) {
+        return FAST_SEGMENT[(access << 5) | typeIndex(segAttr[seg])]
+                && (off & 0xFFFFFFFFL) + (len - 1) <= (segLimit[seg] & 0xFFFFFFFFL);
     }
 
     // A port write may move RAM (the A20 gate, PAM registers): the fast path follows.
@@ -3477,8 +3707,18 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     // ---------------------------------------------------------------- 0F xx
 
-    private void execute0F(int op) {
-        int osz = osize();
+    private void execute0F(int op, int osz) {
+        if (op < 0x80) {
+            execute0FLow(op, osz);
+        } else if (op < 0xB0) {
+            execute0FMiddle(op, osz);
+        } else {
+            execute0FHigh(op, osz);
+        }
+    }
+
+    /** Two-byte opcodes 0F 00-7F. */
+    private void execute0FLow(int op, int osz) {
         switch (op) {
             case 0x00 -> group6();
             case 0x01 -> group7();
@@ -3559,6 +3799,13 @@ public final class Cpu implements Snapshottable<CpuState> {
                     setReg(osz, reg, v);
                 }
             }
+            default -> throw ud();
+        }
+    }
+
+    /** Two-byte opcodes 0F 80-AF. */
+    private void execute0FMiddle(int op, int osz) {
+        switch (op) {
             case 0x80,
                     0x81,
                     0x82,
@@ -3609,15 +3856,6 @@ public final class Cpu implements Snapshottable<CpuState> {
             case 0xA2 -> cpuid();
             case 0xA3 -> bitOp(0, false);
             case 0xAB -> bitOp(1, false);
-            case 0xB3 -> bitOp(2, false);
-            case 0xBB -> bitOp(3, false);
-            case 0xBA -> {
-                decodeModrm();
-                if (reg < 4) {
-                    throw ud();
-                }
-                bitOpDecoded(reg - 4, true);
-            }
             case 0xA4, 0xA5, 0xAC, 0xAD -> {
                 decodeModrm();
                 int dst = readRmForWrite(osz);
@@ -3629,6 +3867,22 @@ public final class Cpu implements Snapshottable<CpuState> {
             case 0xAF -> {
                 decodeModrm();
                 setReg(osz, reg, imul2(osz, getReg(osz, reg), readRm(osz)));
+            }
+            default -> throw ud();
+        }
+    }
+
+    /** Two-byte opcodes 0F B0-FF. */
+    private void execute0FHigh(int op, int osz) {
+        switch (op) {
+            case 0xB3 -> bitOp(2, false);
+            case 0xBB -> bitOp(3, false);
+            case 0xBA -> {
+                decodeModrm();
+                if (reg < 4) {
+                    throw ud();
+                }
+                bitOpDecoded(reg - 4, true);
             }
             case 0xB0, 0xB1 -> {
                 int size = op == 0xB0 ? B : osz;
@@ -3706,6 +3960,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             }
             case 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF ->
                     regs[op & 7] = Integer.reverseBytes(regs[op & 7]);
+
             default -> throw ud();
         }
     }
@@ -3768,6 +4023,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 cr0 = v | CR0_ET;
                 if ((v & CR0_PE) == 0) {
                     cpl = 0;
+                    fetchMoved();
                 }
                 flushTlb();
             }
@@ -3838,10 +4094,12 @@ public final class Cpu implements Snapshottable<CpuState> {
                 trAttr = (descHi | 0x200) & 0x00F0FF00;
                 int saved = cpl;
                 cpl = 0;
+                fetchMoved();
                 try {
                     writeLinear32(gdtBase + (sel & 0xFFF8) + 4, descHi | 0x200);
                 } finally {
                     cpl = saved;
+                    fetchMoved();
                 }
             }
             case 4, 5 -> {
@@ -3989,6 +4247,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         materializedFlags();
         eflags &= ~(VM | IF | RF);
         cpl = 0;
+        fetchMoved();
         loadFlat(CS, sysenterCs & 0xFFFC, 0);
         loadFlat(SS, (sysenterCs & 0xFFFC) + 8, 0);
         regs[ESP] = sysenterEsp;
@@ -4001,6 +4260,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             throw gp(0);
         }
         cpl = 3;
+        fetchMoved();
         loadFlat(CS, ((sysenterCs & 0xFFFC) + 16) | 3, 3);
         loadFlat(SS, ((sysenterCs & 0xFFFC) + 24) | 3, 3);
         regs[ESP] = regs[ECX];
@@ -4012,6 +4272,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segSel[seg] = sel & 0xFFFF;
         segBase[seg] = 0;
         segLimit[seg] = 0xFFFFFFFF;
+        fetchMoved();
         segAttr[seg] =
                 ATTR_P
                         | ATTR_S
