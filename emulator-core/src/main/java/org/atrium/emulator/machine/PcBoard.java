@@ -721,20 +721,27 @@ final class PcBoard implements AutoCloseable {
 
     /**
      * Loads the state of every part, keyed by {@link Snapshottable#id()}. Every part must have a
-     * state; a part that refuses its state throws {@link IllegalArgumentException}, after which the
-     * board is in no defined state and must be discarded.
+     * state unless it is {@linkplain Snapshottable#optionalInSnapshot() optional}, in which case it
+     * takes its power-on state; a part that refuses its state throws {@link
+     * IllegalArgumentException}, after which the board is in no defined state and must be
+     * discarded.
      */
     void restoreParts(Map<String, Record> states) {
         List<Snapshottable<? extends Record>> parts = parts();
         for (Snapshottable<? extends Record> part : parts) {
-            if (!states.containsKey(part.id())) {
+            if (!states.containsKey(part.id()) && !part.optionalInSnapshot()) {
                 throw new IllegalArgumentException("no state for " + part.id());
             }
         }
         // PCI RST# first: functions then load their registers and place their BARs again.
         pci.reset();
         for (Snapshottable<? extends Record> part : parts) {
-            part.restoreRecord(states.get(part.id()));
+            Record state = states.get(part.id());
+            if (state == null) {
+                part.restoreAbsent();
+            } else {
+                part.restoreRecord(state);
+            }
         }
         keyboardA20 = keyboardController.a20();
         updateA20();

@@ -640,6 +640,9 @@ public final class PcMachine {
                         sectionPayload(file, CPU_SECTION, SECTION_VERSION, MAX_STATE_BYTES));
         Map<String, Record> states = new HashMap<>();
         for (Snapshottable<? extends Record> part : parts) {
+            if (part.optionalInSnapshot() && !file.sections().containsKey(part.id())) {
+                continue; // written before the part existed: the board gives it its power-on state
+            }
             byte[] payload = sectionPayload(file, part.id(), part.stateVersion(), MAX_STATE_BYTES);
             states.put(part.id(), StateCodec.decode(part.stateType(), payload));
         }

@@ -30,6 +30,20 @@ public interface Snapshottable<S extends Record> {
         return 1;
     }
 
+    /**
+     * Whether a snapshot file may lack this part's section: true for parts added to the board after
+     * snapshot files of it were already in use. The guest saved in such a file never saw the part,
+     * so it comes back in its power-on state ({@link #restoreAbsent()}).
+     */
+    default boolean optionalInSnapshot() {
+        return false;
+    }
+
+    /** Takes the power-on state; called instead of {@link #restore} for an absent optional part. */
+    default void restoreAbsent() {
+        throw new IllegalArgumentException("no state for " + id());
+    }
+
     S snapshot();
 
     void restore(S state);

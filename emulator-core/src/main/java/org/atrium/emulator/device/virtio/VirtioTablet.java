@@ -527,6 +527,20 @@ public final class VirtioTablet implements Snapshottable<VirtioTabletState> {
         }
     }
 
+    /**
+     * Snapshots from before the tablet existed (ADR 0014) restore it reset, as a guest that never
+     * probed it.
+     */
+    @Override
+    public boolean optionalInSnapshot() {
+        return true;
+    }
+
+    @Override
+    public void restoreAbsent() {
+        reset();
+    }
+
     @Override
     public String id() {
         return "pci-virtio-tablet";
