@@ -29,6 +29,7 @@ import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.KeyboardLedListener;
 import org.atrium.emulator.input.PointerInput;
+import org.atrium.emulator.memory.LazyMemory;
 import org.atrium.emulator.memory.MemoryMap;
 import org.atrium.emulator.snapshot.SnapshotFile;
 import org.atrium.emulator.snapshot.SnapshotFormatException;
@@ -577,7 +578,7 @@ public final class PcMachine {
                 MemorySegment segment =
                         options.ram() == RestoreOptions.RamMode.MAP_PRIVATE
                                 ? file.mapPrivate(RAM_SECTION, ramBytes, arena, options.verifyRam())
-                                : arena.allocate(ramBytes, SnapshotFile.PAGE);
+                                : LazyMemory.allocate(ramBytes, arena);
                 MemoryMap memory;
                 try {
                     memory = new MemoryMap(segment, bios, arena);
