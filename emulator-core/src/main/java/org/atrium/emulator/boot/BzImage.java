@@ -123,6 +123,11 @@ public record BzImage(
         return Arrays.copyOfRange(image, kernelOffset(), image.length);
     }
 
+    /** The file's bytes without a copy, for the loader, which only reads them. */
+    byte[] bytes() {
+        return image;
+    }
+
     /**
      * The setup header bytes from 0x1F1 to its end (0x202 plus the jump offset at 0x201), which a
      * loader copies into {@code boot_params}.

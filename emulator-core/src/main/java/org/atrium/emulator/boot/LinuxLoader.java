@@ -110,9 +110,12 @@ public final class LinuxLoader {
         if (memoryMap.size() > E820_MAX) {
             throw new IllegalArgumentException("more than " + E820_MAX + " E820 entries");
         }
-        byte[] pm = kernel.protectedModeKernel();
+        // Copied straight from the image: a copy of its 5 MiB or so would only be garbage.
+        byte[] image = kernel.bytes();
+        int pmOffset = kernel.kernelOffset();
+        int pmLength = image.length - pmOffset;
         long kernelBase = kernel.code32Start();
-        long kernelEnd = kernelBase + Math.max(pm.length, kernel.initSize());
+        long kernelEnd = kernelBase + Math.max(pmLength, kernel.initSize());
         if (kernelBase < MIB || kernelEnd > ramBytes) {
             throw new InvalidKernelException(
                     "the kernel needs RAM up to "
@@ -122,7 +125,7 @@ public final class LinuxLoader {
                             + "h; the machine has "
                             + ramBytes);
         }
-        copy(memory, kernelBase, pm);
+        copy(memory, kernelBase, image, pmOffset, pmLength);
 
         long initrdBase = 0;
         if (initrd != null && initrd.length > 0) {
@@ -198,9 +201,15 @@ public final class LinuxLoader {
     }
 
     private static void copy(PhysicalMemory memory, long address, byte[] data) {
-        int a = (int) address;
-        int i = 0;
-        for (; i + 4 <= data.length; i += 4) {
+        copy(memory, address, data, 0, data.length);
+    }
+
+    private static void copy(
+            PhysicalMemory memory, long address, byte[] data, int offset, int length) {
+        int a = (int) address - offset;
+        int i = offset;
+        int end = offset + length;
+        for (; i + 4 <= end; i += 4) {
             memory.write32(
                     a + i,
                     (data[i] & 0xFF)
@@ -208,7 +217,7 @@ public final class LinuxLoader {
                             | (data[i + 2] & 0xFF) << 16
                             | (data[i + 3] & 0xFF) << 24);
         }
-        for (; i < data.length; i++) {
+        for (; i < end; i++) {
             memory.write8(a + i, data[i]);
         }
     }

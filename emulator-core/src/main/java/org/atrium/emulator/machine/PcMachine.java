@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.KeyboardLedListener;
 import org.atrium.emulator.input.PointerInput;
+import org.atrium.emulator.memory.LazyMemory;
 import org.atrium.emulator.memory.MemoryMap;
 import org.atrium.emulator.snapshot.SnapshotFile;
 import org.atrium.emulator.snapshot.SnapshotFormatException;
@@ -96,10 +98,10 @@ public final class PcMachine {
             new ConcurrentLinkedQueue<>();
     private final List<ExitListener> exitListeners = new CopyOnWriteArrayList<>();
     private final KeyboardInput keyboard;
-    private final BzImage kernel;
-    private final byte[] initrd;
     private final PointerInput pointer;
     private final Processor cpu;
+    // The kernel and initrd read to check them, until the first power-on uses them.
+    private BootImages firstBoot;
     // Set for a machine restored from a snapshot: it continues instead of powering on.
     private boolean restored;
 
@@ -146,12 +148,11 @@ public final class PcMachine {
             throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(processors, "processors");
-        // A bad kernel is refused here, with the loader's message, before anything runs.
-        this.kernel =
-                config.kernel() == null ? null : BzImage.parse(Files.readAllBytes(config.kernel()));
-        this.initrd = config.initrd() == null ? null : Files.readAllBytes(config.initrd());
-        if (initrd != null) {
-            Initrd.check(initrd);
+        // A bad kernel is refused here, with the loader's message, before anything runs. The
+        // images are kept for the first power-on only; a restored machine needs them at a reboot.
+        if (config.kernel() != null) {
+            BootImages images = readBootImages(config);
+            firstBoot = memory == null ? images : null;
         }
         this.clock = new VirtualClock(hostTime::monotonicNanos);
         BoardEvents events =
@@ -506,8 +507,8 @@ public final class PcMachine {
      * RTC shows the time it showed then, advancing).
      *
      * <p>{@code config} must name the same amount of RAM. Its BIOS and VGA BIOS are not read: the
-     * snapshot carries the ROM images. A kernel and initrd it names are read, for a reboot of the
-     * guest, which then boots that kernel again.
+     * snapshot carries the ROM images. A kernel and initrd it names are checked now and read again
+     * when the guest reboots, which then boots that kernel again.
      *
      * <p>The file is hostile input: anything wrong with it is a {@link SnapshotFormatException}
      * with a clear message, and no machine is returned.
@@ -578,7 +579,7 @@ public final class PcMachine {
                 MemorySegment segment =
                         options.ram() == RestoreOptions.RamMode.MAP_PRIVATE
                                 ? file.mapPrivate(RAM_SECTION, ramBytes, arena, options.verifyRam())
-                                : arena.allocate(ramBytes, SnapshotFile.PAGE);
+                                : LazyMemory.allocate(ramBytes, arena);
                 MemoryMap memory;
                 try {
                     memory = new MemoryMap(segment, bios, arena);
@@ -800,7 +801,17 @@ public final class PcMachine {
      */
     private void powerOn(Processor cpu) {
         cpu.reset();
-        if (kernel != null) {
+        if (config.kernel() != null) {
+            BootImages images = firstBoot;
+            firstBoot = null;
+            try {
+                if (images == null) {
+                    images = readBootImages(config);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot read the kernel or initrd to boot: " + e.getMessage(), e);
+            }
             long ramBytes = config.memoryMiB() * (1L << 20);
             board.configurePciForDirectBoot();
             cpu.enter(
@@ -808,8 +819,8 @@ public final class PcMachine {
                             board.memory(),
                             ramBytes,
                             LinuxLoader.pcMemoryMap(ramBytes, board.romBytes()),
-                            kernel,
-                            initrd,
+                            images.kernel(),
+                            images.initrd(),
                             config.commandLine(),
                             board.writeAcpiTables(),
                             board.enableLinearFramebuffer(SCREEN_WIDTH, SCREEN_HEIGHT)));
@@ -824,4 +835,19 @@ public final class PcMachine {
             listener.exited(reason, error);
         }
     }
+
+    /**
+     * Reads and checks the kernel and initrd of a direct boot. They are read afresh at every
+     * power-on rather than kept: a VM would otherwise hold several MiB of heap for reboots only.
+     */
+    private static BootImages readBootImages(MachineConfig config) throws IOException {
+        BzImage kernel = BzImage.parse(Files.readAllBytes(config.kernel()));
+        byte[] initrd = config.initrd() == null ? null : Files.readAllBytes(config.initrd());
+        if (initrd != null) {
+            Initrd.check(initrd);
+        }
+        return new BootImages(kernel, initrd);
+    }
+
+    private record BootImages(BzImage kernel, byte[] initrd) {}
 }

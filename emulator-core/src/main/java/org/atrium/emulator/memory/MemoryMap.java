@@ -11,7 +11,8 @@ import org.atrium.emulator.bus.PhysicalMemory;
 
 /**
  * The physical address space of a PC with an i440FX-style memory controller: guest RAM off-heap in
- * a {@link MemorySegment}; the BIOS ROM just below 4 GiB with its top 128 KiB aliased below 1 MiB;
+ * a {@link MemorySegment} (mapped lazily, see {@link LazyMemory}: a page the guest never writes
+ * costs the host nothing); the BIOS ROM just below 4 GiB with its top 128 KiB aliased below 1 MiB;
  * the 0xC0000-0xFFFFF shadow area, whose reads and writes go to RAM or ROM per 16 KiB block (the
  * PAM registers); memory-mapped device windows placed and moved at run time (legacy VGA, PCI BARs);
  * and the A20 gate. Unclaimed addresses read as all ones and ignore writes.
@@ -55,7 +56,7 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
     }
 
     private MemoryMap(Arena arena, long ramBytes, byte[] rom) {
-        this(arena.allocate(ramBytes, 4096), rom, arena);
+        this(LazyMemory.allocate(ramBytes, arena), rom, arena);
     }
 
     /**

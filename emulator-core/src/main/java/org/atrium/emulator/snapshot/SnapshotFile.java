@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32C;
+import org.atrium.emulator.memory.LazyMemory;
 
 /**
  * The snapshot file container (ADR 13): a magic, a format version and a sequence of sections, each
@@ -313,14 +314,21 @@ public final class SnapshotFile implements AutoCloseable {
         SectionInfo s = section(id);
         requireLength(s, target.byteSize());
         CRC32C crc = new CRC32C();
-        for (long at = 0; at < s.length(); at += COPY_CHUNK) {
-            ByteBuffer b = target.asSlice(at, Math.min(COPY_CHUNK, s.length() - at)).asByteBuffer();
-            while (b.hasRemaining()) {
-                if (channel.read(b, s.offset() + at + b.position()) < 0) {
-                    throw new SnapshotFormatException("file is truncated in section '" + id + "'");
+        // Through a buffer, so that pages of zeros leave lazily mapped guest RAM untouched.
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment chunk = scratch.allocate(Math.min(COPY_CHUNK, s.length()), PAGE);
+            for (long at = 0; at < s.length(); at += COPY_CHUNK) {
+                long n = Math.min(COPY_CHUNK, s.length() - at);
+                ByteBuffer b = chunk.asSlice(0, n).asByteBuffer();
+                while (b.hasRemaining()) {
+                    if (channel.read(b, s.offset() + at + b.position()) < 0) {
+                        throw new SnapshotFormatException(
+                                "file is truncated in section '" + id + "'");
+                    }
                 }
+                crc.update(b.flip());
+                LazyMemory.copySparse(chunk.asSlice(0, n), target.asSlice(at, n));
             }
-            crc.update(b.flip());
         }
         if ((int) crc.getValue() != s.crc()) {
             throw new SnapshotFormatException("section '" + id + "': checksum mismatch");

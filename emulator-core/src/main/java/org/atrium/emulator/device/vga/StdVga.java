@@ -1,10 +1,15 @@
 package org.atrium.emulator.device.vga;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.display.DisplaySurface;
+import org.atrium.emulator.memory.LazyMemory;
 import org.atrium.emulator.snapshot.Snapshottable;
 
 /**
@@ -44,7 +49,9 @@ public final class StdVga implements Snapshottable<StdVgaState> {
     /** An ISA I/O read takes about a microsecond; polling Input Status 1 advances by that much. */
     private static final long STATUS_READ_NANOS = 1_000;
 
-    final byte[] vram;
+    // Off-heap and mapped lazily: a guest that draws only a console touches a few of its 16 MiB.
+    final MemorySegment vram;
+    final int vramBytes;
     private final long[] dirtyPages;
     private final LongSupplier clock;
     final BochsDispi dispi;
@@ -115,7 +122,8 @@ public final class StdVga implements Snapshottable<StdVgaState> {
                     "video memory must be a multiple of 64 KiB between 256 KiB and 256 MiB: "
                             + vramSize);
         }
-        this.vram = new byte[vramSize];
+        this.vram = LazyMemory.allocate(vramSize, Arena.ofAuto());
+        this.vramBytes = vramSize;
         this.dirtyPages = new long[((vramSize >>> PAGE_SHIFT) + 63) / 64];
         this.clock = virtualClock;
         this.dispi = new BochsDispi(vramSize);
@@ -152,7 +160,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
     }
 
     public int vramSize() {
-        return vram.length;
+        return vramBytes;
     }
 
     public DisplaySurface surface() {
@@ -209,7 +217,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
                 dacState,
                 latch,
                 dispi.snapshot(),
-                vram.clone());
+                vram.toArray(JAVA_BYTE));
     }
 
     /**
@@ -227,12 +235,12 @@ public final class StdVga implements Snapshottable<StdVgaState> {
         if (s.dispi() == null || s.videoMemory() == null) {
             throw new IllegalArgumentException("std VGA state lacks DISPI registers or memory");
         }
-        if (s.videoMemory().length != vram.length) {
+        if (s.videoMemory().length != vramBytes) {
             throw new IllegalArgumentException(
                     "std VGA state has "
                             + s.videoMemory().length
                             + " bytes of video memory, this adapter "
-                            + vram.length);
+                            + vramBytes);
         }
         misc = s.misc() & 0xFF;
         featureControl = s.featureControl() & 0x03;
@@ -267,7 +275,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
         dacState = s.dacState() == 0x03 ? 0x03 : 0x00;
         latch = s.latches();
         dispi.restore(s.dispi());
-        System.arraycopy(s.videoMemory(), 0, vram, 0, vram.length);
+        LazyMemory.copySparse(MemorySegment.ofArray(s.videoMemory()), vram);
         fullRedraw = true;
         fontDirty = true;
     }
@@ -292,7 +300,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
             return false;
         }
         int first = Math.max(0, from) >>> PAGE_SHIFT;
-        int last = (Math.min(to, vram.length) - 1) >>> PAGE_SHIFT;
+        int last = (Math.min(to, vramBytes) - 1) >>> PAGE_SHIFT;
         for (int p = first; p <= last; p++) {
             if ((dirtyPages[p >>> 6] & (1L << p)) != 0) {
                 return true;
@@ -526,7 +534,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
                 case 1 -> {
                     if (dispi.writeData(value)) {
                         int n = dispi.clearLength();
-                        Arrays.fill(vram, 0, n, (byte) 0);
+                        LazyMemory.clear(vram.asSlice(0, n));
                     }
                     fullRedraw = true;
                 }
@@ -560,10 +568,10 @@ public final class StdVga implements Snapshottable<StdVgaState> {
     private final class LinearFramebuffer implements BusDevice {
         @Override
         public int read(int offset, int size) {
-            if (offset >= 0 && offset <= vram.length - size) {
+            if (offset >= 0 && offset <= vramBytes - size) {
                 int value = 0;
                 for (int i = size - 1; i >= 0; i--) {
-                    value = value << 8 | (vram[offset + i] & 0xFF);
+                    value = value << 8 | (vram.get(JAVA_BYTE, offset + i) & 0xFF);
                 }
                 return value;
             }
@@ -571,7 +579,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
             int value = 0;
             for (int i = 0; i < size; i++) {
                 int a = offset + i;
-                int b = a >= 0 && a < vram.length ? vram[a] & 0xFF : 0xFF;
+                int b = a >= 0 && a < vramBytes ? vram.get(JAVA_BYTE, a) & 0xFF : 0xFF;
                 value |= b << (8 * i);
             }
             return value;
@@ -579,9 +587,9 @@ public final class StdVga implements Snapshottable<StdVgaState> {
 
         @Override
         public void write(int offset, int size, int value) {
-            if (offset >= 0 && offset <= vram.length - size) {
+            if (offset >= 0 && offset <= vramBytes - size) {
                 for (int i = 0; i < size; i++) {
-                    vram[offset + i] = (byte) (value >>> (8 * i));
+                    vram.set(JAVA_BYTE, offset + i, (byte) (value >>> (8 * i)));
                 }
                 markDirty(offset);
                 markDirty(offset + size - 1);
@@ -589,8 +597,8 @@ public final class StdVga implements Snapshottable<StdVgaState> {
             }
             for (int i = 0; i < size; i++) {
                 int a = offset + i;
-                if (a >= 0 && a < vram.length) {
-                    vram[a] = (byte) (value >>> (8 * i));
+                if (a >= 0 && a < vramBytes) {
+                    vram.set(JAVA_BYTE, a, (byte) (value >>> (8 * i)));
                     markDirty(a);
                 }
             }
@@ -624,7 +632,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
                 return 0xFF;
             }
             int a = (dispi.bank() << 16) + offset;
-            return a < vram.length ? vram[a] & 0xFF : 0xFF;
+            return a < vramBytes ? vram.get(JAVA_BYTE, a) & 0xFF : 0xFF;
         }
         int a = vbePlanarAddress(mapAddress(offset));
         if (a < 0) {
@@ -649,15 +657,15 @@ public final class StdVga implements Snapshottable<StdVgaState> {
         if (!dispi.enabled()) {
             return address & 0xFFFF;
         }
-        return address >= 0 && address < vram.length >>> 2 ? address : -1;
+        return address >= 0 && address < vramBytes >>> 2 ? address : -1;
     }
 
     private void writeLegacy(int offset, int value) {
         if (vbeBanked()) {
             if (offset >= 0 && offset < 0x10000) {
                 int a = (dispi.bank() << 16) + offset;
-                if (a < vram.length) {
-                    vram[a] = (byte) value;
+                if (a < vramBytes) {
+                    vram.set(JAVA_BYTE, a, (byte) value);
                     markDirty(a);
                 }
             }
@@ -674,7 +682,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
     }
 
     private int planeByte(int plane, int address) {
-        return vram[(address << 2) | plane] & 0xFF;
+        return vram.get(JAVA_BYTE, (address << 2) | plane) & 0xFF;
     }
 
     /** A CPU read through the graphics controller: loads the latches, then read mode 0 or 1. */
@@ -737,7 +745,7 @@ public final class StdVga implements Snapshottable<StdVgaState> {
         for (int p = 0; p < 4; p++) {
             if ((planes & (1 << p)) != 0) {
                 int index = (address << 2) | p;
-                vram[index] = (byte) (result >>> (8 * p));
+                vram.set(JAVA_BYTE, index, (byte) (result >>> (8 * p)));
                 markDirty(index);
             }
         }

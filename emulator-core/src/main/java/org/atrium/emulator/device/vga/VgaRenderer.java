@@ -1,5 +1,8 @@
 package org.atrium.emulator.device.vga;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -194,7 +197,7 @@ final class VgaRenderer {
     private void renderText(boolean full, long virtualNanos) {
         int[] crtc = vga.crtc;
         int[] attr = vga.attr;
-        byte[] vram = vga.vram;
+        MemorySegment vram = vga.vram;
         int width = layout.width();
         int height = layout.height();
         int cols = crtc[1] + 1;
@@ -271,8 +274,8 @@ final class VgaRenderer {
             for (int c = 0; c < fetch; c++) {
                 int counter = (base + c) & 0xFFFF;
                 int m = crtcAddress(counter, 0);
-                int ch = vram[m << 2] & 0xFF;
-                int at = vram[(m << 2) | 1] & 0xFF;
+                int ch = vram.get(JAVA_BYTE, m << 2) & 0xFF;
+                int at = vram.get(JAVA_BYTE, (m << 2) | 1) & 0xFF;
                 boolean cursorHere = cursorEnabled && cursorShown && counter == cursorAt;
                 boolean hidden = blinkMode && (at & 0x80) != 0 && !blinkShown;
                 // bit 18 marks a filled entry so a fresh shadow never matches
@@ -323,7 +326,10 @@ final class VgaRenderer {
                 int bg = blinkMode ? (at >>> 4) & 0x07 : (at >>> 4) & 0x0F;
                 int font = (at & 0x08) != 0 ? fontA : fontB;
                 int glyph =
-                        glyphLine < 32 ? vram[((font + ch * 32 + glyphLine) << 2) | 2] & 0xFF : 0;
+                        glyphLine < 32
+                                ? vram.get(JAVA_BYTE, ((font + ch * 32 + glyphLine) << 2) | 2)
+                                        & 0xFF
+                                : 0;
                 if (monoUnderline && glyphLine == underline && (at & 0x07) == 0x01) {
                     glyph = 0xFF;
                 }
@@ -363,7 +369,7 @@ final class VgaRenderer {
 
     private void renderVgaGraphics(boolean full) {
         int[] crtc = vga.crtc;
-        byte[] vram = vga.vram;
+        MemorySegment vram = vga.vram;
         int width = layout.width();
         int height = layout.height();
         int chars = crtc[1] + 1;
@@ -402,10 +408,10 @@ final class VgaRenderer {
             int x = 0;
             for (int i = 0; i < fetch; i++) {
                 int m4 = addresses[i] << 2;
-                int p0 = vram[m4] & 0xFF;
-                int p1 = vram[m4 | 1] & 0xFF;
-                int p2 = vram[m4 | 2] & 0xFF;
-                int p3 = vram[m4 | 3] & 0xFF;
+                int p0 = vram.get(JAVA_BYTE, m4) & 0xFF;
+                int p1 = vram.get(JAVA_BYTE, m4 | 1) & 0xFF;
+                int p2 = vram.get(JAVA_BYTE, m4 | 2) & 0xFF;
+                int p3 = vram.get(JAVA_BYTE, m4 | 3) & 0xFF;
                 switch (kind) {
                     case VGA256 -> {
                         x = put(x, palette256[p0], 2 * dotDouble);
@@ -460,7 +466,8 @@ final class VgaRenderer {
 
     private void renderVbePacked(boolean full) {
         BochsDispi dispi = vga.dispi;
-        byte[] vram = vga.vram;
+        MemorySegment vram = vga.vram;
+        int vramBytes = vga.vramBytes;
         int width = layout.width();
         int height = layout.height();
         int bytesPerPixel = (dispi.storageBits() + 7) / 8;
@@ -469,7 +476,7 @@ final class VgaRenderer {
         for (int y = 0; y < height; y++) {
             long from = dispi.startAddress() + (long) y * lineLength;
             long to = from + (long) width * bytesPerPixel;
-            if (to > vram.length) {
+            if (to > vramBytes) {
                 // fix-up keeps the picture inside memory; anything else shows black
                 Arrays.fill(line, 0, width, 0);
                 surface.updateRow(y, 0, line, 0, width);
@@ -482,20 +489,24 @@ final class VgaRenderer {
             for (int x = 0; x < width; x++) {
                 int color;
                 switch (bpp) {
-                    case 8 -> color = palette256[vram[a] & 0xFF];
+                    case 8 -> color = palette256[vram.get(JAVA_BYTE, a) & 0xFF];
                     case 15 -> {
-                        int v = (vram[a] & 0xFF) | (vram[a + 1] & 0xFF) << 8;
+                        int v =
+                                (vram.get(JAVA_BYTE, a) & 0xFF)
+                                        | (vram.get(JAVA_BYTE, a + 1) & 0xFF) << 8;
                         color = expand5(v >>> 10) << 16 | expand5(v >>> 5) << 8 | expand5(v);
                     }
                     case 16 -> {
-                        int v = (vram[a] & 0xFF) | (vram[a + 1] & 0xFF) << 8;
+                        int v =
+                                (vram.get(JAVA_BYTE, a) & 0xFF)
+                                        | (vram.get(JAVA_BYTE, a + 1) & 0xFF) << 8;
                         color = expand5(v >>> 11) << 16 | expand6(v >>> 5) << 8 | expand5(v);
                     }
                     default ->
                             color =
-                                    (vram[a + 2] & 0xFF) << 16
-                                            | (vram[a + 1] & 0xFF) << 8
-                                            | (vram[a] & 0xFF);
+                                    (vram.get(JAVA_BYTE, a + 2) & 0xFF) << 16
+                                            | (vram.get(JAVA_BYTE, a + 1) & 0xFF) << 8
+                                            | (vram.get(JAVA_BYTE, a) & 0xFF);
                 }
                 line[x] = color;
                 a += bytesPerPixel;
@@ -517,14 +528,15 @@ final class VgaRenderer {
     /** VBE 4-bpp modes scan the planes in byte mode with the DISPI geometry. */
     private void renderVbePlanar(boolean full) {
         BochsDispi dispi = vga.dispi;
-        byte[] vram = vga.vram;
+        MemorySegment vram = vga.vram;
+        int vramBytes = vga.vramBytes;
         int width = layout.width();
         int height = layout.height();
         int stride = dispi.virtWidth() / 8;
         int base = dispi.yOffset() * stride + dispi.xOffset() / 8;
         int bytes = (width + 7) / 8;
         // each plane is a quarter of video memory; the scan wraps inside it
-        int planeSize = vram.length >>> 2;
+        int planeSize = vramBytes >>> 2;
         for (int y = 0; y < height; y++) {
             int counter = base + y * stride;
             boolean dirty = full;
@@ -540,10 +552,10 @@ final class VgaRenderer {
                 int m4 = ((counter + i) % planeSize) << 2;
                 for (int k = 7; k >= 0; k--) {
                     int index =
-                            (vram[m4] >>> k & 1)
-                                    | (vram[m4 | 1] >>> k & 1) << 1
-                                    | (vram[m4 | 2] >>> k & 1) << 2
-                                    | (vram[m4 | 3] >>> k & 1) << 3;
+                            (vram.get(JAVA_BYTE, m4) >>> k & 1)
+                                    | (vram.get(JAVA_BYTE, m4 | 1) >>> k & 1) << 1
+                                    | (vram.get(JAVA_BYTE, m4 | 2) >>> k & 1) << 2
+                                    | (vram.get(JAVA_BYTE, m4 | 3) >>> k & 1) << 3;
                     line[x++] = palette16[index];
                 }
             }
