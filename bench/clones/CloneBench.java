@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.atrium.emulator.machine.RunCounters;
 import org.atrium.host.vm.BootSource;
 import org.atrium.host.vm.PcMachineFactory;
 import org.atrium.host.vm.SnapshotStore;
@@ -210,9 +211,24 @@ public class CloneBench {
             vms.add(vm);
         }
         Thread.sleep(10_000);
+        List<RunCounters> before = vms.stream().map(CloneBench::counters).toList();
         double[] load = cpuLoad(vms, seconds);
         System.out.printf(Locale.ROOT, "idle: %d clones of %d MiB over %d s: %.2f %% of one core per clone (VM threads), process %.2f %% of one core in all%n",
                 n, memory, seconds, 100 * load[0] / n, 100 * load[1]);
+        RunCounters sum = new RunCounters(0, 0, 0, 0, 0);
+        for (int i = 0; i < n; i++) {
+            RunCounters d = counters(vms.get(i)).since(before.get(i));
+            sum = new RunCounters(sum.instructions() + d.instructions(), sum.sleeps() + d.sleeps(),
+                    sum.timerExpiries() + d.timerExpiries(), sum.portAccesses() + d.portAccesses(),
+                    sum.interrupts() + d.interrupts());
+        }
+        double perSecond = (double) n * seconds;
+        double irqs = Math.max(1, sum.interrupts());
+        System.out.printf(Locale.ROOT, "idle per clone and second: %.0f interrupts, %.0f sleeps, %.0f timer expiries, %.0f port accesses, %.0f instructions%n",
+                sum.interrupts() / perSecond, sum.sleeps() / perSecond, sum.timerExpiries() / perSecond,
+                sum.portAccesses() / perSecond, sum.instructions() / perSecond);
+        System.out.printf(Locale.ROOT, "idle per interrupt: %.0f instructions, %.1f port accesses, %.1f us of VM-thread CPU%n",
+                sum.instructions() / irqs, sum.portAccesses() / irqs, load[0] * seconds * 1e6 / irqs);
         for (Vm vm : vms) new Console(vm).ask("A", 60);
         System.out.println("all clones still answer");
     }
@@ -253,6 +269,10 @@ public class CloneBench {
         long rss = status("VmRSS");
         System.out.printf(Locale.ROOT, "density: stopped at %d clones (%s); RSS growth per clone %.1f MiB; %s%n",
                 n, why, (rss - rss0) / 1024.0 / Math.max(1, n), memoryLine());
+    }
+
+    static RunCounters counters(Vm vm) {
+        return ((org.atrium.host.vm.PcMachineVm) vm.machine()).machine().counters();
     }
 
     /** Fractions of one core used by the VMs' threads together and by the whole process. */
