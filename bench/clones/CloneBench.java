@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.atrium.emulator.machine.RunCounters;
 import org.atrium.host.vm.BootSource;
 import org.atrium.host.vm.PcMachineFactory;
 import org.atrium.host.vm.SnapshotStore;
@@ -32,7 +33,8 @@ import org.atrium.host.vm.VmSupervisor;
  * </ul>
  *
  * Environment: ATRIUM_BENCH_STORE (snapshot directory), ATRIUM_BENCH_IMAGES (kernel and initrd
- * directory), ATRIUM_BENCH_KERNEL and ATRIUM_BENCH_INITRD (file names there), ATRIUM_BENCH_APPEND.
+ * directory), ATRIUM_BENCH_KERNEL and ATRIUM_BENCH_INITRD (file names there), ATRIUM_BENCH_APPEND,
+ * ATRIUM_BENCH_IDLE_SETUP (a shell line the idle step types into each clone before measuring).
  */
 public class CloneBench {
     static final Path STORE = Path.of(env("ATRIUM_BENCH_STORE", "target/bench-snapshots"));
@@ -75,7 +77,7 @@ public class CloneBench {
 
     static void template(VmSupervisor supervisor, int memory) throws Exception {
         long t0 = System.nanoTime();
-        String append = env("ATRIUM_BENCH_APPEND", "console=ttyS0");
+        String append = env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable");
         Vm vm =
                 supervisor.create(
                                 "template",
@@ -112,7 +114,7 @@ public class CloneBench {
                                 "qemu-system-i386", "-accel", "tcg", "-m", memory + "M",
                                 "-kernel", IMAGES.resolve(env("ATRIUM_BENCH_KERNEL", "vmlinuz-686")).toString(),
                                 "-initrd", IMAGES.resolve(env("ATRIUM_BENCH_INITRD", "initramfs-busybox.cpio.gz")).toString(),
-                                "-append", env("ATRIUM_BENCH_APPEND", "console=ttyS0"),
+                                "-append", env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable"),
                                 "-nographic", "-no-reboot", "-serial", "mon:stdio")
                         .redirectErrorStream(true)
                         .start();
@@ -206,13 +208,35 @@ public class CloneBench {
         for (int i = 0; i < n; i++) {
             Vm vm = supervisor.create("idle-" + i, new VmSpec(0, new BootSource.Snapshot("tmpl-" + memory), null)).vm();
             settle(vm, 60);
-            new Console(vm).ask("C" + i, 60);
+            // A shell line run in every clone before measuring (to compare guest settings), on the
+            // line of the question: ash drops what is typed while it runs a command.
+            String setup = env("ATRIUM_BENCH_IDLE_SETUP", "");
+            new Console(vm).ask(setup.isEmpty() ? "" : setup + "; ", "C" + i, "x", 60);
             vms.add(vm);
         }
         Thread.sleep(10_000);
+        List<RunCounters> before = vms.stream().map(CloneBench::counters).toList();
+        var threads = ManagementFactory.getThreadMXBean();
+        long user0 = vms.stream().mapToLong(v -> threads.getThreadUserTime(counterThread(v))).sum();
         double[] load = cpuLoad(vms, seconds);
+        long user = vms.stream().mapToLong(v -> threads.getThreadUserTime(counterThread(v))).sum() - user0;
         System.out.printf(Locale.ROOT, "idle: %d clones of %d MiB over %d s: %.2f %% of one core per clone (VM threads), process %.2f %% of one core in all%n",
                 n, memory, seconds, 100 * load[0] / n, 100 * load[1]);
+        RunCounters sum = new RunCounters(0, 0, 0, 0, 0);
+        for (int i = 0; i < n; i++) {
+            RunCounters d = counters(vms.get(i)).since(before.get(i));
+            sum = new RunCounters(sum.instructions() + d.instructions(), sum.sleeps() + d.sleeps(),
+                    sum.timerExpiries() + d.timerExpiries(), sum.portAccesses() + d.portAccesses(),
+                    sum.interrupts() + d.interrupts());
+        }
+        double perSecond = (double) n * seconds;
+        double irqs = Math.max(1, sum.interrupts());
+        System.out.printf(Locale.ROOT, "idle per clone and second: %.0f interrupts, %.0f sleeps, %.0f timer expiries, %.0f port accesses, %.0f instructions%n",
+                sum.interrupts() / perSecond, sum.sleeps() / perSecond, sum.timerExpiries() / perSecond,
+                sum.portAccesses() / perSecond, sum.instructions() / perSecond);
+        double userShare = user / (load[0] * seconds * 1e9);
+        System.out.printf(Locale.ROOT, "idle per interrupt: %.0f instructions, %.1f port accesses, %.1f us of VM-thread CPU (%.0f %% user, %.0f %% system)%n",
+                sum.instructions() / irqs, sum.portAccesses() / irqs, load[0] * seconds * 1e6 / irqs, 100 * userShare, 100 * (1 - userShare));
         for (Vm vm : vms) new Console(vm).ask("A", 60);
         System.out.println("all clones still answer");
     }
@@ -231,7 +255,8 @@ public class CloneBench {
             Vm vm = supervisor.create("d-" + n, new VmSpec(0, new BootSource.Snapshot("tmpl-" + memory), null)).vm();
             n++;
             long t0 = System.nanoTime();
-            settle(vm, 30);
+            // The first clone of a snapshot also checks its RAM and runs on a cold JIT.
+            settle(vm, n == 1 ? 120 : 30);
             new Console(vm).ask("C" + n, 30);
             double ms = secs(t0) * 1000;
             if (n % 10 == 0 || ms > 1000) {
@@ -253,6 +278,14 @@ public class CloneBench {
         long rss = status("VmRSS");
         System.out.printf(Locale.ROOT, "density: stopped at %d clones (%s); RSS growth per clone %.1f MiB; %s%n",
                 n, why, (rss - rss0) / 1024.0 / Math.max(1, n), memoryLine());
+    }
+
+    static long counterThread(Vm vm) {
+        return ((org.atrium.host.vm.PcMachineVm) vm.machine()).machine().threadId();
+    }
+
+    static RunCounters counters(Vm vm) {
+        return ((org.atrium.host.vm.PcMachineVm) vm.machine()).machine().counters();
     }
 
     /** Fractions of one core used by the VMs' threads together and by the whole process. */
@@ -356,7 +389,12 @@ public class CloneBench {
 
         /** Types {@code echo TAG-$((6*7))-VALUE-END} and answers VALUE as the guest expanded it. */
         String ask(String tag, String value, int seconds) throws Exception {
-            in.write(("echo " + tag + "-$((6*7))-" + value + "-END\n").getBytes(StandardCharsets.US_ASCII));
+            return ask("", tag, value, seconds);
+        }
+
+        /** As {@link #ask(String, String, int)}, with {@code before} typed first on the same line. */
+        String ask(String before, String tag, String value, int seconds) throws Exception {
+            in.write((before + "echo " + tag + "-$((6*7))-" + value + "-END\n").getBytes(StandardCharsets.US_ASCII));
             in.flush();
             String head = tag + "-42-";
             await(head, seconds);

@@ -13,6 +13,7 @@ final class IoPortMap implements IoPorts {
 
     private final BusDevice[] devices = new BusDevice[PORTS];
     private final int[] bases = new int[PORTS];
+    private long accesses;
 
     /** Claims {@code [base, base + length)} for {@code device}, replacing earlier claims. */
     void map(int base, int length, BusDevice device) {
@@ -35,8 +36,14 @@ final class IoPortMap implements IoPorts {
         }
     }
 
+    /** Port reads and writes so far, claimed or not. */
+    long accesses() {
+        return accesses;
+    }
+
     @Override
     public int in(int port, int size) {
+        accesses++;
         int p = port & 0xFFFF;
         BusDevice d = devices[p];
         if (d == null) {
@@ -48,6 +55,7 @@ final class IoPortMap implements IoPorts {
 
     @Override
     public void out(int port, int size, int value) {
+        accesses++;
         int p = port & 0xFFFF;
         BusDevice d = devices[p];
         if (d != null) {

@@ -587,6 +587,16 @@ final class PcBoard implements AutoCloseable {
         return pics;
     }
 
+    /** I/O port reads and writes of the CPU so far. */
+    long portAccesses() {
+        return ports.accesses();
+    }
+
+    /** Interrupts the CPU took from the PICs so far. */
+    long interruptsTaken() {
+        return pics.acknowledges();
+    }
+
     DisplaySurface display() {
         return display;
     }

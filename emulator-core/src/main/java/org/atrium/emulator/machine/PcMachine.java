@@ -114,6 +114,9 @@ public final class PcMachine {
     // Set on the machine's own thread when the guest writes a reset register.
     private boolean guestResetPending;
     private Thread thread;
+    // Written only by the machine's thread; other threads read them as diagnostics (counters()).
+    private long instructions;
+    private long sleeps;
 
     /** A machine on the host's real clocks. */
     public PcMachine(MachineConfig config) throws IOException {
@@ -231,6 +234,19 @@ public final class PcMachine {
      */
     public synchronized long threadId() {
         return thread == null ? -1 : thread.threadId();
+    }
+
+    /**
+     * The machine's activity counters, read from any thread without stopping it: each figure is
+     * exact, but they are not all taken at the same instruction.
+     */
+    public RunCounters counters() {
+        return new RunCounters(
+                instructions,
+                sleeps,
+                clock.expiries(),
+                board.portAccesses(),
+                board.interruptsTaken());
     }
 
     /** Starts the machine's thread from power-on. */
@@ -723,6 +739,8 @@ public final class PcMachine {
 
     private ExitReason loop() {
         // The display is refreshed at 60 Hz of virtual time, so a paused machine repaints nothing.
+        // It rides on the wake-ups of the guest's own timers (a 250 Hz tick, say) and wakes the
+        // machine by itself only when none comes within a frame.
         Timer[] display = new Timer[1];
         display[0] =
                 clock.timer(
@@ -730,7 +748,8 @@ public final class PcMachine {
                             long now = clock.nanos();
                             board.refreshDisplay(now);
                             display[0].arm(now + DISPLAY_PERIOD_NANOS);
-                        });
+                        },
+                        DISPLAY_PERIOD_NANOS);
         display[0].arm(clock.nanos() + DISPLAY_PERIOD_NANOS);
         if (restored) {
             // A restored machine's clock stood still at the snapshot's instant until now.
@@ -768,11 +787,12 @@ public final class PcMachine {
             if (cpu.halted() && !board.interrupts().pending()) {
                 long wait = Math.min(clock.nextDeadline() - clock.nanos(), MAX_SLEEP_NANOS);
                 if (wait > 0) {
+                    sleeps++;
                     LockSupport.parkNanos(wait);
                 }
                 continue;
             }
-            cpu.run(SLICE);
+            instructions += cpu.run(SLICE);
             if (powerOffRequested) {
                 return ExitReason.POWER_OFF;
             }

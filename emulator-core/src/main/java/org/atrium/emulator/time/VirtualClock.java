@@ -33,6 +33,7 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
     private long pausedAt;
     private boolean paused;
     private long last;
+    private long expiries;
 
     /** A clock that starts at zero now and is driven by {@code source} (host nanoseconds). */
     public VirtualClock(LongSupplier source) {
@@ -106,17 +107,47 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
 
     @Override
     public Timer timer(Runnable onExpiry) {
-        ClockTimer timer = new ClockTimer(onExpiry);
+        return timer(onExpiry, 0);
+    }
+
+    /**
+     * A timer that may fire up to {@code slackNanos} after its deadline: it runs at the first
+     * {@link #runDue()} past its deadline, but {@link #nextDeadline()} counts it only at the end of
+     * its slack, so a machine that wakes for other timers anyway does not wake for it alone. For
+     * host-side work such as display refreshes; a guest-visible timer needs no slack.
+     */
+    public Timer timer(Runnable onExpiry, long slackNanos) {
+        if (slackNanos < 0) {
+            throw new IllegalArgumentException("negative slack: " + slackNanos);
+        }
+        ClockTimer timer = new ClockTimer(onExpiry, slackNanos);
         timers.add(timer);
         return timer;
     }
 
-    /** The earliest armed deadline, or {@link #NEVER}. */
+    /** How many timer callbacks {@link #runDue()} has run so far. */
+    public long expiries() {
+        return expiries;
+    }
+
+    /**
+     * The earliest time by which an armed timer must run (its deadline plus its slack), or {@link
+     * #NEVER}.
+     */
     public long nextDeadline() {
         long next = NEVER;
-        for (ClockTimer t : timers) {
-            if (t.armed && t.deadline < next) {
-                next = t.deadline;
+        // Indexed loops: an idle machine runs these at every wake-up and should allocate nothing.
+        for (int i = 0, n = timers.size(); i < n; i++) {
+            ClockTimer t = timers.get(i);
+            if (t.armed) {
+                long latest = t.deadline + t.slack;
+                // A deadline near the end of time must not wrap around with its slack.
+                if (latest < t.deadline) {
+                    latest = NEVER;
+                }
+                if (latest < next) {
+                    next = latest;
+                }
             }
         }
         return next;
@@ -130,7 +161,8 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
         while (true) {
             long now = nanos();
             ClockTimer due = null;
-            for (ClockTimer t : timers) {
+            for (int i = 0, n = timers.size(); i < n; i++) {
+                ClockTimer t = timers.get(i);
                 if (t.armed && t.deadline <= now && (due == null || t.deadline < due.deadline)) {
                     due = t;
                 }
@@ -139,17 +171,20 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
                 return;
             }
             due.armed = false;
+            expiries++;
             due.onExpiry.run();
         }
     }
 
     private static final class ClockTimer implements Timer {
         private final Runnable onExpiry;
+        private final long slack;
         private long deadline;
         private boolean armed;
 
-        ClockTimer(Runnable onExpiry) {
+        ClockTimer(Runnable onExpiry, long slack) {
             this.onExpiry = onExpiry;
+            this.slack = slack;
         }
 
         @Override

@@ -27,10 +27,16 @@ class LinuxGuestBootIT {
         GuestConsole.Guest guest = GuestConsole.buildGuest();
         assertTrue(Files.size(guest.kernel()) > 1 << 20, "kernel present");
 
+        // tsc=reliable as the desktop host boots its Linux guest (ADR 0014): the TSC, which follows
+        // virtual time, keeps the guest's time.
         PcMachine machine =
                 new PcMachine(
                         MachineConfig.linux(
-                                256, null, guest.kernel(), guest.initramfs(), "console=ttyS0"));
+                                256,
+                                null,
+                                guest.kernel(),
+                                guest.initramfs(),
+                                "console=ttyS0 tsc=reliable"));
         // The whole console transcript goes to target/LinuxGuestBootIT-serial.log as it comes.
         GuestConsole console = new GuestConsole(machine, COMMAND_LIMIT, "LinuxGuestBootIT");
         machine.start();
@@ -49,6 +55,8 @@ class LinuxGuestBootIT {
 
             assertEquals("42", console.run("echo $((6*7))").strip());
 
+            guestTimeFollowsHostTime(console);
+
             console.run("echo hello > /tmp/f");
             // md5("hello\n"), as coreutils computes it on the host.
             String md5 = console.run("md5sum /tmp/f");
@@ -62,5 +70,53 @@ class LinuxGuestBootIT {
         } finally {
             machine.stop();
         }
+    }
+
+    /**
+     * The guest's clock runs at the host's rate: no bound on how fast the emulator is, only
+     * inequalities that hold whatever the host's load. A guest reading taken after host instant a
+     * and before host instant b must lie between them, so the guest time between two readings lies
+     * between the host time from the first reading's arrival to the second's request and the host
+     * time from the first's request to the second's arrival. A guest that loses ticks (and with
+     * them time) or gains time fails one side.
+     */
+    private static void guestTimeFollowsHostTime(GuestConsole console) throws Exception {
+        long sent0 = System.nanoTime();
+        double up0 = uptime(console.run("cat /proc/uptime"));
+        long arrived0 = System.nanoTime();
+        Thread.sleep(20_000);
+        long sent1 = System.nanoTime();
+        double up1 = uptime(console.run("cat /proc/uptime"));
+        long arrived1 = System.nanoTime();
+        double guest = up1 - up0;
+        // /proc/uptime has hundredths of a second.
+        assertTrue(
+                guest >= (sent1 - arrived0) / 1e9 - 0.02
+                        && guest <= (arrived1 - sent0) / 1e9 + 0.02,
+                () ->
+                        "guest saw "
+                                + guest
+                                + " s while the host saw between "
+                                + (sent1 - arrived0) / 1e9
+                                + " and "
+                                + (arrived1 - sent0) / 1e9
+                                + " s");
+
+        // A `sleep 5` lasts at least 5 s of host time and 5 s of guest time, and the guest sees no
+        // more time pass than the host did around the whole command.
+        long sent = System.nanoTime();
+        String out = console.run("cat /proc/uptime; sleep 5; cat /proc/uptime");
+        double host = (System.nanoTime() - sent) / 1e9;
+        String[] lines = out.strip().split("\n");
+        double slept = uptime(lines[lines.length - 1]) - uptime(lines[0]);
+        assertTrue(host >= 5.0, () -> "sleep 5 ended after " + host + " s of host time");
+        assertTrue(
+                slept >= 5.0 && slept <= host + 0.02,
+                () -> "guest saw " + slept + " s of sleep 5 in " + host + " s of host time");
+    }
+
+    /** The first field of /proc/uptime: seconds since boot. */
+    private static double uptime(String procUptime) {
+        return Double.parseDouble(procUptime.strip().split("\\s+")[0]);
     }
 }

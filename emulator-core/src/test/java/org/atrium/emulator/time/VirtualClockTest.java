@@ -56,6 +56,27 @@ class VirtualClockTest {
     }
 
     @Test
+    void aTimerWithSlackRidesOnOtherWakeUpsAndWakesAloneOnlyAtTheEndOfItsSlack() {
+        List<String> fired = new ArrayList<>();
+        Timer display = clock.timer(() -> fired.add("display"), 1000);
+        Timer tick = clock.timer(() -> fired.add("tick"));
+        display.arm(100);
+        tick.arm(400);
+        assertEquals(400, clock.nextDeadline(), "the tick comes before the display's slack ends");
+        host += 400;
+        clock.runDue();
+        assertEquals(List.of("display", "tick"), fired);
+
+        display.arm(500);
+        assertEquals(1500, clock.nextDeadline(), "alone, it wakes the machine late");
+        host += 150;
+        clock.runDue();
+        assertEquals(List.of("display", "tick", "display"), fired, "but runs once due");
+        display.arm(VirtualClock.NEVER - 10);
+        assertEquals(VirtualClock.NEVER, clock.nextDeadline());
+    }
+
+    @Test
     void periodicTimerRearmedFromItsCallbackCatchesUp() {
         int[] count = {0};
         Timer[] t = new Timer[1];

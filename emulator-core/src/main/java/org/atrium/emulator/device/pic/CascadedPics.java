@@ -16,6 +16,7 @@ public final class CascadedPics implements InterruptSource, Snapshottable<Cascad
     private final int cascadeInput;
     private final I8259 master;
     private final I8259 slave;
+    private long acknowledges;
 
     /**
      * @param cascadeInput the master input the slave's INT output is wired to
@@ -118,8 +119,14 @@ public final class CascadedPics implements InterruptSource, Snapshottable<Cascad
         return master.pendingInput() >= 0;
     }
 
+    /** Acknowledge cycles so far: the interrupts the CPU took from the pair. */
+    public long acknowledges() {
+        return acknowledges;
+    }
+
     @Override
     public int acknowledge() {
+        acknowledges++;
         int irq = master.pendingInput();
         if (irq < 0) {
             return master.vector(7);

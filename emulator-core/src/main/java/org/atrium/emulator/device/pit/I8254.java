@@ -10,8 +10,9 @@ import org.atrium.emulator.time.VirtualTime;
  * Intel 8254 programmable interval timer (datasheet 231164): three 16-bit counters clocked at
  * 1.193182 MHz, modes 0-5, binary or BCD counting, LSB/MSB/word access, counter latch and read-back
  * commands with status. Counters are not stepped: their value and output are computed from the
- * virtual time at which the count was loaded, and counter 0's output transitions are scheduled as
- * timer deadlines, so an idle guest costs nothing. Registers: offsets 0-2 counters, 3 control word.
+ * virtual time at which the count was loaded, and only counter 0's rising output edges (the system
+ * timer interrupts) are scheduled as timer deadlines, so an idle guest costs one host wake-up per
+ * interrupt and nothing in between. Registers: offsets 0-2 counters, 3 control word.
  *
  * <p>Left out: a low gate does not suspend counting in modes 0 and 4 (only its rising edge, which
  * retriggers modes 1, 2, 3 and 5, is modelled); counters 0 and 1 have their gate tied high, as on a
@@ -323,39 +324,35 @@ public final class I8254 implements BusDevice, Snapshottable<I8254State> {
             };
         }
 
-        /** The tick count, after {@code d}, at which OUT changes next, or -1 for never. */
-        private long nextChange(long d) {
-            switch (mode) {
-                case 0, 1 -> {
-                    return d < count ? count : -1;
-                }
-                case 2 -> {
-                    long base = d - d % count;
-                    return d % count < count - 1 ? base + count - 1 : base + count;
-                }
-                case 3 -> {
-                    long base = d - d % count;
-                    long half = (count + 1) >> 1;
-                    return d % count < half ? base + half : base + count;
-                }
-                default -> {
-                    if (d < count) {
-                        return count;
-                    }
-                    return d == count ? count + 1 : -1;
-                }
-            }
+        /**
+         * The tick count, after {@code d}, at which OUT rises next, or -1 for never: the rising
+         * edge is what the interrupt controller latches, so it is the only transition that needs a
+         * deadline.
+         */
+        private long nextRise(long d) {
+            return switch (mode) {
+                case 0, 1 -> d < count ? count : -1;
+                // Modes 2 and 3 rise at every period boundary: mode 2 after its one-tick low
+                // pulse, mode 3 after the low half of its square wave.
+                case 2, 3 -> d - d % count + count;
+                // Modes 4 and 5 strobe OUT low for the tick after the count and rise after it.
+                default -> d <= count ? count + 1 : -1;
+            };
         }
 
-        /** Drives OUT for the state at virtual time {@code at} and arms the next change. */
+        /** Drives OUT to its level at virtual time {@code at} and arms its next rising edge. */
         private void schedule(long at) {
             if (timer == null) {
                 return;
             }
             long d = ticksSince(at);
             out.set(outputAt(d));
+            armNextRise(at, d);
+        }
+
+        private void armNextRise(long at, long d) {
             // A count of 1 is illegal in modes 2 and 3: the output would never change.
-            long next = count == 1 && (mode == 2 || mode == 3) ? -1 : nextChange(d);
+            long next = count == 1 && (mode == 2 || mode == 3) ? -1 : nextRise(d);
             if (next < 0) {
                 timer.cancel();
                 return;
@@ -366,11 +363,18 @@ public final class I8254 implements BusDevice, Snapshottable<I8254State> {
         }
 
         /**
-         * Fires at a scheduled change; the output is evaluated at the scheduled time rather than
-         * now, so a late timer still produces every edge and the interrupt is not lost.
+         * Fires at a scheduled rising edge and pulses the line, so the controller sees the edge
+         * whatever level it was left at: the low phase before an edge gets no deadline of its own,
+         * which makes one host wake-up per timer interrupt instead of two. The line then stays high
+         * through low phases, which an edge-triggered input (IRQ 0 on a PC) does not see. The next
+         * edge is computed from the scheduled time rather than now, so a late timer still produces
+         * every edge and no interrupt is lost.
          */
         private void transition() {
-            schedule(nextTransition);
+            out.lower();
+            out.raise();
+            long at = nextTransition;
+            armNextRise(at, ticksSince(at));
         }
 
         private long ceilNanos(long ticks) {

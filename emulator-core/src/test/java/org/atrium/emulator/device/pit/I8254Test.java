@@ -58,6 +58,36 @@ class I8254Test {
     }
 
     @Test
+    void rateGeneratorWakesTheMachineOncePerInterrupt() {
+        program(0, 2, 1193);
+        long expiries = time.clock().expiries();
+        int before = irq0.risingEdges();
+        time.advanceInSteps(ticks(1193 * 10), 1_000);
+        assertEquals(10, irq0.risingEdges() - before);
+        assertEquals(10, time.clock().expiries() - expiries);
+    }
+
+    @Test
+    void softwareStrobeAsLinuxProgramsItsOneShotTimerInterruptsOnceAfterTheCount() {
+        // Linux's oneshot PIT clock event: mode 4 once, then a count per event (LSB, MSB).
+        pit.write(3, 1, 0x38);
+        for (int event = 0; event < 3; event++) {
+            int before = irq0.risingEdges();
+            long expiries = time.clock().expiries();
+            pit.write(0, 1, 4772 & 0xFF);
+            pit.write(0, 1, 4772 >> 8);
+            time.advanceInSteps(ticks(4772), 1_000);
+            assertEquals(0, irq0.risingEdges() - before, "no interrupt at the count itself");
+            time.advanceInSteps(ticks(2), 100);
+            assertEquals(1, irq0.risingEdges() - before, "one interrupt a tick after the count");
+            time.advanceInSteps(ticks(20_000), 100_000);
+            assertEquals(1, irq0.risingEdges() - before, "and no other");
+            assertEquals(1, time.clock().expiries() - expiries, "one wake-up per event");
+            assertTrue(pit.output(0));
+        }
+    }
+
+    @Test
     void counterCountsDownAtTheInputClock() {
         program(0, 2, 10000);
         time.advance(ticks(1000));

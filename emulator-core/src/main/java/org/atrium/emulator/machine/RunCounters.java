@@ -1,0 +1,26 @@
+package org.atrium.emulator.machine;
+
+/**
+ * What a machine's thread has done since it started, for telling where an idle VM's host CPU goes:
+ * divide the differences of two readings by the interrupts taken to get the cost of one guest timer
+ * tick.
+ *
+ * @param instructions guest instructions run (and exceptions raised instead)
+ * @param sleeps times the thread slept because the guest CPU was halted with nothing to do
+ * @param timerExpiries virtual-clock timer callbacks run (device deadlines, display refreshes)
+ * @param portAccesses I/O port reads and writes of the guest
+ * @param interrupts hardware interrupts the CPU took from the interrupt controllers
+ */
+public record RunCounters(
+        long instructions, long sleeps, long timerExpiries, long portAccesses, long interrupts) {
+
+    /** The counts that accrued from {@code earlier} to this reading. */
+    public RunCounters since(RunCounters earlier) {
+        return new RunCounters(
+                instructions - earlier.instructions,
+                sleeps - earlier.sleeps,
+                timerExpiries - earlier.timerExpiries,
+                portAccesses - earlier.portAccesses,
+                interrupts - earlier.interrupts);
+    }
+}
