@@ -27,7 +27,7 @@ class LinuxGuestBootIT {
         GuestConsole.Guest guest = GuestConsole.buildGuest();
         assertTrue(Files.size(guest.kernel()) > 1 << 20, "kernel present");
 
-        // tsc=reliable as the desktop host boots its Linux guest (ADR 0014): the TSC, which follows
+        // tsc=reliable as the desktop host boots its Linux guest (ADR 0015): the TSC, which follows
         // virtual time, keeps the guest's time.
         PcMachine machine =
                 new PcMachine(
