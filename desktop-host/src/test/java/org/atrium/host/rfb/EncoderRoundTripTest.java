@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -107,6 +108,39 @@ class EncoderRoundTripTest {
             out.release();
         } finally {
             if (encoder instanceof AutoCloseable c) closeQuietly(c);
+        }
+    }
+
+    @Test
+    void zlibLevelChangesBetweenRectanglesKeepTheStreamsDecodable() {
+        TestDisplay display = new TestDisplay(150, 97);
+        display.paintTestPattern(7);
+        int[] pixels = new int[150 * 97];
+        display.read(0, 0, 150, 97, pixels, 0, 150);
+        Rect all = new Rect(0, 0, 150, 97);
+        try (ZrleEncoder zrle = new ZrleEncoder();
+                TightEncoder tight = new TightEncoder();
+                TestRfbDecoding decoding = new TestRfbDecoding()) {
+            for (int level : new int[] {1, 9, 0, 5, 9}) {
+                zrle.configure(level);
+                tight.configure(level, -1);
+                for (PixelEncoder encoder : new PixelEncoder[] {zrle, tight}) {
+                    ByteBuf out = Unpooled.buffer();
+                    int count = encoder.encode(all, pixels, PixelFormat.SERVER_DEFAULT, out);
+                    int[] frame = new int[150 * 97];
+                    for (int i = 0; i < count; i++) {
+                        decoding.readRect(out, PixelFormat.SERVER_DEFAULT, frame, 150);
+                    }
+                    assertEquals(0, out.readableBytes(), "bytes left at level " + level);
+                    for (int i = 0; i < frame.length; i++) {
+                        assertEquals(
+                                PixelFormat.SERVER_DEFAULT.pack(pixels[i]),
+                                frame[i],
+                                encoder.getClass().getSimpleName() + " level " + level);
+                    }
+                    out.release();
+                }
+            }
         }
     }
 
