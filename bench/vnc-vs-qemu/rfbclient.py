@@ -30,6 +30,7 @@ class RfbClient:
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = bytearray()
         self.received = 0
+        self.last_area = 0
         version = self.read(12)
         if not version.startswith(b"RFB "):
             raise Closed(f"not an RFB server: {version!r}")
@@ -82,6 +83,8 @@ class RfbClient:
             self.read(1)
             count = struct.unpack(">H", self.read(2))[0]
             pixel_rects = 0
+            # Pixels covered by this update's pixel rectangles (what the animation checks).
+            self.last_area = 0
             i = 0
             while count == 0xFFFF or i < count:
                 i += 1
@@ -104,12 +107,15 @@ class RfbClient:
                 elif enc == RAW:
                     self.read(w * h * 4)
                     pixel_rects += 1
+                    self.last_area += w * h
                 elif enc == ZRLE:
                     self.read(struct.unpack(">I", self.read(4))[0])
                     pixel_rects += 1
+                    self.last_area += w * h
                 elif enc == TIGHT:
                     self._tight(w, h)
                     pixel_rects += 1
+                    self.last_area += w * h
                 else:
                     raise Closed(f"unexpected encoding {enc}")
             return ("update", self.received - start, pixel_rects)

@@ -6,6 +6,10 @@
  *   scene desktop   a desktop-like screen: gradient wallpaper, windows with title bars, text-like rows
  *   scene photo     a photo-like picture: multi-octave value noise, smooth areas with fine detail
  *   scene animate N N full-screen frames, each every pixel different from the last, then exit
+ *   scene flip      four full-screen pictures (the desktop XOR four masks) one above the other in
+ *                   video memory, shown in turn by moving the display start (DISPI Y_OFFSET) as
+ *                   fast as the loop runs: every refresh of either emulator finds a changed screen
+ *                   (three times in four) for the cost of two port writes, until killed
  *   scene console   a text console: stdin in 128x48 cells of the VGA BIOS's 8x16 font (/font), grey on black
  *   scene keys      the console's bottom line: reads the first virtual console raw and draws each typed
  *                   character (Backspace erases), so a key's way to the screen runs through the guest
@@ -37,7 +41,7 @@ static uint32_t pci_read(int dev, int reg) {
     return inl(0xcfc);
 }
 
-static uint32_t *framebuffer(void) {
+static uint32_t *framebuffer(size_t size) {
     uint32_t bar = 0;
     for (int dev = 0; dev < 32; dev++) {
         if (pci_read(dev, 0) == 0x11111234u) {
@@ -65,7 +69,7 @@ static uint32_t *framebuffer(void) {
         perror("scene: /dev/mem");
         exit(1);
     }
-    void *p = mmap(0, W * H * 4, PROT_READ | PROT_WRITE, MAP_SHARED, fd, bar);
+    void *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, bar);
     if (p == MAP_FAILED) {
         perror("scene: mmap");
         exit(1);
@@ -217,10 +221,10 @@ static void keys(uint32_t *fb) {
 
 int main(int argc, char **argv) {
     if (argc < 2 || iopl(3) != 0) {
-        fprintf(stderr, "usage: scene console|keys|desktop|photo|animate N (as root)\n");
+        fprintf(stderr, "usage: scene console|keys|desktop|photo|animate N|flip (as root)\n");
         return 2;
     }
-    uint32_t *fb = framebuffer();
+    uint32_t *fb = framebuffer(strcmp(argv[1], "flip") ? W * H * 4 : 4 * W * H * 4);
     mode(1);
     if (!strcmp(argv[1], "console")) {
         console(fb);
@@ -238,6 +242,14 @@ int main(int argc, char **argv) {
         printf("ANIMATE-START\n");
         fflush(stdout);
         for (int f = 0; f < n; f++) memcpy(fb, frames[f & 1], W * H * 4);
+    } else if (!strcmp(argv[1], "flip")) {
+        static const uint32_t masks[4] = {0, 0xffffff, 0x808080, 0x7f7f7f};
+        desktop(fb, 0);
+        for (int k = 1; k < 4; k++)
+            for (int i = 0; i < W * H; i++) fb[k * W * H + i] = fb[i] ^ masks[k];
+        printf("FLIP-START\n");
+        fflush(stdout);
+        for (unsigned f = 0;; f++) dispi(9, (f & 3) * H); /* Y_OFFSET: the display start */
     } else {
         fprintf(stderr, "scene: unknown %s\n", argv[1]);
         return 2;

@@ -26,7 +26,7 @@ public final class HextileEncoder implements PixelEncoder {
     }
 
     @Override
-    public void encode(Rect rect, int[] pixels, PixelFormat format, ByteBuf out) {
+    public int encode(Rect rect, int[] pixels, PixelFormat format, ByteBuf out) {
         RfbEncoding.writeHeader(
                 out, rect.x(), rect.y(), rect.width(), rect.height(), RfbEncoding.HEXTILE);
         // Background and foreground carry over from tile to tile within one rectangle only.
@@ -84,6 +84,7 @@ public final class HextileEncoder implements PixelEncoder {
                 }
             }
         }
+        return 1;
     }
 
     private int mostFrequent(int n) {

@@ -8,13 +8,9 @@ public sealed interface PixelEncoder permits RawEncoder, HextileEncoder, ZrleEnc
     int encoding();
 
     /**
-     * Writes the header and data of one rectangle whose 0x00RRGGBB pixels are {@code pixels}, row
-     * by row, {@code rect.width()} per row.
+     * Writes the headers and data of the rectangles that cover {@code rect}, whose 0x00RRGGBB
+     * pixels are {@code pixels}, row by row, {@code rect.width()} per row; returns how many
+     * FramebufferUpdate rectangles it wrote (one for most encodings; Tight splits by content).
      */
-    void encode(Rect rect, int[] pixels, PixelFormat format, ByteBuf out);
-
-    /** How many FramebufferUpdate rectangles {@link #encode} writes for {@code rect}. */
-    default int rectangleCount(Rect rect) {
-        return 1;
-    }
+    int encode(Rect rect, int[] pixels, PixelFormat format, ByteBuf out);
 }

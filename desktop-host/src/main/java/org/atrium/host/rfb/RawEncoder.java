@@ -10,11 +10,12 @@ public final class RawEncoder implements PixelEncoder {
     }
 
     @Override
-    public void encode(Rect rect, int[] pixels, PixelFormat format, ByteBuf out) {
+    public int encode(Rect rect, int[] pixels, PixelFormat format, ByteBuf out) {
         RfbEncoding.writeHeader(
                 out, rect.x(), rect.y(), rect.width(), rect.height(), RfbEncoding.RAW);
         int count = rect.width() * rect.height();
         out.ensureWritable(count * format.bytesPerPixel());
         for (int i = 0; i < count; i++) format.writePixel(out, format.pack(pixels[i]));
+        return 1;
     }
 }

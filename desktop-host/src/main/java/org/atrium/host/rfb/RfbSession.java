@@ -462,16 +462,14 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         ByteBuf out = ctx.alloc().buffer();
         out.writeByte(0).writeByte(0); // FramebufferUpdate, padding
         PixelEncoder encoder = encoder();
-        int pixelRects = 0;
-        for (Rect r : rects) pixelRects += encoder.rectangleCount(r);
-        out.writeShort(
-                lastRect
-                        ? LastRectEncoder.UNKNOWN_COUNT
-                        : pixelRects
-                                + (sendSize || announce ? 1 : 0)
-                                + (qemuKeys ? 1 : 0)
-                                + (cursor ? 1 : 0)
-                                + (leds ? 1 : 0));
+        // Tight splits rectangles by their content: the count is patched in once they are out.
+        int countAt = out.writerIndex();
+        out.writeShort(0);
+        int count =
+                (sendSize || announce ? 1 : 0)
+                        + (qemuKeys ? 1 : 0)
+                        + (cursor ? 1 : 0)
+                        + (leds ? 1 : 0);
         if (extended && (sendSize || announce)) {
             boolean refusal = refuseDesktopSize && !sendSize;
             new ExtendedDesktopSizeEncoder()
@@ -501,8 +499,14 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
             ledsChanged = false;
         }
         for (int i = 0; i < rects.size(); i++)
-            encoder.encode(rects.get(i), pixels.get(i), format, out);
-        if (lastRect) new LastRectEncoder().encode(out);
+            count += encoder.encode(rects.get(i), pixels.get(i), format, out);
+        if (lastRect) {
+            new LastRectEncoder().encode(out);
+        } else if (count >= LastRectEncoder.UNKNOWN_COUNT) {
+            // Cannot happen with the encoders' minimum piece sizes and a 16-bit screen.
+            throw new IllegalStateException(count + " rectangles in one update");
+        }
+        out.setShort(countAt, lastRect ? LastRectEncoder.UNKNOWN_COUNT : count);
         pending = null;
         inFlight = true;
         ctx.writeAndFlush(out)
@@ -521,6 +525,7 @@ public final class RfbSession extends ChannelInboundHandlerAdapter {
         return switch (preferredEncoding) {
             case RfbEncoding.ZRLE -> {
                 if (zrle == null) zrle = new ZrleEncoder();
+                zrle.configure(compressionLevel);
                 yield zrle;
             }
             case RfbEncoding.TIGHT -> {

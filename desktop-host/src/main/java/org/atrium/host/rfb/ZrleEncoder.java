@@ -7,13 +7,16 @@ import java.util.zip.Deflater;
 /**
  * ZRLE encoding (RFC 6143 section 7.7.6): 64x64 tiles, each solid, packed palette, palette RLE,
  * plain RLE or raw (whichever is smallest), all through one zlib stream that lives as long as the
- * connection. One instance per client; call {@link #close()} when the client goes.
+ * connection, at a zlib level that follows the client's compression level. One instance per client;
+ * call {@link #close()} when the client goes.
  */
 public final class ZrleEncoder implements PixelEncoder, AutoCloseable {
     private static final int TILE = 64;
     private static final int MAX_PALETTE = 127;
 
-    private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+    private final Deflater deflater =
+            new Deflater(TightEncoder.zlibLevel(TightEncoder.STREAM_PALETTE, 6));
+    private int compressionLevel = 6;
     private final int[] tile = new int[TILE * TILE];
     private final int[] palette = new int[MAX_PALETTE];
     private final byte[] chunk = new byte[16 * 1024];
@@ -23,8 +26,20 @@ public final class ZrleEncoder implements PixelEncoder, AutoCloseable {
         return RfbEncoding.ZRLE;
     }
 
+    /**
+     * Follows the client's compression level (0..9). ZRLE's data is palette indices and runs, so it
+     * gets the zlib level of Tight's palette stream: small data that a high level squeezes cheaply.
+     */
+    public void configure(int compressionLevel) {
+        if (compressionLevel != this.compressionLevel) {
+            deflater.setLevel(
+                    TightEncoder.zlibLevel(TightEncoder.STREAM_PALETTE, compressionLevel));
+            this.compressionLevel = compressionLevel;
+        }
+    }
+
     @Override
-    public void encode(Rect rect, int[] pixels, PixelFormat format, ByteBuf out) {
+    public int encode(Rect rect, int[] pixels, PixelFormat format, ByteBuf out) {
         ByteBuf plain = Unpooled.buffer(rect.width() * rect.height() + 64);
         try {
             for (int ty = 0; ty < rect.height(); ty += TILE) {
@@ -46,11 +61,15 @@ public final class ZrleEncoder implements PixelEncoder, AutoCloseable {
             out.writeInt(0);
             deflater.setInput(plain.nioBuffer());
             int n;
-            // SYNC_FLUSH ends each rectangle on a byte boundary the client can inflate fully.
-            while ((n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH)) > 0) {
+            // SYNC_FLUSH ends each rectangle on a byte boundary the client can inflate fully. A
+            // level change makes the first call only switch parameters, possibly writing nothing,
+            // so the loop runs until all input is taken and no more output comes.
+            do {
+                n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
                 out.writeBytes(chunk, 0, n);
-            }
+            } while (n > 0 || !deflater.needsInput());
             out.setInt(lengthAt, out.writerIndex() - lengthAt - 4);
+            return 1;
         } finally {
             plain.release();
         }

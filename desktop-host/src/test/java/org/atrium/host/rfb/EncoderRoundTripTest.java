@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,11 +65,13 @@ class EncoderRoundTripTest {
                 int[] pixels = new int[r.width() * r.height()];
                 display.read(r.x(), r.y(), r.width(), r.height(), pixels, 0, r.width());
                 ByteBuf out = Unpooled.buffer();
-                encoder.encode(r, pixels, pf, out);
+                int count = encoder.encode(r, pixels, pf, out);
                 int[] frame = new int[150 * 97];
-                int[] header = decoding.readRect(out, pf, frame, 150);
-                assertEquals(0, out.readableBytes(), "bytes left after the rectangle");
-                assertEquals(encoder.encoding(), header[4]);
+                for (int i = 0; i < count; i++) {
+                    int[] header = decoding.readRect(out, pf, frame, 150);
+                    assertEquals(encoder.encoding(), header[4]);
+                }
+                assertEquals(0, out.readableBytes(), "bytes left after the rectangles");
                 for (int y = r.y(); y < r.y() + r.height(); y++) {
                     for (int x = r.x(); x < r.x() + r.width(); x++) {
                         assertEquals(
@@ -96,14 +99,48 @@ class EncoderRoundTripTest {
             int[] pixels = new int[40 * 20];
             display.read(0, 0, 40, 20, pixels, 0, 40);
             ByteBuf out = Unpooled.buffer();
-            encoder.encode(new Rect(0, 0, 40, 20), pixels, pf, out);
+            int count = encoder.encode(new Rect(0, 0, 40, 20), pixels, pf, out);
             int[] frame = new int[40 * 20];
-            decoding.readRect(out, pf, frame, 40);
+            for (int i = 0; i < count; i++) decoding.readRect(out, pf, frame, 40);
+            assertEquals(0, out.readableBytes(), "bytes left after the rectangles");
             for (int i = 0; i < frame.length; i++)
                 assertEquals(pf.pack(pixels[i]), frame[i], "pixel " + i);
             out.release();
         } finally {
             if (encoder instanceof AutoCloseable c) closeQuietly(c);
+        }
+    }
+
+    @Test
+    void zlibLevelChangesBetweenRectanglesKeepTheStreamsDecodable() {
+        TestDisplay display = new TestDisplay(150, 97);
+        display.paintTestPattern(7);
+        int[] pixels = new int[150 * 97];
+        display.read(0, 0, 150, 97, pixels, 0, 150);
+        Rect all = new Rect(0, 0, 150, 97);
+        try (ZrleEncoder zrle = new ZrleEncoder();
+                TightEncoder tight = new TightEncoder();
+                TestRfbDecoding decoding = new TestRfbDecoding()) {
+            for (int level : new int[] {1, 9, 0, 5, 9}) {
+                zrle.configure(level);
+                tight.configure(level, -1);
+                for (PixelEncoder encoder : new PixelEncoder[] {zrle, tight}) {
+                    ByteBuf out = Unpooled.buffer();
+                    int count = encoder.encode(all, pixels, PixelFormat.SERVER_DEFAULT, out);
+                    int[] frame = new int[150 * 97];
+                    for (int i = 0; i < count; i++) {
+                        decoding.readRect(out, PixelFormat.SERVER_DEFAULT, frame, 150);
+                    }
+                    assertEquals(0, out.readableBytes(), "bytes left at level " + level);
+                    for (int i = 0; i < frame.length; i++) {
+                        assertEquals(
+                                PixelFormat.SERVER_DEFAULT.pack(pixels[i]),
+                                frame[i],
+                                encoder.getClass().getSimpleName() + " level " + level);
+                    }
+                    out.release();
+                }
+            }
         }
     }
 

@@ -19,7 +19,7 @@ final class TestRfbDecoding implements AutoCloseable {
         new Inflater(), new Inflater(), new Inflater(), new Inflater()
     };
 
-    /** Tight subencoding of the last rectangle: "fill", "jpeg", "copy" or "palette". */
+    /** Tight subencoding of the last rectangle: "fill", "jpeg", "copy", "palette" or "gradient". */
     String lastTightKind;
 
     /** Reads one rectangle header and body into {@code frame} (width {@code stride}). */
@@ -235,6 +235,10 @@ final class TestRfbDecoding implements AutoCloseable {
         } else if (filter == 0) {
             lastTightKind = "copy";
             dataLength = w * h * tightPixelSize(pf);
+        } else if (filter == 2) {
+            lastTightKind = "gradient";
+            if (!rgbTightPixels(pf)) fail("Gradient filter for a format without 3-byte TPIXELs");
+            dataLength = w * h * 3;
         } else {
             fail("unexpected Tight filter " + filter);
             return;
@@ -261,6 +265,10 @@ final class TestRfbDecoding implements AutoCloseable {
             assertEquals(0, inf.getRemaining(), "Tight zlib input left over");
             data = io.netty.buffer.Unpooled.wrappedBuffer(plain);
         }
+        if (filter == 2) {
+            gradient(data, pf, frame, stride, x, y, w, h);
+            return;
+        }
         for (int r = 0; r < h; r++) {
             for (int c = 0; c < w; c++) {
                 int v;
@@ -277,6 +285,35 @@ final class TestRfbDecoding implements AutoCloseable {
         }
         if (palette != null && palette.length == 2) data.skipBytes((w + 7) / 8 * h);
         assertEquals(0, data.readableBytes(), "Tight data left over");
+        data.release();
+    }
+
+    /**
+     * Undoes the Gradient filter as rfbproto describes it: per channel, the value is the byte plus
+     * the prediction left + upper - upper-left clamped to 0..255, modulo 256, where neighbours
+     * outside the rectangle count as 0.
+     */
+    private static void gradient(
+            ByteBuf data, PixelFormat pf, int[] frame, int stride, int x, int y, int w, int h) {
+        int[][] rows = new int[2][w * 3];
+        for (int r = 0; r < h; r++) {
+            int[] row = rows[r & 1];
+            int[] above = rows[(r + 1) & 1];
+            for (int c = 0; c < w; c++) {
+                for (int ch = 0; ch < 3; ch++) {
+                    int left = c > 0 ? row[(c - 1) * 3 + ch] : 0;
+                    int up = r > 0 ? above[c * 3 + ch] : 0;
+                    int upLeft = r > 0 && c > 0 ? above[(c - 1) * 3 + ch] : 0;
+                    int prediction = Math.max(0, Math.min(255, left + up - upLeft));
+                    row[c * 3 + ch] = (data.readUnsignedByte() + prediction) & 0xff;
+                }
+                frame[(y + r) * stride + x + c] =
+                        row[c * 3] << pf.redShift()
+                                | row[c * 3 + 1] << pf.greenShift()
+                                | row[c * 3 + 2] << pf.blueShift();
+            }
+        }
+        assertEquals(0, data.readableBytes(), "Tight gradient data left over");
         data.release();
     }
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,11 +38,13 @@ class TightEncoderTest {
         int[] pixels = new int[r.width() * r.height()];
         display.read(r.x(), r.y(), r.width(), r.height(), pixels, 0, r.width());
         ByteBuf out = Unpooled.buffer();
-        encoder.encode(r, pixels, pf, out);
+        int count = encoder.encode(r, pixels, pf, out);
         int[] frame = new int[display.width() * display.height()];
-        for (int i = 0; i < encoder.rectangleCount(r); i++) {
+        for (int i = 0; i < count; i++) {
             int[] header = decoding.readRect(out, pf, frame, display.width());
             assertEquals(RfbEncoding.TIGHT, header[4]);
+            assertTrue(header[2] <= 2048 && header[2] * header[3] <= 65536, "Tight's limits");
+            assertTrue(r.contains(new Rect(header[0], header[1], header[2], header[3])), "inside");
         }
         assertEquals(0, out.readableBytes(), "bytes left after the rectangles");
         out.release();
@@ -83,7 +88,8 @@ class TightEncoderTest {
         Case[] cases = {
             new Case(new Rect(0, 0, 20, 20), "fill"),
             new Case(new Rect(20, 0, 37, 20), "palette"),
-            new Case(new Rect(60, 0, 20, 20), "palette"),
+            // Five colours: a byte per pixel is a saving unless the pixels are bytes already.
+            new Case(new Rect(60, 0, 20, 20), pf.bitsPerPixel() == 8 ? "copy" : "palette"),
             new Case(new Rect(90, 0, 2, 2), "palette"),
             new Case(new Rect(80, 10, 40, 10), "copy"),
             new Case(new Rect(20, 3, 37, 11), "palette"), // again: the stream carries over
@@ -105,15 +111,12 @@ class TightEncoderTest {
         try (TightEncoder encoder = new TightEncoder();
                 TestRfbDecoding decoding = new TestRfbDecoding()) {
             Rect wide = new Rect(0, 0, 2100, 20);
-            assertEquals(2, encoder.rectangleCount(wide));
             assertLossless(
                     display,
                     wide,
                     PixelFormat.SERVER_DEFAULT,
                     roundTrip(encoder, decoding, display, wide, PixelFormat.SERVER_DEFAULT));
-            // 2100 x 300 = 2048-wide columns of 32 rows (65536 pixels), and a 52-wide column.
             Rect whole = new Rect(0, 0, 2100, 300);
-            assertEquals(2 * 10, encoder.rectangleCount(whole));
             assertLossless(
                     display,
                     whole,
@@ -210,12 +213,143 @@ class TightEncoderTest {
         try (TightEncoder encoder = new TightEncoder();
                 TestRfbDecoding decoding = new TestRfbDecoding()) {
             int[] frame = roundTrip(encoder, decoding, display, all, PixelFormat.SERVER_DEFAULT);
-            assertEquals("copy", decoding.lastTightKind);
+            assertEquals("gradient", decoding.lastTightKind);
             assertLossless(display, all, PixelFormat.SERVER_DEFAULT, frame);
             encoder.configure(9, 9);
             frame = roundTrip(encoder, decoding, display, all, EncoderRoundTripTest.RGB_332);
             assertEquals("copy", decoding.lastTightKind);
             assertLossless(display, all, EncoderRoundTripTest.RGB_332, frame);
         }
+    }
+
+    /** Encodes {@code r} and returns, per subencoding, how many pixels it covered. */
+    private static Map<String, Integer> kinds(
+            TightEncoder encoder, TestRfbDecoding decoding, TestDisplay display, Rect r) {
+        int[] pixels = new int[r.width() * r.height()];
+        display.read(r.x(), r.y(), r.width(), r.height(), pixels, 0, r.width());
+        ByteBuf out = Unpooled.buffer();
+        int count = encoder.encode(r, pixels, PixelFormat.SERVER_DEFAULT, out);
+        int[] frame = new int[display.width() * display.height()];
+        Map<String, Integer> kinds = new TreeMap<>();
+        int covered = 0;
+        for (int i = 0; i < count; i++) {
+            int[] h = decoding.readRect(out, PixelFormat.SERVER_DEFAULT, frame, display.width());
+            kinds.merge(decoding.lastTightKind, h[2] * h[3], Integer::sum);
+            covered += h[2] * h[3];
+        }
+        assertEquals(0, out.readableBytes(), "bytes left after the rectangles");
+        assertEquals(r.width() * r.height(), covered, "rectangles cover the area once");
+        out.release();
+        assertLossless(display, r, PixelFormat.SERVER_DEFAULT, frame);
+        return kinds;
+    }
+
+    @Test
+    void gradientFilterOnlyWhereItPredictsWell() {
+        try (TightEncoder encoder = new TightEncoder();
+                TestRfbDecoding decoding = new TestRfbDecoding()) {
+            // A smooth ramp: every pixel its own colour, each the sum of its neighbours' steps.
+            TestDisplay ramp = new TestDisplay(300, 220);
+            for (int y = 0; y < 220; y++) {
+                for (int x = 0; x < 300; x++) {
+                    ramp.set(
+                            x, y, (x * 7 / 12 + y / 10) << 16 | (y * 255 / 219) << 8 | (x + y) / 3);
+                }
+            }
+            Rect all = new Rect(0, 0, 300, 220);
+            assertEquals(Map.of("gradient", 300 * 220), kinds(encoder, decoding, ramp, all));
+            // Noise is not predictable from its neighbours: the Copy filter.
+            TestDisplay noise = new TestDisplay(300, 220);
+            java.util.Random random = new java.util.Random(5);
+            for (int y = 0; y < 220; y++) {
+                for (int x = 0; x < 300; x++) noise.set(x, y, random.nextInt(1 << 24));
+            }
+            assertEquals(Map.of("copy", 300 * 220), kinds(encoder, decoding, noise, all));
+            // The gradient stream carries over from one update to the next.
+            Rect part = new Rect(17, 31, 190, 101);
+            assertEquals(Map.of("gradient", 190 * 101), kinds(encoder, decoding, ramp, part));
+        }
+    }
+
+    @Test
+    void solidAreasGoOutAsFillsAroundTheDetail() {
+        // A window-like screen: a large solid body, a title bar and two rows of 2-colour text.
+        TestDisplay display = new TestDisplay(400, 300);
+        display.fill(0, 0, 400, 300, 0xf4f4f4);
+        display.fill(0, 0, 400, 24, 0x2a5db0);
+        for (int x = 10; x < 200; x++) {
+            for (int y = 40; y < 50; y++) if ((x * 7 + y * 3) % 5 == 0) display.set(x, y, 0x202020);
+            for (int y = 56; y < 66; y++) if ((x * 5 + y) % 3 == 0) display.set(x, y, 0x202020);
+        }
+        try (TightEncoder encoder = new TightEncoder();
+                TestRfbDecoding decoding = new TestRfbDecoding()) {
+            Map<String, Integer> kinds =
+                    kinds(encoder, decoding, display, new Rect(0, 0, 400, 300));
+            // The text rows are all that is not solid; they are two colours: 1 bit per pixel.
+            assertEquals(Set.of("fill", "palette"), kinds.keySet(), kinds.toString());
+            assertTrue(kinds.get("palette") <= 190 * 26 * 2, kinds.toString());
+        }
+    }
+
+    @Test
+    void palettesUpTo256ColoursAndHalvingBeyond() {
+        java.util.Random random = new java.util.Random(9);
+        TestDisplay display = new TestDisplay(128, 128);
+        int[] few = new int[200];
+        for (int i = 0; i < few.length; i++) few[i] = random.nextInt(1 << 24);
+        // Left half: 200 colours; right half: every pixel different.
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 128; x++) {
+                display.set(x, y, x < 64 ? few[random.nextInt(200)] : random.nextInt(1 << 24));
+            }
+        }
+        try (TightEncoder encoder = new TightEncoder();
+                TestRfbDecoding decoding = new TestRfbDecoding()) {
+            Map<String, Integer> kinds =
+                    kinds(encoder, decoding, display, new Rect(0, 0, 128, 128));
+            assertEquals(Map.of("palette", 64 * 128, "copy", 64 * 128), kinds);
+            // The same 200 colours in an 8 bpp format: indices are no smaller than the pixels.
+            int[] pixels = new int[64 * 128];
+            display.read(0, 0, 64, 128, pixels, 0, 64);
+            ByteBuf out = Unpooled.buffer();
+            encoder.encode(new Rect(0, 0, 64, 128), pixels, EncoderRoundTripTest.RGB_332, out);
+            int[] frame = new int[128 * 128];
+            decoding.readRect(out, EncoderRoundTripTest.RGB_332, frame, 128);
+            assertEquals("copy", decoding.lastTightKind);
+            out.release();
+        }
+    }
+
+    @Test
+    void zlibLevelsFollowTheCompressionLevel() {
+        for (int stream = 0; stream < 4; stream++) {
+            int previous = 0;
+            for (int level = 0; level <= 9; level++) {
+                int z = TightEncoder.zlibLevel(stream, level);
+                assertTrue(z >= 1 && z <= 9, "zlib level " + z);
+                assertTrue(z >= previous, "levels only go up");
+                previous = z;
+            }
+            assertEquals(9, previous);
+        }
+        // A higher level never costs bytes on the same text-like content.
+        TestDisplay display = new TestDisplay(256, 128);
+        display.fill(0, 0, 256, 128, 0xffffff);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 256; x++) if ((x * x + y * 3) % 7 == 0) display.set(x, y, 0x101010);
+        }
+        int[] pixels = new int[256 * 128];
+        display.read(0, 0, 256, 128, pixels, 0, 256);
+        int[] sizes = new int[2];
+        for (int i = 0; i < 2; i++) {
+            try (TightEncoder encoder = new TightEncoder()) {
+                encoder.configure(i == 0 ? 0 : 9, -1);
+                ByteBuf out = Unpooled.buffer();
+                encoder.encode(new Rect(0, 0, 256, 128), pixels, PixelFormat.SERVER_DEFAULT, out);
+                sizes[i] = out.readableBytes();
+                out.release();
+            }
+        }
+        assertTrue(sizes[1] < sizes[0], "level 9 " + sizes[1] + " against level 0 " + sizes[0]);
     }
 }
