@@ -17,6 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.atrium.broker.auth.CallerAttributes;
 import org.atrium.broker.common.Problem;
 import org.atrium.broker.common.ProblemException;
@@ -43,6 +46,13 @@ public class DesktopGateway {
     private final ObjectMapper json;
     private final Vertx vertx;
     private volatile WebSocketClient client;
+
+    /**
+     * Browser sockets open on this broker, per desktop. A user may have the desktop open twice (a
+     * second tab, or the viewer reconnecting before the old socket's close arrived): the session is
+     * disconnected only when its last socket closes, not when any one does.
+     */
+    private final Map<UUID, Integer> openSockets = new ConcurrentHashMap<>();
 
     public DesktopGateway(
             GatewayService gateway, SessionService sessions, ObjectMapper json, Vertx vertx) {
@@ -133,9 +143,16 @@ public class DesktopGateway {
     private void splice(
             GatewayService.Admission admission, ServerWebSocket browser, WebSocket host) {
         LOG.infof("proxying desktop %s", admission.desktopId());
+        openSockets.merge(admission.desktopId(), 1, Integer::sum);
         browser.closeHandler(
                 ignored -> {
                     host.close();
+                    Integer left =
+                            openSockets.computeIfPresent(
+                                    admission.desktopId(), (id, n) -> n > 1 ? n - 1 : null);
+                    if (left != null) {
+                        return;
+                    }
                     vertx.executeBlocking(
                             () -> {
                                 sessions.socketClosed(admission.tenantId(), admission.desktopId());
