@@ -18,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.atrium.broker.auth.CallerAttributes;
@@ -52,7 +53,7 @@ public class DesktopGateway {
      * second tab, or the viewer reconnecting before the old socket's close arrived): the session is
      * disconnected only when its last socket closes, not when any one does.
      */
-    private final Map<UUID, Integer> openSockets = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<ServerWebSocket>> openSockets = new ConcurrentHashMap<>();
 
     public DesktopGateway(
             GatewayService gateway, SessionService sessions, ObjectMapper json, Vertx vertx) {
@@ -143,13 +144,24 @@ public class DesktopGateway {
     private void splice(
             GatewayService.Admission admission, ServerWebSocket browser, WebSocket host) {
         LOG.infof("proxying desktop %s", admission.desktopId());
-        openSockets.merge(admission.desktopId(), 1, Integer::sum);
+        openSockets
+                .computeIfAbsent(admission.desktopId(), id -> ConcurrentHashMap.newKeySet())
+                .add(browser);
         browser.closeHandler(
                 ignored -> {
                     host.close();
-                    Integer left =
+                    // Sockets already closed are dropped here too, so one whose own close event
+                    // went missing cannot keep the session connected.
+                    Set<ServerWebSocket> left =
                             openSockets.computeIfPresent(
-                                    admission.desktopId(), (id, n) -> n > 1 ? n - 1 : null);
+                                    admission.desktopId(),
+                                    (id, sockets) -> {
+                                        sockets.removeIf(ws -> ws == browser || ws.isClosed());
+                                        return sockets.isEmpty() ? null : sockets;
+                                    });
+                    LOG.infof(
+                            "browser socket for desktop %s closed, %d still open",
+                            admission.desktopId(), left == null ? 0 : left.size());
                     if (left != null) {
                         return;
                     }
