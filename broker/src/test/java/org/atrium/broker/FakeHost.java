@@ -29,6 +29,15 @@ public final class FakeHost implements AutoCloseable {
     /** VM id → state. */
     public final Map<String, String> vms = new ConcurrentHashMap<>();
 
+    /**
+     * VM id → whether its guest is up, reported as {@code guestReady}; a VM without an entry
+     * reports no such field, like a host from before it.
+     */
+    public final Map<String, Boolean> guestReady = new ConcurrentHashMap<>();
+
+    /** What {@link #guestReady} says of a VM created from now on; null leaves it out. */
+    public volatile Boolean newGuestsReady;
+
     /** Every control call, as "METHOD path". */
     public final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -76,6 +85,10 @@ public final class FakeHost implements AutoCloseable {
         switch (request.method().name()) {
             case "PUT" -> {
                 vms.put(id, "running");
+                Boolean ready = newGuestsReady;
+                if (ready != null) {
+                    guestReady.putIfAbsent(id, ready);
+                }
                 answer(request, id);
             }
             case "GET" -> {
@@ -101,15 +114,17 @@ public final class FakeHost implements AutoCloseable {
     }
 
     private void answer(HttpServerRequest request, String id) {
-        request.response()
-                .putHeader("Content-Type", "application/json")
-                .end(
-                        new JsonObject()
-                                .put("id", id)
-                                .put("state", vms.get(id))
-                                .put("width", 720)
-                                .put("height", 400)
-                                .encode());
+        JsonObject body =
+                new JsonObject()
+                        .put("id", id)
+                        .put("state", vms.get(id))
+                        .put("width", 720)
+                        .put("height", 400);
+        Boolean ready = guestReady.get(id);
+        if (ready != null) {
+            body.put("guestReady", ready);
+        }
+        request.response().putHeader("Content-Type", "application/json").end(body.encode());
     }
 
     @Override

@@ -4,90 +4,127 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.stream.Stream;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Headless Chromium from the distribution's packages, driven through its chromedriver. Selenium's
- * own driver and browser download is never used: both executables are found on the PATH.
+ * A real browser as the tests drive it: the few things a person does (open a page, click, type,
+ * touch) plus running a script in the page to read what it shows. Chromium is driven through
+ * Debian's chromedriver, Firefox through WebDriver BiDi spoken directly (Debian has no
+ * geckodriver). Clicks, keys and touches are real input events in both, never {@code el.click()}.
  */
-final class Browser {
-    private Browser() {}
+sealed interface Browser extends AutoCloseable permits ChromiumBrowser, FirefoxBrowser {
 
-    static ChromeDriver start() throws IOException {
-        Path driver = executable("chromedriver");
-        Path chromium = executable("chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--window-size=1280,900",
-                "--user-data-dir=" + Files.createTempDirectory("atrium-chromium"));
-        // The browser's console (noVNC logs why it drops a connection) is kept with the artifacts.
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-        ChromeDriverService service =
-                new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build();
-        ChromeDriver browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        return browser;
+    /** A point in CSS pixels of the page's viewport. */
+    record Point(double x, double y) {}
+
+    /** Headless Chromium from the distribution's packages. */
+    static Browser chromium() throws IOException {
+        return ChromiumBrowser.start();
     }
 
-    static void screenshot(ChromeDriver browser, String name) {
-        keepConsole(browser);
+    /** Headless Firefox ESR from the distribution's packages. */
+    static Browser firefox() throws IOException {
+        return FirefoxBrowser.start();
+    }
+
+    /** Short name used in artifact file names ({@code chromium}, {@code firefox}). */
+    String name();
+
+    void open(String url);
+
+    void reload();
+
+    String currentUrl();
+
+    /**
+     * Runs {@code body} as the body of a function with the given arguments (strings, numbers,
+     * booleans) and returns its result as Java values: String, Number, Boolean, List, Map or null.
+     * A body that returns a promise is awaited.
+     */
+    Object script(String body, Object... args);
+
+    /** Clicks the element {@code css} names with the mouse, at its centre. */
+    void click(String css);
+
+    /** Focuses the element {@code css} names and types {@code text} into it as key presses. */
+    void typeInto(String css, String text);
+
+    /**
+     * Presses the keys of {@code text} into whatever has the focus, one at a time. Characters a US
+     * keyboard types with Shift get a real Shift press around them: the desktop receives scan codes
+     * (QEMU extended key events), so "%" sent without Shift would reach the guest as "5". Besides
+     * characters, {@code text} may hold WebDriver key codes (U+E000…), e.g. {@code "\uE00C"}
+     * (Escape); a newline is Enter.
+     */
+    void pressKeys(String text);
+
+    /** The mouse moves to {@code point} (viewport CSS pixels) and clicks the left button. */
+    void clickAt(Point point);
+
+    /** One finger touches {@code point} and lifts again. */
+    void tap(Point point);
+
+    /** One finger touches {@code from}, moves to {@code to} in steps, and lifts. */
+    void touchDrag(Point from, Point to);
+
+    /** Resizes the viewport (for a phone-sized touch screen). */
+    void resize(int width, int height);
+
+    void deleteCookies();
+
+    byte[] screenshotPng();
+
+    /** Appends what the page logged since the last call to the artifacts' console log. */
+    void keepConsole();
+
+    @Override
+    void close();
+
+    /** Keeps a screenshot named {@code name} (prefixed with the browser's name) as an artifact. */
+    default void screenshot(String name) {
+        keepConsole();
         try {
-            Path file = Platform.artifacts().resolve(name + ".png");
-            Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Files.write(Platform.artifacts().resolve(artifactName(name) + ".png"), screenshotPng());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not keep screenshot " + name + ": " + e);
         }
     }
 
-    /** Appends what the page logged since the last call to {@code console.log} in the artifacts. */
-    static void keepConsole(ChromeDriver browser) {
+    /**
+     * The artifact name of {@code name}: Chromium's keep their old names (the user guide's images
+     * come from them), Firefox's are prefixed.
+     */
+    default String artifactName(String name) {
+        return this instanceof ChromiumBrowser ? name : name() + "-" + name;
+    }
+
+    /** Appends {@code text} to the console log of the artifacts. */
+    static void appendConsole(String text) {
         try {
-            StringBuilder text = new StringBuilder();
-            for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
-                text.append(entry).append('\n');
-            }
             Files.writeString(
                     Platform.artifacts().resolve("console.log"),
                     text,
                     java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("could not keep the browser console: " + e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static Path executable(String name) {
+    /** The first executable of one of {@code names} on the PATH. */
+    static Path executable(String... names) {
+        List<String> dirs = List.of(System.getenv().getOrDefault("PATH", "").split(":"));
         Optional<Path> found =
-                Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                        .map(dir -> Path.of(dir, name))
+                Stream.of(names)
+                        .flatMap(name -> dirs.stream().map(dir -> Path.of(dir, name)))
                         .filter(Files::isExecutable)
                         .findFirst();
         return found.orElseThrow(
                 () ->
                         new IllegalStateException(
-                                name + " is not on the PATH; .ci/install-prereqs installs it"));
+                                String.join(" or ", names)
+                                        + " is not on the PATH; .ci/install-prereqs installs it"));
     }
 }

@@ -1,14 +1,12 @@
 package org.atrium.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,22 +14,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.TimeoutException;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A new user's whole path with the demo pool's Debian desktop, in a real browser: sign in, list,
- * connect, see the Linux console, run a command whose output (a green band) only the shell can
+ * A new user's whole path with the demo pool's Debian desktop, in real browsers: sign in, list,
+ * connect, see the Linux console, run a command whose output (a coloured band) only the shell can
  * paint, disconnect, reconnect to the same desktop with the band still there, click at a point the
- * guest then marks (the absolute pointer lands on the clicked pixel), log off. The screenshots of
- * the user guide come from this run (target/artifacts; the guide-* ones are copied to docs/images).
+ * guest then marks (the absolute pointer lands on the clicked pixel), log off. Chromium walks it
+ * with mouse and keyboard first; Firefox then walks it on the same desktop (one guest boot for
+ * both) with a touch screen's taps for the toolbar and the portal. The screenshots of the user
+ * guide come from this run (target/artifacts; the guide-* ones are copied to docs/images).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -39,10 +30,10 @@ class LinuxDesktopIT {
     /** The guest boots in the interpreter; on a loaded machine that takes minutes. */
     private static final Duration BOOT_LIMIT = Duration.ofMinutes(25);
 
-    /** Typed into the guest's shell: paints a 60-column green band only when the shell runs it. */
-    private static final String COMMAND = "printf '\\033[42m%60s\\033[0m\\n' \"$((6*7))\"";
+    /** Typed into the guest's shell: paints a 60-column band only when the shell runs it. */
+    private static final String GREEN_COMMAND = "printf '\\033[42m%60s\\033[0m\\n' \"$((6*7))\"";
 
-    private static final String SHIFTED = "~!@#$%^&*()_+{}|:\"<>?";
+    private static final String RED_COMMAND = "printf '\\033[41m%60s\\033[0m\\n' \"$((6*9))\"";
 
     /** The band is 60 cells of 8x16 pixels: well above what echo or the prompt could paint. */
     private static final int BAND_PIXELS = 5000;
@@ -74,8 +65,10 @@ class LinuxDesktopIT {
     private static final int CLICK_Y = 533;
 
     private Platform platform;
-    private ChromeDriver browser;
+    private Browser chromium;
+    private Pages pages;
     private Map<String, String> credentials;
+    private String desktopOfTheSession;
 
     @BeforeAll
     void start() throws Exception {
@@ -83,14 +76,14 @@ class LinuxDesktopIT {
         // One desktop is enough for one user and halves the emulation load of the run.
         platform = Platform.start(state, Map.of("ATRIUM_BOOTSTRAP_DEMO_POOL_SIZE", "1"));
         credentials = platform.demoCredentials();
-        browser = Browser.start();
+        chromium = Browser.chromium();
+        pages = new Pages(chromium, platform);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (browser != null) {
-            Browser.keepConsole(browser);
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (platform != null) {
             platform.close();
@@ -98,255 +91,210 @@ class LinuxDesktopIT {
     }
 
     @Test
-    @Order(2)
+    @Order(1)
     void runsACommandInTheLinuxDesktopAndFindsItAgainAfterReconnecting() {
-        signIn(credentials.get("demo.user.username"), credentials.get("demo.user.password"));
-        WebElement connect =
-                wait(Duration.ofMinutes(3))
-                        .until(
-                                d -> {
-                                    var available =
-                                            d.findElements(
-                                                    By.cssSelector(
-                                                            "[data-pool-id] .pool-available"));
-                                    if (!available.isEmpty()
-                                            && available.getFirst().getText().matches("[1-9].*")) {
-                                        return visible(
-                                                d.findElements(
-                                                        By.cssSelector("[data-pool-id] .connect")));
-                                    }
-                                    Platform.sleep(2000);
-                                    d.navigate().refresh();
-                                    return null;
-                                });
-        shoot("guide-02-my-desktops");
-        connect.click();
-        awaitState("connected", Duration.ofMinutes(2));
+        pages.signIn(credentials.get("demo.user.username"), credentials.get("demo.user.password"));
+        // A desktop is offered once its guest is up, which takes the boot's time.
+        pages.awaitAvailableDesktop(BOOT_LIMIT);
+        pages.shoot("guide-02-my-desktops");
+        chromium.click("[data-pool-id] .connect");
+        pages.awaitViewerState("connected", Duration.ofMinutes(2));
 
         // The prompt's blue block appears once init has started the shell on tty1.
-        wait(BOOT_LIMIT).until(d -> colourPixels("blue") > PROMPT_PIXELS);
-        shoot("guide-03-linux-console");
-        String sessionBefore = sessionsJson();
+        pages.await(
+                BOOT_LIMIT, "the shell's prompt", () -> pages.colourPixels("blue") > PROMPT_PIXELS);
+        pages.shoot("guide-03-linux-console");
+        String sessionBefore = pages.sessionsJson();
 
-        assertEquals(0, colourPixels("green"), "no green before the command runs");
-        typeIntoDesktop(COMMAND + "\n");
-        wait(Duration.ofMinutes(3)).until(d -> colourPixels("green") > BAND_PIXELS);
-        shoot("guide-04-command-output");
+        assertEquals(0, pages.colourPixels("green"), "no green before the command runs");
+        pages.typeIntoDesktop(GREEN_COMMAND + "\n");
+        pages.await(
+                Duration.ofMinutes(3),
+                "the command's green band",
+                () -> pages.colourPixels("green") > BAND_PIXELS);
+        pages.shoot("guide-04-command-output");
 
-        browser.findElement(By.id("disconnect-button")).click();
-        awaitState("disconnected", Duration.ofSeconds(30));
-        shoot("guide-05-disconnected");
+        chromium.click("#disconnect-button");
+        pages.awaitViewerState("disconnected", Duration.ofSeconds(30));
+        pages.shoot("guide-05-disconnected");
 
-        browser.findElement(By.id("reconnect-button")).click();
-        awaitState("connected", Duration.ofMinutes(2));
+        chromium.click("#reconnect-button");
+        pages.awaitViewerState("connected", Duration.ofMinutes(2));
         // Same desktop: what the command painted is still there.
-        wait(Duration.ofMinutes(2)).until(d -> colourPixels("green") > BAND_PIXELS);
-        shoot("guide-06-reconnected");
+        pages.await(
+                Duration.ofMinutes(2),
+                "the green band after reconnecting",
+                () -> pages.colourPixels("green") > BAND_PIXELS);
+        pages.shoot("guide-06-reconnected");
+        desktopOfTheSession = Pages.desktopIds(sessionBefore).getFirst();
         assertEquals(
-                desktopIds(sessionBefore),
-                desktopIds(sessionsJson()),
+                Pages.desktopIds(sessionBefore),
+                Pages.desktopIds(pages.sessionsJson()),
                 "reconnecting must return to the same desktop");
+
+        // Touch: a tap is a click on the desktop, a drag moves with the button held.
+        Touch.tapsAndDragsReachTheDesktop(pages);
     }
 
     @Test
-    @Order(3)
+    @Order(2)
     void aClickLandsOnTheGuestPixelUnderThePointer() {
         // 1:1, so a CSS pixel of the page is a pixel of the guest's screen.
-        browser.findElement(By.id("scale-button")).click();
+        chromium.click("#scale-button");
         for (String line : MARKER_SCRIPT) {
-            typeIntoDesktop(line + "\n");
+            pages.typeIntoDesktop(line + "\n");
         }
-        assertEquals(0, markerBox().get("count"), "no magenta before the click");
+        assertEquals(0L, markerBox().get("count").longValue(), "no magenta before the click");
         @SuppressWarnings("unchecked")
         List<Number> at =
                 (List<Number>)
-                        ((JavascriptExecutor) browser)
-                                .executeScript(
-                                        """
-                                        const c = document.querySelector('#screen canvas');
-                                        c.scrollIntoView({block: 'nearest'});
-                                        // The integer point inside the pixel's CSS box
-                                        // [left + x, left + x + 1): noVNC truncates.
-                                        const r = c.getBoundingClientRect();
-                                        return [Math.ceil(r.left + arguments[0]),
-                                                Math.ceil(r.top + arguments[1])];
-                                        """,
-                                        CLICK_X,
-                                        CLICK_Y);
-        new Actions(browser)
-                .moveToLocation(at.get(0).intValue(), at.get(1).intValue())
-                .click()
-                .perform();
-        Map<String, Long> box =
-                wait(Duration.ofMinutes(3))
-                        .until(
-                                d -> {
-                                    Map<String, Long> b = markerBox();
-                                    return b.get("count") >= 81 ? b : null;
-                                });
-        shoot("tablet-click-marker");
-        assertEquals(81, box.get("count"), "one 9x9 square: " + box);
-        assertEquals(CLICK_X, (box.get("minX") + box.get("maxX")) / 2, "column: " + box);
-        assertEquals(CLICK_Y, (box.get("minY") + box.get("maxY")) / 2, "row: " + box);
+                        chromium.script(
+                                """
+                                const c = document.querySelector('#screen canvas');
+                                c.scrollIntoView({block: 'nearest'});
+                                // The integer point inside the pixel's CSS box
+                                // [left + x, left + x + 1): noVNC truncates.
+                                const r = c.getBoundingClientRect();
+                                return [Math.ceil(r.left + arguments[0]),
+                                        Math.ceil(r.top + arguments[1])];
+                                """,
+                                CLICK_X,
+                                CLICK_Y);
+        chromium.clickAt(new Browser.Point(at.get(0).intValue(), at.get(1).intValue()));
+        pages.await(
+                Duration.ofMinutes(3),
+                "the guest's marker under the click",
+                () -> markerBox().get("count").longValue() >= 81);
+        Map<String, Number> box = markerBox();
+        pages.shoot("tablet-click-marker");
+        assertEquals(81L, box.get("count").longValue(), "one 9x9 square: " + box);
+        assertEquals(
+                CLICK_X,
+                (box.get("minX").longValue() + box.get("maxX").longValue()) / 2,
+                "column: " + box);
+        assertEquals(
+                CLICK_Y,
+                (box.get("minY").longValue() + box.get("maxY").longValue()) / 2,
+                "row: " + box);
+        // Back to fitting the window, as the rest of the walk expects.
+        chromium.click("#scale-button");
     }
 
     /** The bounding box and count of the canvas's magenta (FF00FF) pixels. */
     @SuppressWarnings("unchecked")
-    private Map<String, Long> markerBox() {
-        return (Map<String, Long>)
-                ((JavascriptExecutor) browser)
-                        .executeScript(
-                                """
-                                const c = document.querySelector('#screen canvas');
-                                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                                let count = 0, minX = 1e9, minY = 1e9, maxX = -1, maxY = -1;
-                                for (let i = 0; i < d.length; i += 4) {
-                                  if (d[i] > 200 && d[i + 1] < 60 && d[i + 2] > 200) {
-                                    const p = i / 4, x = p % c.width, y = Math.floor(p / c.width);
-                                    count++;
-                                    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-                                    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
-                                  }
-                                }
-                                return {count, minX, minY, maxX, maxY};
-                                """);
+    private Map<String, Number> markerBox() {
+        return (Map<String, Number>)
+                chromium.script(
+                        """
+                        const c = document.querySelector('#screen canvas');
+                        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                        let count = 0, minX = 1e9, minY = 1e9, maxX = -1, maxY = -1;
+                        for (let i = 0; i < d.length; i += 4) {
+                          if (d[i] > 200 && d[i + 1] < 60 && d[i + 2] > 200) {
+                            const p = i / 4, x = p % c.width, y = Math.floor(p / c.width);
+                            count++;
+                            minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+                            minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+                          }
+                        }
+                        return {count, minX, minY, maxX, maxY};
+                        """);
     }
 
     @Test
+    @Order(3)
+    void theLogOffQuestionShowsTheSessionAsItIs() {
+        // Leaving the viewer closes its connection: the list must not claim "Connected".
+        chromium.open(platform.baseUrl() + "/");
+        pages.awaitVisible(".logoff", Duration.ofSeconds(30));
+        chromium.click(".logoff");
+        pages.awaitVisible("#logoff-confirm", Duration.ofSeconds(10));
+        pages.await(
+                Duration.ofSeconds(30),
+                "the session shown as disconnected while the question is open",
+                () -> "Disconnected (still running)".equals(pages.text(".session-state")));
+        pages.shoot("guide-07-log-off");
+        chromium.click("#logoff-cancel");
+        pages.await(
+                Duration.ofSeconds(10),
+                "the question closed",
+                () -> !pages.visible("#logoff-confirm"));
+    }
+
+    /**
+     * The same path in Firefox, on the desktop Chromium left running: its session is listed,
+     * reconnecting shows the guest with Chromium's band still there, a new command paints a red
+     * band, and on a phone-sized touch screen the toolbar's Disconnect and Connect again and the
+     * portal's Log off are tapped.
+     */
+    @Test
     @Order(4)
-    void loggingOffEndsTheSession() {
-        browser.get(platform.baseUrl() + "/");
-        WebElement logoff =
-                wait(Duration.ofSeconds(30))
-                        .until(d -> visible(d.findElements(By.cssSelector(".logoff"))));
-        logoff.click();
-        WebElement confirm =
-                wait(Duration.ofSeconds(10))
-                        .until(d -> visible(d.findElements(By.id("logoff-confirm"))));
-        shoot("guide-07-log-off");
-        confirm.click();
-        wait(Duration.ofSeconds(30))
-                .until(d -> d.findElement(By.id("portal-status")).getText().contains("Logged off"));
-        wait(Duration.ofSeconds(30)).until(d -> !sessionsJson().contains("\"id\""));
-    }
+    void firefoxWalksThePathWithTouch() throws Exception {
+        try (Browser firefox = Browser.firefox()) {
+            Pages fx = new Pages(firefox, platform);
+            fx.signIn(credentials.get("demo.user.username"), credentials.get("demo.user.password"));
+            fx.awaitVisible("[data-session-id] .reconnect", Duration.ofSeconds(60));
+            fx.await(
+                    Duration.ofSeconds(30),
+                    "Chromium's session listed as disconnected",
+                    () -> "Disconnected (still running)".equals(fx.text(".session-state")));
+            fx.shoot("my-desktops");
+            firefox.click("[data-session-id] .reconnect");
+            fx.awaitViewerState("connected", Duration.ofMinutes(2));
+            fx.await(
+                    Duration.ofMinutes(2),
+                    "the prompt and Chromium's green band",
+                    () ->
+                            fx.colourPixels("blue") > PROMPT_PIXELS
+                                    && fx.colourPixels("green") > BAND_PIXELS);
+            assertEquals(
+                    desktopOfTheSession,
+                    Pages.desktopIds(fx.sessionsJson()).getFirst(),
+                    "Firefox must reach the desktop Chromium used");
 
-    private void signIn(String user, String password) {
-        browser.manage().deleteAllCookies();
-        browser.get(platform.baseUrl() + "/login.html");
-        WebElement name = browser.findElement(By.id("username"));
-        name.clear();
-        name.sendKeys(user);
-        WebElement secret = browser.findElement(By.id("password"));
-        secret.clear();
-        secret.sendKeys(password);
-        browser.findElement(By.id("login-button")).click();
-    }
+            assertEquals(0, fx.colourPixels("red"), "no red before the command runs");
+            fx.typeIntoDesktop(RED_COMMAND + "\n");
+            fx.await(
+                    Duration.ofMinutes(3),
+                    "the command's red band",
+                    () -> fx.colourPixels("red") > BAND_PIXELS);
+            fx.shoot("command-output");
 
-    /**
-     * Types {@code text} into the focused noVNC canvas one key at a time, holding Shift for the
-     * characters a US keyboard types with it: chromedriver sends "%" as a key on Digit5 without a
-     * Shift key event, and the desktop receives scan codes (QEMU extended key events), so without
-     * the Shift press the guest would see "5".
-     */
-    private void typeIntoDesktop(String text) {
-        ((JavascriptExecutor) browser)
-                .executeScript("document.querySelector('#screen canvas').focus()");
-        for (char c : text.toCharArray()) {
-            Actions key = new Actions(browser);
-            if (SHIFTED.indexOf(c) >= 0 || Character.isUpperCase(c)) {
-                key.keyDown(Keys.SHIFT).sendKeys(String.valueOf(c)).keyUp(Keys.SHIFT);
-            } else {
-                key.sendKeys(String.valueOf(c));
-            }
-            key.perform();
-            Platform.sleep(60);
+            Touch.tapsAndDragsReachTheDesktop(fx);
+
+            // A phone-sized touch screen: the toolbar wraps, every control stays on screen.
+            firefox.resize(412, 860);
+            Touch.assertToolbarOnScreen(fx);
+            Touch.tap(fx, "#disconnect-button");
+            fx.awaitViewerState("disconnected", Duration.ofSeconds(30));
+            fx.shoot("touch-disconnected");
+            Touch.tap(fx, "#reconnect-button");
+            fx.awaitViewerState("connected", Duration.ofMinutes(2));
+            fx.await(
+                    Duration.ofMinutes(2),
+                    "the red band after reconnecting",
+                    () -> fx.colourPixels("red") > BAND_PIXELS);
+            fx.shoot("touch-reconnected");
+
+            Touch.tap(fx, "#back-link");
+            fx.awaitVisible(".logoff", Duration.ofSeconds(30));
+            Touch.tap(fx, ".logoff");
+            fx.awaitVisible("#logoff-confirm", Duration.ofSeconds(10));
+            fx.await(
+                    Duration.ofSeconds(30),
+                    "the session shown as disconnected while the question is open",
+                    () -> "Disconnected (still running)".equals(fx.text(".session-state")));
+            fx.shoot("touch-log-off");
+            Touch.tap(fx, "#logoff-confirm");
+            fx.await(
+                    Duration.ofSeconds(30),
+                    "the logged-off message",
+                    () -> String.valueOf(fx.text("#portal-status")).contains("Logged off"));
+            fx.await(
+                    Duration.ofSeconds(30),
+                    "no session left",
+                    () -> !fx.sessionsJson().contains("\"id\""));
+            fx.shoot("logged-off");
         }
-    }
-
-    /**
-     * Pixels of the canvas in one of the console's colours (VGA palette: blue 0000AA, green
-     * 00AA00), with room for scaling blur.
-     */
-    private long colourPixels(String colour) {
-        Object n =
-                ((JavascriptExecutor) browser)
-                        .executeScript(
-                                """
-                                const canvas = document.querySelector('#screen canvas');
-                                if (!canvas || canvas.width === 0) return 0;
-                                const d = canvas.getContext('2d')
-                                    .getImageData(0, 0, canvas.width, canvas.height).data;
-                                const green = arguments[0] === 'green';
-                                let count = 0;
-                                for (let i = 0; i < d.length; i += 4) {
-                                  const r = d[i], g = d[i + 1], b = d[i + 2];
-                                  if (r < 60 && (green ? g > 120 && b < 60 : b > 120 && g < 60)) {
-                                    count++;
-                                  }
-                                }
-                                return count;
-                                """,
-                                colour);
-        return ((Number) n).longValue();
-    }
-
-    private String sessionsJson() {
-        return String.valueOf(
-                ((JavascriptExecutor) browser)
-                        .executeAsyncScript(
-                                """
-                                const done = arguments[arguments.length - 1];
-                                fetch('/api/v1/sessions', {headers: {Accept: 'application/json'}})
-                                  .then(r => r.text()).then(done).catch(e => done(String(e)));
-                                """));
-    }
-
-    private static List<String> desktopIds(String sessionsJson) {
-        var m =
-                java.util.regex.Pattern.compile("\"desktopId\"\\s*:\\s*\"([^\"]+)\"")
-                        .matcher(sessionsJson);
-        List<String> ids = new java.util.ArrayList<>();
-        while (m.find()) {
-            ids.add(m.group(1));
-        }
-        assertTrue(!ids.isEmpty(), "no desktop in the sessions: " + sessionsJson);
-        return ids;
-    }
-
-    private void awaitState(String state, Duration limit) {
-        wait(limit)
-                .until(
-                        d ->
-                                state.equals(
-                                        d.findElement(By.id("screen")).getAttribute("data-state")));
-    }
-
-    private void shoot(String name) {
-        Browser.screenshot(browser, name);
-    }
-
-    private WebDriverWait wait(Duration limit) {
-        return new WebDriverWait(browser, limit) {
-            @Override
-            public <V> V until(Function<? super WebDriver, V> condition) {
-                try {
-                    return super.until(condition);
-                } catch (TimeoutException e) {
-                    Browser.screenshot(browser, "failed-waiting-" + System.nanoTime());
-                    var status = browser.findElements(By.id("status"));
-                    throw new TimeoutException(
-                            "page "
-                                    + browser.getCurrentUrl()
-                                    + (status.isEmpty()
-                                            ? ""
-                                            : " status: " + status.getFirst().getText()),
-                            e);
-                }
-            }
-        };
-    }
-
-    private static WebElement visible(List<WebElement> elements) {
-        return elements.stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
     }
 }

@@ -99,7 +99,17 @@ final class Platform implements AutoCloseable {
     /** Starts the platform with extra environment variables and waits until it is up. */
     static Platform start(Path stateDir, Map<String, String> extraEnv) throws IOException {
         Platform platform = launch(stateDir, extraEnv);
-        platform.awaitUp();
+        try {
+            platform.awaitUp();
+        } catch (RuntimeException e) {
+            // The caller never gets the platform to close: end what was started here.
+            try {
+                platform.close();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
         return platform;
     }
 

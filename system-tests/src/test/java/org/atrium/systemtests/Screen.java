@@ -2,8 +2,6 @@ package org.atrium.systemtests;
 
 import java.util.Arrays;
 import java.util.List;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 
 /**
  * What the noVNC canvas shows, reduced to numbers a test can compare: how many pixels are lit in
@@ -36,8 +34,8 @@ record Screen(int width, int height, int[] litPerBand) {
             """;
 
     /** The current picture, or null while noVNC has no canvas with pixels yet. */
-    static Screen sample(WebDriver browser) {
-        Object result = ((JavascriptExecutor) browser).executeScript(SAMPLE);
+    static Screen sample(Browser browser) {
+        Object result = browser.script(SAMPLE);
         if (!(result instanceof List<?> values)) {
             return null;
         }

@@ -114,9 +114,39 @@ function describeState(state) {
   }
 }
 
+/**
+ * Shows each listed session's current state. A session's state changes behind the page's back: the viewer the
+ * user just left closes its connection a moment after this page asked for the list, another tab connects.
+ * Rows are updated in place (focus and an open dialog stay); the list is drawn again only when sessions came
+ * or went and no dialog is open.
+ */
+async function refreshStates() {
+  const result = await api("/api/v1/sessions");
+  if (!result.ok) {
+    return;
+  }
+  const rows = new Map(
+    Array.from(document.querySelectorAll("#session-list [data-session-id]"), (row) => [row.dataset.sessionId, row]),
+  );
+  const same = result.data.length === rows.size && result.data.every((session) => rows.has(String(session.id)));
+  if (!same && !byId("logoff-dialog").open) {
+    await showSessions();
+    return;
+  }
+  for (const session of result.data) {
+    const row = rows.get(String(session.id));
+    if (row) {
+      row.querySelector(".session-state").textContent = describeState(session.state);
+    }
+  }
+}
+
 async function logOff(session, name, button) {
   byId("logoff-pool-name").textContent = name;
-  if (!(await confirmWith(byId("logoff-dialog")))) {
+  const answer = confirmWith(byId("logoff-dialog"));
+  // The question is about the session as it is now, not as it was when the list was drawn.
+  refreshStates();
+  if (!(await answer)) {
     button.focus();
     return;
   }
@@ -134,12 +164,24 @@ async function logOff(session, name, button) {
 
 byId("logout-button").addEventListener("click", () => signOut());
 
-// Sessions change behind the page's back (another tab, an idle limit): refresh when the user comes back.
+// Sessions change behind the page's back (another tab, an idle limit): refresh when the user comes back,
+// also to a page the browser kept from before (back button, bfcache), and every few seconds while shown.
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") {
     showSessions();
   }
 });
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) {
+    showSessions();
+  }
+});
+const STATE_REFRESH_MS = 5000;
+setInterval(() => {
+  if (document.visibilityState === "visible") {
+    refreshStates();
+  }
+}, STATE_REFRESH_MS);
 
 if (await showUser()) {
   await showPools();

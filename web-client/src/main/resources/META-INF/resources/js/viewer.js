@@ -211,6 +211,30 @@ function disconnect() {
   }
 }
 
+// Leaving the page (another address, the back button) ends the view. A browser that keeps the page in its
+// back/forward cache otherwise keeps the desktop's socket open: the session counted as connected while nobody
+// looked at it, and the portal said so. Coming back to the kept page shows it disconnected, one press from
+// connecting again.
+let leftPage = false;
+window.addEventListener("pagehide", () => {
+  if (!rfb && !connecting) {
+    return;
+  }
+  leftPage = true;
+  endedByUser = true;
+  clearTimeout(reconnectTimer);
+  if (rfb) {
+    rfb.disconnect();
+  }
+});
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && leftPage) {
+    leftPage = false;
+    setState("disconnected", "Disconnected while you were on another page. Your desktop keeps running.");
+    offerConnectAgain("Connect again");
+  }
+});
+
 function startReset() {
   if (!current || resetPending) {
     return;

@@ -17,6 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.atrium.broker.auth.CallerAttributes;
 import org.atrium.broker.common.Problem;
 import org.atrium.broker.common.ProblemException;
@@ -43,6 +47,13 @@ public class DesktopGateway {
     private final ObjectMapper json;
     private final Vertx vertx;
     private volatile WebSocketClient client;
+
+    /**
+     * Browser sockets open on this broker, per desktop. A user may have the desktop open twice (a
+     * second tab, or the viewer reconnecting before the old socket's close arrived): the session is
+     * disconnected only when its last socket closes, not when any one does.
+     */
+    private final Map<UUID, Set<ServerWebSocket>> openSockets = new ConcurrentHashMap<>();
 
     public DesktopGateway(
             GatewayService gateway, SessionService sessions, ObjectMapper json, Vertx vertx) {
@@ -133,9 +144,27 @@ public class DesktopGateway {
     private void splice(
             GatewayService.Admission admission, ServerWebSocket browser, WebSocket host) {
         LOG.infof("proxying desktop %s", admission.desktopId());
+        openSockets
+                .computeIfAbsent(admission.desktopId(), id -> ConcurrentHashMap.newKeySet())
+                .add(browser);
         browser.closeHandler(
                 ignored -> {
                     host.close();
+                    // Sockets already closed are dropped here too, so one whose own close event
+                    // went missing cannot keep the session connected.
+                    Set<ServerWebSocket> left =
+                            openSockets.computeIfPresent(
+                                    admission.desktopId(),
+                                    (id, sockets) -> {
+                                        sockets.removeIf(ws -> ws == browser || ws.isClosed());
+                                        return sockets.isEmpty() ? null : sockets;
+                                    });
+                    LOG.infof(
+                            "browser socket for desktop %s closed, %d still open",
+                            admission.desktopId(), left == null ? 0 : left.size());
+                    if (left != null) {
+                        return;
+                    }
                     vertx.executeBlocking(
                             () -> {
                                 sessions.socketClosed(admission.tenantId(), admission.desktopId());

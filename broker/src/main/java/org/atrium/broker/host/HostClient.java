@@ -19,7 +19,11 @@ import org.atrium.broker.config.BrokerConfig;
 @ApplicationScoped
 public class HostClient {
     /** A VM as the host reports it. */
-    public record VmStatus(String id, String state) {}
+    /**
+     * A VM as its host reports it; {@code guestReady} is null from a host that does not say whether
+     * the guest is up.
+     */
+    public record VmStatus(String id, String state, Boolean guestReady) {}
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -61,7 +65,12 @@ public class HostClient {
         }
         try {
             JsonNode node = json.readTree(response.body());
-            return Optional.of(new VmStatus(node.path("id").asText(), node.path("state").asText()));
+            JsonNode guestReady = node.path("guestReady");
+            return Optional.of(
+                    new VmStatus(
+                            node.path("id").asText(),
+                            node.path("state").asText(),
+                            guestReady.isBoolean() ? guestReady.asBoolean() : null));
         } catch (IOException e) {
             throw ProblemException.badGateway("host answered unreadable VM status");
         }

@@ -68,7 +68,8 @@ public class HostService {
 
     /**
      * Records a heartbeat. A desktop being provisioned becomes READY once its host reports the VM
-     * running.
+     * running and its guest up: a desktop offered while its kernel still boots shows the user a
+     * black screen.
      */
     @Transactional
     public void heartbeat(String name, Heartbeat heartbeat) {
@@ -84,12 +85,14 @@ public class HostService {
         host.state = HostState.UP;
         host.lastHeartbeat = Instant.now();
         host.freeMemoryMiB = heartbeat.freeMemoryMiB();
-        Map<String, String> reported = new HashMap<>();
-        heartbeat.vms().forEach(vm -> reported.put(vm.id(), vm.state()));
+        Map<String, Heartbeat.VmReport> reported = new HashMap<>();
+        heartbeat.vms().forEach(vm -> reported.put(vm.id(), vm));
         List<UUID> running = new ArrayList<>();
         for (Desktop desktop : desktops.listLiveOnHost(name)) {
+            var vm = reported.get(desktop.id.toString());
             if (desktop.state == DesktopState.PROVISIONING
-                    && isRunning(reported.get(desktop.id.toString()))) {
+                    && vm != null
+                    && isReady(vm.state(), vm.guestReady())) {
                 running.add(desktop.id);
             }
         }
@@ -140,6 +143,14 @@ public class HostService {
     /**
      * The host API's VM state names are not fixed by the contract; any case of "running" counts.
      */
+    /**
+     * Whether a desktop may be offered: its VM runs and its guest is up. A host that does not
+     * report the guest ({@code guestReady} null, hosts before the field) is taken at its VM state.
+     */
+    public static boolean isReady(String state, Boolean guestReady) {
+        return isRunning(state) && !Boolean.FALSE.equals(guestReady);
+    }
+
     public static boolean isRunning(String state) {
         return state != null && state.equalsIgnoreCase("running");
     }

@@ -118,7 +118,8 @@ public class PoolReconciler {
         for (var job : jobs(DesktopState.PROVISIONING)) {
             try {
                 Optional<HostClient.VmStatus> vm = hostClient.vm(job.controlUrl(), job.desktopId());
-                if (vm.isPresent() && HostService.isRunning(vm.get().state())) {
+                if (vm.isPresent()
+                        && HostService.isReady(vm.get().state(), vm.get().guestReady())) {
                     transition(job.desktopId(), DesktopState.PROVISIONING, DesktopState.READY);
                 } else if (vm.isEmpty()) {
                     // The host lost it (or never got it): ask again; PUT is idempotent.

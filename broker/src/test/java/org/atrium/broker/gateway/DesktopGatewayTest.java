@@ -126,6 +126,55 @@ class DesktopGatewayTest {
     }
 
     /**
+     * The session's state follows the sockets: open twice (a second tab, or a viewer reconnecting
+     * before its old socket's close arrived), closing one leaves it connected; closing the last one
+     * disconnects it.
+     */
+    @Test
+    void theSessionIsDisconnectedWhenItsLastSocketCloses() throws Exception {
+        var connected = connect();
+        WebSocket first = open(connected.wsPath(), connected.cookie());
+        String again =
+                given().cookie("quarkus-credential", connected.cookie())
+                        .post("/api/v1/pools/" + poolOf(connected) + "/connect")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("wsPath");
+        WebSocket second = open(again, connected.cookie());
+
+        first.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // The close is handled asynchronously: give it the time it would need to (wrongly) land.
+        Thread.sleep(1000);
+        assertEquals("CONNECTED", sessionState(connected), "one socket is still open");
+
+        second.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!"DISCONNECTED".equals(sessionState(connected)) && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        assertEquals("DISCONNECTED", sessionState(connected), "the last socket closed");
+    }
+
+    private static String poolOf(Connected connected) {
+        return given().cookie("quarkus-credential", connected.cookie())
+                .get("/api/v1/sessions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("[0].poolId");
+    }
+
+    private static String sessionState(Connected connected) {
+        return given().cookie("quarkus-credential", connected.cookie())
+                .get("/api/v1/sessions")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("[0].state");
+    }
+
+    /**
      * A desktop whose screen does not change sends nothing for a while; the proxy must not mistake
      * that for a dead connection. (The Vert.x timer bug that once closed a broker's first session
      * after 10 s needs a fresh Vert.x to show; HostSocketOptionsTest covers it.)

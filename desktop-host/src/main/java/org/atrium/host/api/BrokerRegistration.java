@@ -125,6 +125,7 @@ public final class BrokerRegistration implements AutoCloseable {
                                     Map<String, Object> vm = new LinkedHashMap<>();
                                     vm.put("id", v.id());
                                     vm.put("state", v.state().name());
+                                    vm.put("guestReady", v.guestReady());
                                     vm.put("memoryMiB", v.memoryMiB());
                                     vm.put("cpuLoad", round(v.cpuLoad()));
                                     return vm;

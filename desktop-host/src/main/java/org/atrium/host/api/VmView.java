@@ -5,12 +5,15 @@ import org.atrium.host.vm.Vm;
 import org.atrium.host.vm.VmIdentity;
 
 /**
- * A VM as the control API shows it; {@code snapshot} names the snapshot a clone started from,
- * {@code cpuTimeMillis} is the CPU time of its thread (-1 when unknown).
+ * A VM as the control API shows it; {@code guestReady} says the guest is up (not only the machine
+ * running: the host's Linux guest announces itself once its shells run), {@code snapshot} names the
+ * snapshot a clone started from, {@code cpuTimeMillis} is the CPU time of its thread (-1 when
+ * unknown).
  */
 public record VmView(
         String id,
         String state,
+        boolean guestReady,
         int width,
         int height,
         int memoryMiB,
@@ -22,6 +25,7 @@ public record VmView(
         return new VmView(
                 vm.id(),
                 vm.state().name(),
+                vm.machine().guestReady(),
                 vm.machine().display().width(),
                 vm.machine().display().height(),
                 vm.spec().memoryMiB(),

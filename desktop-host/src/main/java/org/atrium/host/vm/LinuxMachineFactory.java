@@ -17,6 +17,12 @@ public final class LinuxMachineFactory implements MachineFactory {
     private final Path initrd;
     private final String commandLine;
 
+    /**
+     * What the host's Linux guest writes on its serial console once its shells run (its /init,
+     * guests/debian-i386/build).
+     */
+    public static final String GUEST_READY = "ATRIUM-GUEST-READY";
+
     public LinuxMachineFactory(String name, Path kernel, Path initrd, String commandLine) {
         this.name = name;
         this.kernel = kernel;
@@ -46,8 +52,12 @@ public final class LinuxMachineFactory implements MachineFactory {
             }
         }
         try {
-            return PcMachineVm.create(
-                    MachineConfig.linux(spec.memoryMiB(), null, kernel, initrd, commandLine));
+            PcMachineVm vm =
+                    PcMachineVm.create(
+                            MachineConfig.linux(
+                                    spec.memoryMiB(), null, kernel, initrd, commandLine));
+            vm.watchGuest(GUEST_READY);
+            return vm;
         } catch (IOException e) {
             throw new VmProblemException(503, "Guest unreadable", e.getMessage());
         } catch (IllegalArgumentException e) {

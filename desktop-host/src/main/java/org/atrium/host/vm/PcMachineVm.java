@@ -21,8 +21,55 @@ public final class PcMachineVm implements VmMachine {
 
     private final PcMachine machine;
 
+    /** Set once {@link #watchGuest} is called: the guest says itself when it is up. */
+    private volatile boolean guestAnnounces;
+
+    /** The guest has announced itself since the last start or reset. */
+    private volatile boolean guestUp;
+
     public PcMachineVm(PcMachine machine) {
         this.machine = machine;
+    }
+
+    /**
+     * Watches the guest's first serial port for {@code marker} (the host's Linux guest writes
+     * {@code ATRIUM-GUEST-READY} once its shells run) and counts the guest up only from then on, so
+     * a desktop is not offered while its kernel still boots. Call before {@link #start()}: the
+     * serial stream holds only bytes written after it is opened. The reader is a virtual thread
+     * that ends with the machine (the stream ends then).
+     */
+    public void watchGuest(String marker) {
+        guestAnnounces = true;
+        InputStream serial = machine.serialFromGuest();
+        byte[] wanted = marker.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Thread.ofVirtual()
+                .name("atrium-guest-ready")
+                .start(
+                        () -> {
+                            int matched = 0;
+                            try (serial) {
+                                int b;
+                                while ((b = serial.read()) >= 0) {
+                                    // The marker stands at the start of its own line, so a
+                                    // mismatch simply starts the comparison over.
+                                    matched =
+                                            b == wanted[matched]
+                                                    ? matched + 1
+                                                    : (b == wanted[0] ? 1 : 0);
+                                    if (matched == wanted.length) {
+                                        guestUp = true;
+                                        matched = 0;
+                                    }
+                                }
+                            } catch (IOException e) {
+                                // The machine ended: nothing more to watch.
+                            }
+                        });
+    }
+
+    @Override
+    public boolean guestReady() {
+        return state() == VmState.RUNNING && (!guestAnnounces || guestUp);
     }
 
     /**
@@ -74,6 +121,8 @@ public final class PcMachineVm implements VmMachine {
 
     @Override
     public void reset() {
+        // The guest starts over and has to announce itself again.
+        guestUp = false;
         machine.reset();
     }
 

@@ -21,7 +21,12 @@ public final class ResourceMeter {
 
     /** One VM's share. */
     public record VmUsage(
-            String id, VmState state, int memoryMiB, long cpuTimeMillis, double cpuLoad) {}
+            String id,
+            VmState state,
+            boolean guestReady,
+            int memoryMiB,
+            long cpuTimeMillis,
+            double cpuLoad) {}
 
     /** The host's totals and its VMs. */
     public record HostUsage(
@@ -84,6 +89,7 @@ public final class ResourceMeter {
                                     return new VmUsage(
                                             vm.id(),
                                             vm.state(),
+                                            vm.machine().guestReady(),
                                             vm.spec().memoryMiB(),
                                             nanos < 0 ? -1 : nanos / 1_000_000,
                                             load);

@@ -35,6 +35,15 @@ public interface VmMachine {
     /** Bytes typed into the guest's first serial port. */
     OutputStream serialToGuest();
 
+    /**
+     * Whether the guest is up: for a machine whose guest announces itself (the host's own Linux
+     * guest, see {@link PcMachineVm#watchGuest}), once it has since the last start or reset; for
+     * others, whenever the machine runs, as nothing more can be known of them.
+     */
+    default boolean guestReady() {
+        return state() == VmState.RUNNING;
+    }
+
     /** Told once when the machine ends (stopped, triple fault, emulator error). */
     void onExit(Consumer<VmExit> listener);
 
