@@ -144,24 +144,22 @@ final class ChromiumBrowser implements Browser {
 
     @Override
     public void clickAt(Point point) {
-        PointerInput mouse = new PointerInput(PointerInput.Kind.MOUSE, "mouse");
-        Sequence click =
-                new Sequence(mouse, 0)
-                        .addAction(move(mouse, point, Duration.ZERO))
-                        .addAction(mouse.createPointerDown(0))
-                        .addAction(mouse.createPointerUp(0));
-        driver.perform(List.of(click));
+        press(new PointerInput(PointerInput.Kind.MOUSE, "mouse"), point);
     }
 
     @Override
     public void tap(Point point) {
-        PointerInput finger = new PointerInput(PointerInput.Kind.TOUCH, "finger");
-        Sequence tap =
-                new Sequence(finger, 0)
-                        .addAction(move(finger, point, Duration.ZERO))
-                        .addAction(finger.createPointerDown(0))
-                        .addAction(finger.createPointerUp(0));
-        driver.perform(List.of(tap));
+        press(new PointerInput(PointerInput.Kind.TOUCH, "finger"), point);
+    }
+
+    /** {@code pointer} goes down at {@code point} and up again. */
+    private void press(PointerInput pointer, Point point) {
+        driver.perform(
+                List.of(
+                        new Sequence(pointer, 0)
+                                .addAction(move(pointer, point, Duration.ZERO))
+                                .addAction(pointer.createPointerDown(0))
+                                .addAction(pointer.createPointerUp(0))));
     }
 
     @Override

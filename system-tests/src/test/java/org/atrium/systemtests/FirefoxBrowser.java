@@ -191,13 +191,7 @@ final class FirefoxBrowser implements Browser {
     @Override
     public void click(String css) {
         Point centre = centreOf(css);
-        pointer(
-                "mouse",
-                "mouse",
-                List.of(
-                        move(centre, 0),
-                        Map.of("type", "pointerDown", "button", 0),
-                        Map.of("type", "pointerUp", "button", 0)));
+        press("mouse", "mouse", centre);
     }
 
     @Override
@@ -245,24 +239,12 @@ final class FirefoxBrowser implements Browser {
 
     @Override
     public void clickAt(Point point) {
-        pointer(
-                "mouse",
-                "mouse",
-                List.of(
-                        move(point, 0),
-                        Map.of("type", "pointerDown", "button", 0),
-                        Map.of("type", "pointerUp", "button", 0)));
+        press("mouse", "mouse", point);
     }
 
     @Override
     public void tap(Point point) {
-        pointer(
-                "finger",
-                "touch",
-                List.of(
-                        move(point, 0),
-                        Map.of("type", "pointerDown", "button", 0),
-                        Map.of("type", "pointerUp", "button", 0)));
+        press("finger", "touch", point);
     }
 
     @Override
@@ -281,6 +263,17 @@ final class FirefoxBrowser implements Browser {
         }
         actions.add(Map.of("type", "pointerUp", "button", 0));
         pointer("finger", "touch", actions);
+    }
+
+    /** A pointer of {@code kind} goes down at {@code point} and up again. */
+    private void press(String id, String kind, Point point) {
+        pointer(
+                id,
+                kind,
+                List.of(
+                        move(point, 0),
+                        Map.of("type", "pointerDown", "button", 0),
+                        Map.of("type", "pointerUp", "button", 0)));
     }
 
     private void pointer(String id, String kind, List<Map<String, Object>> actions) {
