@@ -62,19 +62,7 @@ class PcBoardIdeTest {
                         MachineConfig.firmware(64, bios(), null).withDrives(drives),
                         time.clock(),
                         0,
-                        new BoardEvents() {
-                            @Override
-                            public void serialTransmitted(int value) {}
-
-                            @Override
-                            public void debugConsole(int value) {}
-
-                            @Override
-                            public void resetRequested() {}
-
-                            @Override
-                            public void powerOffRequested() {}
-                        });
+                        new SilentBoardEvents());
         io = board.ports();
     }
 

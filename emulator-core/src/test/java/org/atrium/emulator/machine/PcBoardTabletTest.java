@@ -39,19 +39,7 @@ class PcBoardTabletTest {
                         MachineConfig.firmware(64, bios, null),
                         time.clock(),
                         0,
-                        new BoardEvents() {
-                            @Override
-                            public void serialTransmitted(int value) {}
-
-                            @Override
-                            public void debugConsole(int value) {}
-
-                            @Override
-                            public void resetRequested() {}
-
-                            @Override
-                            public void powerOffRequested() {}
-                        });
+                        new SilentBoardEvents());
         io = board.ports();
         memory = board.memory();
     }

@@ -282,19 +282,7 @@ class PcBoardTest {
                         MachineConfig.firmware(64, bios, null),
                         otherTime.clock(),
                         0,
-                        new BoardEvents() {
-                            @Override
-                            public void serialTransmitted(int value) {}
-
-                            @Override
-                            public void debugConsole(int value) {}
-
-                            @Override
-                            public void resetRequested() {}
-
-                            @Override
-                            public void powerOffRequested() {}
-                        });
+                        new SilentBoardEvents());
         try {
             copy.restore(state);
             assertEquals(state.virtualNanos(), otherTime.clock().nanos());
