@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
@@ -70,25 +71,14 @@ class SignInTest {
     void wrongPasswordLandsOnTheErrorPage() {
         var tenant = fixtures.tenant();
         var user = fixtures.user(tenant.id, "g");
-        var response =
-                given().redirects()
-                        .follow(false)
-                        .contentType(ContentType.URLENC)
-                        .formParam("j_username", user.username())
-                        .formParam("j_password", user.password() + "x")
-                        .post("/j_security_check");
+        var response = postSignIn(user.username(), user.password() + "x");
         response.then().statusCode(302).header("Location", endsWith("/login.html?error=1"));
         assertNull(response.cookie("quarkus-credential"));
     }
 
     @Test
     void unknownUserLandsOnTheErrorPage() {
-        given().redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .formParam("j_username", "nobody-here")
-                .formParam("j_password", "whatever-password")
-                .post("/j_security_check")
+        postSignIn("nobody-here", "whatever-password")
                 .then()
                 .statusCode(302)
                 .header("Location", endsWith("/login.html?error=1"));
@@ -100,21 +90,11 @@ class SignInTest {
         var user = fixtures.user(tenant.id, "g");
         // atrium.identity.max-failed-attempts is 3 in the test profile.
         for (int i = 0; i < 3; i++) {
-            given().redirects()
-                    .follow(false)
-                    .contentType(ContentType.URLENC)
-                    .formParam("j_username", user.username())
-                    .formParam("j_password", "wrong-" + i)
-                    .post("/j_security_check")
+            postSignIn(user.username(), "wrong-" + i)
                     .then()
                     .header("Location", endsWith(i < 2 ? "error=1" : "error=locked"));
         }
-        given().redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .formParam("j_username", user.username())
-                .formParam("j_password", user.password())
-                .post("/j_security_check")
+        postSignIn(user.username(), user.password())
                 .then()
                 .statusCode(302)
                 .header("Location", endsWith("/login.html?error=locked"));
@@ -135,12 +115,7 @@ class SignInTest {
                 sent.add(
                         clients.submit(
                                 () ->
-                                        given().redirects()
-                                                .follow(false)
-                                                .contentType(ContentType.URLENC)
-                                                .formParam("j_username", user.username())
-                                                .formParam("j_password", "wrong-" + attempt)
-                                                .post("/j_security_check")
+                                        postSignIn(user.username(), "wrong-" + attempt)
                                                 .then()
                                                 .statusCode(302)));
             }
@@ -148,12 +123,7 @@ class SignInTest {
                 answer.get();
             }
         }
-        given().redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .formParam("j_username", user.username())
-                .formParam("j_password", user.password())
-                .post("/j_security_check")
+        postSignIn(user.username(), user.password())
                 .then()
                 .statusCode(302)
                 .header("Location", endsWith("/login.html?error=locked"));
@@ -179,12 +149,7 @@ class SignInTest {
         var tenant = fixtures.tenant();
         var user = fixtures.user(tenant.id, "g");
         for (int i = 0; i < 2; i++) {
-            given().redirects()
-                    .follow(false)
-                    .contentType(ContentType.URLENC)
-                    .formParam("j_username", user.username())
-                    .formParam("j_password", "wrong-" + i)
-                    .post("/j_security_check");
+            postSignIn(user.username(), "wrong-" + i);
         }
         assertTrue(Broker.signIn(user.username(), user.password()).length() > 10);
     }
@@ -208,5 +173,15 @@ class SignInTest {
     @Test
     void readinessIsUpWithTheDatabase() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    /** The sign-in form posted as a browser does, the redirect left for the test to check. */
+    private static Response postSignIn(String username, String password) {
+        return given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", username)
+                .formParam("j_password", password)
+                .post("/j_security_check");
     }
 }
