@@ -66,6 +66,13 @@ public interface HostConfig {
     Optional<Path> snapshotDir();
 
     /**
+     * The image store: golden disk images, by file name, and the qcow2 overlays and snapshot disk
+     * layers the host makes beside them ({@code vm@…}, {@code snap@…}); unset: {@code images} in
+     * {@code state-dir}.
+     */
+    Optional<Path> imageStore();
+
+    /**
      * Directory of the kernels and initrds a VM may boot directly (boot source {@code {"kernel":
      * name, "initrd": name, "commandLine": …}}); unset: no kernel boots.
      */
