@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +21,6 @@ import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.storage.ImageFormat;
 import org.atrium.emulator.storage.ImageFormatException;
 import org.atrium.emulator.storage.ImageStore;
-import org.atrium.emulator.storage.Qcow2Image;
 
 /**
  * The host's image store ({@code atrium.host.image-store}): one flat directory holding the golden
@@ -46,6 +46,8 @@ public final class DiskStore {
     private static final String SNAPSHOT_PREFIX = "snap@";
     // "QFI\xfb", the first four bytes of every qcow2 image.
     private static final int QCOW2_MAGIC = 0x514649fb;
+    // QEMU's limit on a backing file name.
+    private static final int MAX_BACKING_NAME = 1023;
 
     /** A file of the store that belongs to a VM or a snapshot. */
     public record DiskFile(String name, String backing, long allocatedBytes) {}
@@ -271,18 +273,25 @@ public final class DiskStore {
         };
     }
 
-    /** The backing file a qcow2 image names, or null for other files and unreadable images. */
+    /**
+     * The backing file a qcow2 image names, or null for other files and unreadable images. Reads
+     * only the header fields (qcow2 spec: backing_file_offset at byte 8, backing_file_size at 16),
+     * so the VM view and the heartbeat's accounting stay cheap; the name is only compared, never
+     * opened.
+     */
     private static String backingOf(Path file) {
         if (!Files.isRegularFile(file)) return null;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer magic = ByteBuffer.allocate(4);
-            channel.read(magic, 0);
-            if (magic.position() != 4 || magic.getInt(0) != QCOW2_MAGIC) return null;
-        } catch (IOException e) {
-            return null;
-        }
-        try {
-            return Qcow2Image.backingFileOf(file);
+            ByteBuffer header = ByteBuffer.allocate(20);
+            while (header.hasRemaining() && channel.read(header, header.position()) > 0) {}
+            if (header.hasRemaining() || header.getInt(0) != QCOW2_MAGIC) return null;
+            long offset = header.getLong(8);
+            int length = header.getInt(16);
+            if (offset <= 0 || length <= 0 || length > MAX_BACKING_NAME) return null;
+            ByteBuffer name = ByteBuffer.allocate(length);
+            while (name.hasRemaining() && channel.read(name, offset + name.position()) > 0) {}
+            if (name.hasRemaining()) return null;
+            return new String(name.array(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
         }
