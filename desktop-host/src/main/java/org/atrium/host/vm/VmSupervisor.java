@@ -155,12 +155,13 @@ public final class VmSupervisor {
         return vm;
     }
 
-    /** Stops and forgets a VM and removes its overlays; true when there was one. */
-    public boolean delete(String id) {
-        Vm vm;
-        synchronized (this) {
-            vm = vms.remove(id);
-        }
+    /**
+     * Stops and forgets a VM and removes its overlays; true when there was one. Holds the lock
+     * throughout, so a VM created again under the same id (a recycled desktop) cannot have its new
+     * overlays removed by the delete of the old one.
+     */
+    public synchronized boolean delete(String id) {
+        Vm vm = vms.remove(id);
         if (vm == null) return false;
         vm.machine().stop();
         vm.rfbClients().close();
