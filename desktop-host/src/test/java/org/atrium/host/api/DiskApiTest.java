@@ -14,7 +14,9 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.atrium.emulator.storage.ImageFormat;
 import org.atrium.emulator.storage.ImageStore;
+import org.atrium.emulator.storage.Qcow2Image;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +139,15 @@ class DiskApiTest {
                 .body("title", equalTo("Image not usable"))
                 .body("detail", containsString(corrupt));
         assertArrayEquals(junk, Files.readAllBytes(STORE.resolve(corrupt)));
+        // A golden image whose backing file leads out of the store.
+        String escape = unique("escape") + ".qcow2";
+        Qcow2Image.create(STORE.resolve(escape), 1 << 20, 16, "../../etc/passwd", ImageFormat.RAW);
+        api().body(withDisk(escape))
+                .put("/api/v1/vms/bad-disk")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", containsString("refused"));
         api().body(
                         "{\"memoryMiB\": 32, \"boot\": {\"firmware\": \"seabios\"}, \"disks\":"
                                 + " [{\"image\": \""
