@@ -52,9 +52,12 @@ public interface HostConfig {
          * The kernel command line. The last {@code console=} is where init's serial shell runs;
          * {@code tty0} puts the kernel's console on the screen as well. {@code tsc=reliable} keeps
          * the guest's time on the TSC, which follows the VM's virtual clock, instead of a clock
-         * built from timer interrupts that a loaded host makes it lose (docs/adr/0015).
+         * built from timer interrupts that a loaded host makes it lose (docs/adr/0015). {@code
+         * pci=nocrs} lets the kernel claim the PCI resources the board gives its chips: the ACPI
+         * tables of a direct boot describe no host bridge windows, without which Linux refuses the
+         * IDE controller's legacy ports and the VM's disks stay unseen.
          */
-        @WithDefault("console=tty0 console=ttyS0 quiet tsc=reliable")
+        @WithDefault("console=tty0 console=ttyS0 quiet tsc=reliable pci=nocrs")
         String commandLine();
     }
 
@@ -64,6 +67,13 @@ public interface HostConfig {
 
     /** The snapshot store; unset: {@code snapshots} in {@code state-dir}. */
     Optional<Path> snapshotDir();
+
+    /**
+     * The image store: golden disk images, by file name, and the qcow2 overlays and snapshot disk
+     * layers the host makes beside them ({@code vm@…}, {@code snap@…}); unset: {@code images} in
+     * {@code state-dir}.
+     */
+    Optional<Path> imageStore();
 
     /**
      * Directory of the kernels and initrds a VM may boot directly (boot source {@code {"kernel":

@@ -1,6 +1,10 @@
 package org.atrium.host.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.atrium.host.vm.BootSource;
+import org.atrium.host.vm.DiskSpec;
+import org.atrium.host.vm.DiskStore;
 import org.atrium.host.vm.VmIdentity;
 import org.atrium.host.vm.VmProblemException;
 import org.atrium.host.vm.VmSpec;
@@ -10,9 +14,17 @@ import org.atrium.host.vm.VmSpec;
  * the host's Linux guest {@code {"memoryMiB": 128, "boot": {"linux": "debian-i386"}}}, a kernel
  * boot {@code {"memoryMiB": 256, "boot": {"kernel": "vmlinuz", "initrd": "initrd.gz",
  * "commandLine": "console=ttyS0"}}}, or an instant clone {@code {"boot": {"snapshot": "template"},
- * "identity": {"hostname": "desk-7"}}} (memoryMiB optional, identity optional).
+ * "identity": {"hostname": "desk-7"}}} (memoryMiB optional, identity optional). Any but a clone may
+ * name disks: {@code "disks": [{"image": "debian.qcow2"}]}, golden images of the host's image store
+ * that the VM sees through overlays of its own.
  */
-public record CreateVmRequest(Integer memoryMiB, Boot boot, Identity identity) {
+public record CreateVmRequest(Integer memoryMiB, Boot boot, Identity identity, List<Disk> disks) {
+    /**
+     * A disk: a golden image of the host's image store by file name; {@code format} {@code raw} or
+     * {@code qcow2}, by default qcow2 for a name ending in {@code .qcow2} and raw otherwise.
+     */
+    public record Disk(String image, String format) {}
+
     public record Boot(
             String firmware,
             String linux,
@@ -40,7 +52,11 @@ public record CreateVmRequest(Integer memoryMiB, Boot boot, Identity identity) {
                                 identity.hostname(),
                                 identity.macAddress(),
                                 identity.serialNumber());
+        List<DiskSpec> diskSpecs = diskSpecs();
         if (boot.snapshot() != null) {
+            if (!diskSpecs.isEmpty()) {
+                throw invalid("a clone's disks are its snapshot's; leave disks out of a clone");
+            }
             return new VmSpec(
                     memoryMiB == null ? 0 : memoryMiB,
                     new BootSource.Snapshot(boot.snapshot()),
@@ -56,7 +72,20 @@ public record CreateVmRequest(Integer memoryMiB, Boot boot, Identity identity) {
         } else {
             source = new BootSource.Kernel(boot.kernel(), boot.initrd(), boot.commandLine());
         }
-        return new VmSpec(memoryMiB, source, null);
+        return new VmSpec(memoryMiB, source, null, diskSpecs);
+    }
+
+    private List<DiskSpec> diskSpecs() {
+        if (disks == null) return List.of();
+        if (disks.size() > DiskStore.MAX_DISKS) {
+            throw invalid("a VM has at most " + DiskStore.MAX_DISKS + " disks");
+        }
+        List<DiskSpec> specs = new ArrayList<>();
+        for (Disk disk : disks) {
+            if (disk == null || disk.image() == null) throw invalid("every disk needs image");
+            specs.add(DiskSpec.of(disk.image(), disk.format()));
+        }
+        return specs;
     }
 
     private static VmProblemException invalid(String detail) {

@@ -33,25 +33,28 @@ public class VmResource {
             throw new VmProblemException(400, "Invalid VM", "the body needs memoryMiB and boot");
         }
         var created = supervisor.create(id, body.toSpec());
-        return Response.status(created.isNew() ? 201 : 200).entity(VmView.of(created.vm())).build();
+        return Response.status(created.isNew() ? 201 : 200)
+                .entity(VmView.of(created.vm(), supervisor))
+                .build();
     }
 
     @GET
     public List<VmView> list() {
-        return supervisor.list().stream().map(VmView::of).toList();
+        return supervisor.list().stream().map(vm -> VmView.of(vm, supervisor)).toList();
     }
 
     @GET
     @Path("{id}")
     public VmView get(@PathParam("id") String id) {
-        return VmView.of(supervisor.find(id).orElseThrow(() -> VmProblemException.notFound(id)));
+        return VmView.of(
+                supervisor.find(id).orElseThrow(() -> VmProblemException.notFound(id)), supervisor);
     }
 
     /** Starts a stopped VM again from its spec; a running VM answers as it is. */
     @POST
     @Path("{id}/start")
     public VmView start(@PathParam("id") String id) {
-        return VmView.of(supervisor.start(id));
+        return VmView.of(supervisor.start(id), supervisor);
     }
 
     /**
@@ -66,26 +69,30 @@ public class VmResource {
             throw new VmProblemException(400, "Invalid snapshot", "the body needs name");
         }
         SnapshotStore.Entry entry = supervisor.snapshot(id, body.name());
-        return Response.ok(new SnapshotView(entry.name(), entry.sourceVm(), entry.memoryMiB()))
-                .build();
+        return Response.ok(SnapshotView.of(entry)).build();
     }
 
     /** Body of {@code POST /api/v1/vms/{id}/snapshot}. */
     public record SnapshotRequest(String name) {}
 
-    /** A stored snapshot. */
-    public record SnapshotView(String name, String sourceVm, int memoryMiB) {}
+    /** A stored snapshot; {@code disks} names its disk layers in the image store. */
+    public record SnapshotView(String name, String sourceVm, int memoryMiB, List<String> disks) {
+        static SnapshotView of(SnapshotStore.Entry entry) {
+            return new SnapshotView(
+                    entry.name(), entry.sourceVm(), entry.memoryMiB(), entry.disks());
+        }
+    }
 
     @POST
     @Path("{id}/reset")
     public VmView reset(@PathParam("id") String id) {
-        return VmView.of(supervisor.reset(id));
+        return VmView.of(supervisor.reset(id), supervisor);
     }
 
     @POST
     @Path("{id}/stop")
     public VmView stop(@PathParam("id") String id) {
-        return VmView.of(supervisor.stop(id));
+        return VmView.of(supervisor.stop(id), supervisor);
     }
 
     /** Idempotent: deleting a VM that is not there answers 204 as well. */

@@ -19,14 +19,21 @@ public class HostBeans {
     @Produces
     @DefaultBean
     @ApplicationScoped
-    MachineFactory machineFactory(HostConfig config, SnapshotStore snapshots) {
+    MachineFactory machineFactory(HostConfig config, SnapshotStore snapshots, DiskStore disks) {
         HostConfig.Linux guest = config.linux();
         return new PcMachineFactory(
                 config.firmwareDir(),
                 config.imageDir().orElse(null),
                 snapshots,
                 new LinuxMachineFactory(
-                        guest.name(), guest.kernel(), guest.initrd(), guest.commandLine()));
+                        guest.name(), guest.kernel(), guest.initrd(), guest.commandLine()),
+                disks);
+    }
+
+    @Produces
+    @ApplicationScoped
+    DiskStore diskStore(HostConfig config) {
+        return new DiskStore(config.imageStore().orElse(config.stateDir().resolve("images")));
     }
 
     @Produces
@@ -38,13 +45,15 @@ public class HostBeans {
 
     @Produces
     @ApplicationScoped
-    VmSupervisor supervisor(MachineFactory factory, HostConfig config, SnapshotStore snapshots) {
+    VmSupervisor supervisor(
+            MachineFactory factory, HostConfig config, SnapshotStore snapshots, DiskStore disks) {
         return new VmSupervisor(
                 factory,
                 config.maxGuestMemory().asLongValue() / (1024 * 1024),
                 config.maxVms(),
                 snapshots,
-                config.cloneIdentityCommand());
+                config.cloneIdentityCommand(),
+                disks);
     }
 
     @Produces

@@ -3,6 +3,9 @@ package org.atrium.host.vm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.atrium.emulator.machine.DiskImageException;
+import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.machine.MachineConfig;
 
 /**
@@ -32,6 +35,11 @@ public final class LinuxMachineFactory implements MachineFactory {
 
     @Override
     public VmMachine create(String id, VmSpec spec) {
+        return create(id, spec, List.of());
+    }
+
+    /** The guest with {@code drives} on its IDE controller (the VM's disk overlays). */
+    public VmMachine create(String id, VmSpec spec, List<DriveConfig> drives) {
         String asked = spec.boot() instanceof BootSource.Linux(String guest) ? guest : null;
         if (!name.equals(asked)) {
             throw new VmProblemException(
@@ -54,10 +62,19 @@ public final class LinuxMachineFactory implements MachineFactory {
         try {
             PcMachineVm vm =
                     PcMachineVm.create(
-                            MachineConfig.linux(
-                                    spec.memoryMiB(), null, kernel, initrd, commandLine));
+                            MachineConfig.linux(spec.memoryMiB(), null, kernel, initrd, commandLine)
+                                    .withDrives(drives));
             vm.watchGuest(GUEST_READY);
             return vm;
+        } catch (DiskImageException e) {
+            // The cause says what is wrong with the image; the message would name a host path.
+            throw new VmProblemException(
+                    422,
+                    "Disk not usable",
+                    "a disk of VM "
+                            + id
+                            + ": "
+                            + (e.getCause() == null ? "unreadable" : e.getCause().getMessage()));
         } catch (IOException e) {
             throw new VmProblemException(503, "Guest unreadable", e.getMessage());
         } catch (IllegalArgumentException e) {

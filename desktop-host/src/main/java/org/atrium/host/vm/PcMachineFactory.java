@@ -3,15 +3,20 @@ package org.atrium.host.vm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.atrium.emulator.machine.DiskImageException;
+import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.machine.MachineConfig;
 import org.atrium.emulator.snapshot.SnapshotFormatException;
 
 /**
  * Builds {@link PcMachineVm}s for each boot source: SeaBIOS and SeaVGABIOS (for the std VGA) from
  * the host's firmware directory ({@code {"firmware": "seabios"}}); a Linux kernel and initrd from
- * the host's image directory; or a snapshot of the host's store, its RAM mapped copy-on-write.
+ * the host's image directory; or a snapshot of the host's store, its RAM mapped copy-on-write. A
+ * VM's disks are its overlays in the host's {@link DiskStore}, disk N on IDE position N; a clone's
+ * overlays lie on its snapshot's disk layers.
  */
 public final class PcMachineFactory implements MachineFactory {
     public static final String BIOS = "bios.bin";
@@ -21,6 +26,7 @@ public final class PcMachineFactory implements MachineFactory {
     private final Path imageDir;
     private final SnapshotStore snapshots;
     private final LinuxMachineFactory linux;
+    private final DiskStore disks;
     private final Set<Path> verified = ConcurrentHashMap.newKeySet();
 
     /** A factory for firmware boots only. */
@@ -35,10 +41,24 @@ public final class PcMachineFactory implements MachineFactory {
      */
     public PcMachineFactory(
             Path firmwareDir, Path imageDir, SnapshotStore snapshots, LinuxMachineFactory linux) {
+        this(firmwareDir, imageDir, snapshots, linux, null);
+    }
+
+    /**
+     * @param disks the image store whose VM overlays become the machines' IDE disks (the supervisor
+     *     makes them before a machine is built), or {@code null} for a host without disks
+     */
+    public PcMachineFactory(
+            Path firmwareDir,
+            Path imageDir,
+            SnapshotStore snapshots,
+            LinuxMachineFactory linux,
+            DiskStore disks) {
         this.firmwareDir = firmwareDir;
         this.imageDir = imageDir;
         this.snapshots = snapshots;
         this.linux = linux;
+        this.disks = disks;
     }
 
     @Override
@@ -55,18 +75,32 @@ public final class PcMachineFactory implements MachineFactory {
         }
         try {
             return switch (spec.boot()) {
-                case BootSource.Firmware f -> PcMachineVm.create(firmware(spec.memoryMiB()));
+                case BootSource.Firmware f ->
+                        PcMachineVm.create(
+                                firmware(spec.memoryMiB()).withDrives(drives(id, spec.disks())));
                 case BootSource.Linux l -> linuxGuest(id, spec);
                 case BootSource.Kernel k ->
                         PcMachineVm.create(
                                 MachineConfig.linux(
-                                        spec.memoryMiB(),
-                                        null,
-                                        image(k.kernel(), "kernel"),
-                                        k.initrd() == null ? null : image(k.initrd(), "initrd"),
-                                        k.commandLine()));
-                case BootSource.Snapshot s -> clone(s.name());
+                                                spec.memoryMiB(),
+                                                null,
+                                                image(k.kernel(), "kernel"),
+                                                k.initrd() == null
+                                                        ? null
+                                                        : image(k.initrd(), "initrd"),
+                                                k.commandLine())
+                                        .withDrives(drives(id, spec.disks())));
+                case BootSource.Snapshot s -> clone(id, s.name());
             };
+        } catch (DiskImageException e) {
+            // The cause says what is wrong with the image; the message would name a host path.
+            throw new VmProblemException(
+                    422,
+                    "Disk not usable",
+                    "a disk of VM "
+                            + id
+                            + ": "
+                            + (e.getCause() == null ? "unreadable" : e.getCause().getMessage()));
         } catch (IOException e) {
             throw new VmProblemException(503, what(spec) + " unreadable", e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -103,7 +137,21 @@ public final class PcMachineFactory implements MachineFactory {
             throw new VmProblemException(
                     501, "Linux guest not configured", "this host has no Linux guest");
         }
-        return linux.create(id, spec);
+        return linux.create(id, spec, drives(id, spec.disks()));
+    }
+
+    /** The IDE disks of VM {@code id}: its overlays, one per disk of its spec. */
+    private List<DriveConfig> drives(String id, List<DiskSpec> specDisks) {
+        return drives(id, specDisks.size());
+    }
+
+    private List<DriveConfig> drives(String id, int count) {
+        if (count == 0) return List.of();
+        if (disks == null) {
+            throw new VmProblemException(
+                    501, "Disks not configured", "this host has no image store for disks");
+        }
+        return disks.drives(id, count);
     }
 
     /** A file of the image directory; names with a path separator or ".." are refused. */
@@ -130,7 +178,7 @@ public final class PcMachineFactory implements MachineFactory {
         return file;
     }
 
-    private VmMachine clone(String name) throws IOException {
+    private VmMachine clone(String id, String name) throws IOException {
         if (snapshots == null) {
             throw new VmProblemException(
                     501, "Snapshots not configured", "this host has no snapshot store");
@@ -147,7 +195,10 @@ public final class PcMachineFactory implements MachineFactory {
         // The RAM checksum reads every page: checked for the first clone of a snapshot only.
         boolean verify = verified.add(entry.file());
         try {
-            return PcMachineVm.restore(entry.file(), cloneConfig(entry.memoryMiB()), verify);
+            return PcMachineVm.restore(
+                    entry.file(),
+                    cloneConfig(entry.memoryMiB()).withDrives(drives(id, entry.disks().size())),
+                    verify);
         } catch (SnapshotFormatException e) {
             verified.remove(entry.file());
             throw new VmProblemException(422, "Snapshot not usable", e.getMessage());

@@ -12,6 +12,7 @@ import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.PointerInput;
 import org.atrium.emulator.machine.ExitReason;
 import org.atrium.emulator.machine.MachineConfig;
+import org.atrium.emulator.machine.MachineState;
 import org.atrium.emulator.machine.PcMachine;
 import org.atrium.emulator.machine.RestoreOptions;
 
@@ -106,6 +107,23 @@ public final class PcMachineVm implements VmMachine {
             throw new VmProblemException(500, "Snapshot not written", e.getMessage());
         } catch (IllegalStateException e) {
             throw new VmProblemException(409, "VM not running", e.getMessage());
+        }
+    }
+
+    @Override
+    public void saveSnapshot(Path file, Runnable whilePaused) {
+        boolean running = machine.state() == MachineState.RUNNING;
+        try {
+            // The machine stays paused after the write, its disk writes all issued (the IDE
+            // controller works on the machine's thread), until whilePaused has copied them.
+            machine.saveSnapshot(file, false);
+            whilePaused.run();
+        } catch (IOException e) {
+            throw new VmProblemException(500, "Snapshot not written", e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new VmProblemException(409, "VM not running", e.getMessage());
+        } finally {
+            if (running && machine.state() == MachineState.PAUSED) machine.resume();
         }
     }
 

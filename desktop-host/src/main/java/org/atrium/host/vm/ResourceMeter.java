@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * CPU thread and of the whole process, and the process's resident memory. Loads are fractions of
  * one core (a VM) or of all cores (the host) over the time since the previous sample at least
  * {@link #MIN_INTERVAL_NANOS} ago, so heartbeats and API calls see the recent load, not the load
- * since boot.
+ * since boot. Disk use is the bytes of the files the host made in its image store: per VM its
+ * overlays, for the host also the snapshots' disk layers (golden images are not counted).
  */
 public final class ResourceMeter {
     static final long MIN_INTERVAL_NANOS = 500_000_000L;
@@ -26,7 +27,8 @@ public final class ResourceMeter {
             boolean guestReady,
             int memoryMiB,
             long cpuTimeMillis,
-            double cpuLoad) {}
+            double cpuLoad,
+            long diskAllocatedBytes) {}
 
     /** The host's totals and its VMs. */
     public record HostUsage(
@@ -38,6 +40,7 @@ public final class ResourceMeter {
             int cores,
             double cpuLoad,
             long residentMemoryMiB,
+            long diskAllocatedBytes,
             List<VmUsage> vmUsage) {}
 
     private record Sample(long wallNanos, long processCpuNanos, Map<String, Long> vmCpuNanos) {}
@@ -92,7 +95,10 @@ public final class ResourceMeter {
                                             vm.machine().guestReady(),
                                             vm.spec().memoryMiB(),
                                             nanos < 0 ? -1 : nanos / 1_000_000,
-                                            load);
+                                            load,
+                                            supervisor.diskFiles(vm.id()).stream()
+                                                    .mapToLong(DiskStore.DiskFile::allocatedBytes)
+                                                    .sum());
                                 })
                         .toList();
         long committed = supervisor.committedMemoryMiB();
@@ -105,6 +111,7 @@ public final class ResourceMeter {
                 cores,
                 hostLoad,
                 residentMemoryMiB(),
+                supervisor.diskStore() == null ? 0 : supervisor.diskStore().allocatedBytes(),
                 usage);
     }
 

@@ -62,4 +62,15 @@ public interface VmMachine {
         throw new VmProblemException(
                 501, "Snapshots not supported", "this VM's machine cannot be snapshotted");
     }
+
+    /**
+     * Writes the machine's state to {@code file} and runs {@code whilePaused} before the guest runs
+     * on, so what it copies of the VM's disks matches the RAM in {@code file}. This default suits
+     * only machines that write no disks (it runs {@code whilePaused} after {@link
+     * #saveSnapshot(Path)}); {@link PcMachineVm} pauses around both.
+     */
+    default void saveSnapshot(Path file, Runnable whilePaused) {
+        saveSnapshot(file);
+        whilePaused.run();
+    }
 }

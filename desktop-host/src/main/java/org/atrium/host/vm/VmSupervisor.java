@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.atrium.emulator.storage.ImageFormat;
 
 /**
  * The VMs of this host. Create is idempotent (the same id and spec answer the existing VM) and
@@ -27,6 +29,7 @@ public final class VmSupervisor {
     private final int maxVms;
     private final SnapshotStore snapshots;
     private final String identityCommand;
+    private final DiskStore disks;
     private final Map<String, Vm> vms = new LinkedHashMap<>();
 
     public VmSupervisor(MachineFactory factory, long maxGuestMemoryMiB, int maxVms) {
@@ -45,11 +48,26 @@ public final class VmSupervisor {
             int maxVms,
             SnapshotStore snapshots,
             String identityCommand) {
+        this(factory, maxGuestMemoryMiB, maxVms, snapshots, identityCommand, null);
+    }
+
+    /**
+     * @param disks the host's image store, where VMs' overlays and snapshots' disk layers live, or
+     *     {@code null} for a host whose VMs have no disks
+     */
+    public VmSupervisor(
+            MachineFactory factory,
+            long maxGuestMemoryMiB,
+            int maxVms,
+            SnapshotStore snapshots,
+            String identityCommand,
+            DiskStore disks) {
         this.factory = factory;
         this.maxGuestMemoryMiB = maxGuestMemoryMiB;
         this.maxVms = maxVms;
         this.snapshots = snapshots;
         this.identityCommand = identityCommand;
+        this.disks = disks;
     }
 
     /** The outcome of a create: the VM and whether this call made it. */
@@ -74,19 +92,42 @@ public final class VmSupervisor {
                     507, "Too many VMs", "this host runs at most " + maxVms + " VMs");
         }
         admit(spec.memoryMiB());
-        Vm vm = new Vm(id, spec, launch(id, spec));
+        makeOverlays(id, spec);
+        Vm vm;
+        try {
+            vm = new Vm(id, spec, launch(id, spec));
+        } catch (RuntimeException e) {
+            if (disks != null) disks.deleteOverlays(id);
+            throw e;
+        }
         vms.put(id, vm);
         return new Created(vm, true);
     }
 
-    /** Starts a stopped VM afresh from its spec (a clone from its snapshot again); idempotent. */
+    /**
+     * Starts a stopped VM afresh from its spec; idempotent. A VM booted from its disks keeps its
+     * overlays (what the guest wrote survives a stop); a clone starts from its snapshot again, RAM
+     * and disks: its overlays are made anew, since the snapshot's RAM knows nothing of what it
+     * wrote since.
+     */
     public synchronized Vm start(String id) {
         Vm vm = require(id);
         if (vm.state() != VmState.STOPPED) return vm;
         admit(vm.spec().memoryMiB());
+        if (vm.spec().boot() instanceof BootSource.Snapshot) makeOverlays(id, vm.spec());
         Vm restarted = new Vm(id, vm.spec(), launch(id, vm.spec()), vm.rfbClients());
         vms.put(id, restarted);
         return restarted;
+    }
+
+    /** The files of VM {@code id} in the image store (its overlays), as they are now. */
+    public List<DiskStore.DiskFile> diskFiles(String id) {
+        return disks == null ? List.of() : disks.files(id);
+    }
+
+    /** The host's image store, or {@code null}. */
+    public DiskStore diskStore() {
+        return disks;
     }
 
     public synchronized Optional<Vm> find(String id) {
@@ -114,15 +155,18 @@ public final class VmSupervisor {
         return vm;
     }
 
-    /** Stops and forgets a VM; true when there was one. */
-    public boolean delete(String id) {
-        Vm vm;
-        synchronized (this) {
-            vm = vms.remove(id);
-        }
+    /**
+     * Stops and forgets a VM and removes its overlays; true when there was one. Holds the lock
+     * throughout, so a VM created again under the same id (a recycled desktop) cannot have its new
+     * overlays removed by the delete of the old one.
+     */
+    public synchronized boolean delete(String id) {
+        Vm vm = vms.remove(id);
         if (vm == null) return false;
         vm.machine().stop();
         vm.rfbClients().close();
+        // After the stop: the machine has flushed and closed its images.
+        if (disks != null) disks.deleteOverlays(id);
         return true;
     }
 
@@ -152,8 +196,81 @@ public final class VmSupervisor {
                 throw new VmProblemException(
                         409, "VM is stopped", "only a running or paused VM can be snapshotted");
             }
-            return store.save(name, id, vm.spec().memoryMiB(), vm.machine()::saveSnapshot);
+            int diskCount = diskCount(vm.spec());
+            if (diskCount == 0) {
+                return store.save(name, id, vm.spec().memoryMiB(), vm.machine()::saveSnapshot);
+            }
+            try {
+                return store.saveWithDisks(
+                        name,
+                        id,
+                        vm.spec().memoryMiB(),
+                        tmp -> {
+                            List<List<String>> frozen = new ArrayList<>();
+                            vm.machine()
+                                    .saveSnapshot(
+                                            tmp,
+                                            () -> frozen.add(disks.freeze(id, diskCount, name)));
+                            return frozen.getFirst();
+                        });
+            } catch (RuntimeException e) {
+                // Layers frozen for a snapshot that was not stored belong to nothing.
+                List<String> layers = new ArrayList<>();
+                for (int i = 0; i < diskCount; i++) layers.add(DiskStore.layerName(name, i));
+                disks.delete(layers);
+                throw e;
+            }
         }
+    }
+
+    /**
+     * Deletes snapshot {@code name} and its disk layers; false when there is none. Refused (409)
+     * while a VM of this host starts from it or an image of the store lies on one of its layers (a
+     * clone's overlay, a later snapshot's layer): delete those first.
+     */
+    public boolean deleteSnapshot(String name) {
+        SnapshotStore store = requireSnapshots();
+        // Both locks, store first as snapshot() takes them: no clone of it starts meanwhile.
+        synchronized (store) {
+            synchronized (this) {
+                return deleteUnused(store, name);
+            }
+        }
+    }
+
+    private boolean deleteUnused(SnapshotStore store, String name) {
+        Optional<SnapshotStore.Entry> found = store.find(name);
+        if (found.isEmpty()) return false;
+        SnapshotStore.Entry entry = found.get();
+        List<String> clones =
+                vms.values().stream()
+                        .filter(
+                                v ->
+                                        v.spec().boot() instanceof BootSource.Snapshot(String s)
+                                                && s.equals(name))
+                        .map(Vm::id)
+                        .sorted()
+                        .toList();
+        if (!clones.isEmpty()) {
+            throw new VmProblemException(
+                    409,
+                    "Snapshot in use",
+                    "snapshot " + name + " is the boot source of VMs " + clones);
+        }
+        List<String> users =
+                disks == null ? List.of() : disks.imagesBackedBy(Set.copyOf(entry.disks()));
+        if (!users.isEmpty()) {
+            throw new VmProblemException(
+                    409,
+                    "Snapshot in use",
+                    "images of the image store lie on the disk layers of snapshot "
+                            + name
+                            + ": "
+                            + users);
+        }
+        store.delete(name);
+        if (disks != null) disks.delete(entry.disks());
+        return true;
     }
 
     /** Guest RAM held by VMs that are not stopped. */
@@ -179,7 +296,17 @@ public final class VmSupervisor {
 
     /** Fills what a request may leave out: a clone's RAM and identity come from the snapshot. */
     private VmSpec complete(String id, VmSpec spec) {
+        if (spec.disks().size() > DiskStore.MAX_DISKS) {
+            throw new VmProblemException(
+                    400, "Invalid disk", "a VM has at most " + DiskStore.MAX_DISKS + " disks");
+        }
         if (spec.boot() instanceof BootSource.Snapshot(String name)) {
+            if (!spec.disks().isEmpty()) {
+                throw new VmProblemException(
+                        400,
+                        "Invalid disk",
+                        "a clone's disks are its snapshot's; leave disks out of a clone");
+            }
             SnapshotStore.Entry entry =
                     requireSnapshots()
                             .find(name)
@@ -213,6 +340,40 @@ public final class VmSupervisor {
                     400, "Unsupported boot source", "boot.firmware must be \"seabios\"");
         }
         return spec;
+    }
+
+    /**
+     * Gives VM {@code id} fresh overlays: on the golden images of its spec, or for a clone on its
+     * snapshot's disk layers.
+     */
+    private void makeOverlays(String id, VmSpec spec) {
+        List<DiskSpec> bases;
+        if (spec.boot() instanceof BootSource.Snapshot(String name)) {
+            bases =
+                    requireSnapshots()
+                            .find(name)
+                            .map(SnapshotStore.Entry::disks)
+                            .orElse(List.of())
+                            .stream()
+                            .map(layer -> new DiskSpec(layer, ImageFormat.QCOW2))
+                            .toList();
+        } else {
+            bases = spec.disks();
+        }
+        if (bases.isEmpty()) return;
+        if (disks == null) {
+            throw new VmProblemException(
+                    501, "Disks not configured", "this host has no image store for disks");
+        }
+        disks.createOverlays(id, bases);
+    }
+
+    /** How many disks a VM of {@code spec} has: its own, or for a clone its snapshot's. */
+    private int diskCount(VmSpec spec) {
+        if (spec.boot() instanceof BootSource.Snapshot(String name)) {
+            return requireSnapshots().find(name).map(e -> e.disks().size()).orElse(0);
+        }
+        return spec.disks().size();
     }
 
     private void admit(int memoryMiB) {

@@ -1,11 +1,14 @@
 package org.atrium.host.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.atrium.emulator.storage.ImageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,5 +62,41 @@ class PcMachineFactoryTest {
                         () -> new PcMachineFactory(dir).create("fw", new VmSpec(32, "seabios")));
         assertEquals(503, e.status());
         assertEquals("Firmware not usable", e.title());
+    }
+
+    private static VmSpec withDisk() {
+        return new VmSpec(32, "seabios").withDisks(List.of(DiskSpec.of("golden.qcow2", null)));
+    }
+
+    @Test
+    void disksOnAHostWithoutAnImageStoreAre501() {
+        assumeTrue(Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS)), "no SeaBIOS");
+        VmProblemException e =
+                assertThrows(
+                        VmProblemException.class,
+                        () -> new PcMachineFactory(SEABIOS).create("vm", withDisk()));
+        assertEquals(501, e.status());
+    }
+
+    @Test
+    void aVmsOverlayIsItsDiskAndACorruptOneIs422WithoutAHostPath(@TempDir Path dir)
+            throws Exception {
+        assumeTrue(
+                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
+                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
+                "SeaBIOS images not installed");
+        DiskStore disks = new DiskStore(dir);
+        new ImageStore(dir).createQcow2("golden.qcow2", 1 << 20);
+        disks.createOverlays("vm", withDisk().disks());
+        PcMachineFactory factory = new PcMachineFactory(SEABIOS, null, null, null, disks);
+        factory.create("vm", withDisk()).stop();
+
+        // The overlay broken behind the host's back: the machine is not built.
+        Files.write(dir.resolve(DiskStore.overlayName("vm", 0)), new byte[] {'Q', 'F', 'I', -5});
+        VmProblemException e =
+                assertThrows(VmProblemException.class, () -> factory.create("vm", withDisk()));
+        assertEquals(422, e.status());
+        assertEquals("Disk not usable", e.title());
+        assertFalse(e.getMessage().contains(dir.toString()), e.getMessage());
     }
 }
