@@ -75,6 +75,7 @@ public final class VmCommand {
             if (options.savevm() != null) {
                 saveLater(machine, options.savevm(), options.savevmAfterSeconds(), System.err);
             }
+            collectOnceRunning(machine);
             return new PcMachineVm(machine);
         } catch (SnapshotFormatException e) {
             throw new IllegalStateException(
@@ -93,6 +94,34 @@ public final class VmCommand {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("firmware or memory not usable: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * One full collection as soon as the guest runs its first instructions. Building and powering
+     * on the machine reads the kernel and initrd (or a snapshot) onto the heap; those arrays are
+     * larger than the young generation, so they go straight to the old one and stay there as
+     * garbage, committed and resident, until a full collection that a guest which allocates almost
+     * nothing may never cause. After this one the serial collector gives the pages back (with
+     * {@code -XX:-ShrinkHeapInSteps}, set by {@code ./atrium vm}). This is for the one-VM command
+     * only: a host running many VMs leaves its heap to its collector.
+     */
+    static void collectOnceRunning(PcMachine machine) {
+        Thread.ofVirtual()
+                .name("atrium-vm-collect")
+                .start(
+                        () -> {
+                            try {
+                                // The first slice of instructions runs after the power-on that
+                                // copied the boot images into guest RAM and dropped them.
+                                while (machine.counters().instructions() == 0
+                                        && machine.state() != MachineState.STOPPED) {
+                                    Thread.sleep(20);
+                                }
+                                System.gc();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
     }
 
     /**
@@ -177,7 +206,9 @@ public final class VmCommand {
         RfbTarget target =
                 new RfbTarget(
                         "atrium vm", machine.display(), machine.keyboard(), machine.pointer());
-        try (RfbServer server = new RfbServer(1)) {
+        // Without --vnc or --vnc-ws the command starts no RFB server and no Netty event loop.
+        boolean rfb = options.vnc() != null || options.vncWebSocket() != null;
+        try (RfbServer server = rfb ? new RfbServer(1) : null) {
             InetSocketAddress vnc = null;
             InetSocketAddress ws = null;
             if (options.vnc() != null) {

@@ -48,7 +48,18 @@ class RfbServerClientsTest {
         final DataOutputStream out;
 
         Client(InetSocketAddress address) throws IOException {
-            socket = new Socket(address.getAddress(), address.getPort());
+            this(address, 0);
+        }
+
+        /**
+         * A {@code receiveBuffer} above 0 is set before connecting: shrunk afterwards, the window
+         * already advertised would exceed it, and the kernel would drop segments it then has no
+         * room for, stalling the connection in retransmission back-off.
+         */
+        Client(InetSocketAddress address, int receiveBuffer) throws IOException {
+            socket = new Socket();
+            if (receiveBuffer > 0) socket.setReceiveBufferSize(receiveBuffer);
+            socket.connect(address);
             socket.setSoTimeout(30_000);
             in = new DataInputStream(socket.getInputStream());
             out = new DataOutputStream(socket.getOutputStream());
@@ -72,17 +83,27 @@ class RfbServerClientsTest {
             out.writeShort(H);
         }
 
-        /** Reads one update of Raw rectangles into {@code frame}; returns the rectangle count. */
-        int readUpdate(int[] frame) throws IOException {
+        void request(int x, int y, int w, int h) throws IOException {
+            out.write(new byte[] {3, 0});
+            out.writeShort(x);
+            out.writeShort(y);
+            out.writeShort(w);
+            out.writeShort(h);
+        }
+
+        /** Reads one update of Raw rectangles into {@code frame}; returns the pixels it covers. */
+        long readUpdate(int[] frame) throws IOException {
             assertEquals(0, in.readUnsignedByte());
             in.readUnsignedByte();
             int count = in.readUnsignedShort();
+            long area = 0;
             for (int i = 0; i < count; i++) {
                 int x = in.readUnsignedShort();
                 int y = in.readUnsignedShort();
                 int w = in.readUnsignedShort();
                 int h = in.readUnsignedShort();
                 assertEquals(RfbEncoding.RAW, in.readInt());
+                area += (long) w * h;
                 byte[] row = new byte[w * 4];
                 for (int r = 0; r < h; r++) {
                     in.readFully(row);
@@ -95,7 +116,7 @@ class RfbServerClientsTest {
                     }
                 }
             }
-            return count;
+            return area;
         }
 
         void key(int keysym, boolean down) throws IOException {
@@ -175,8 +196,7 @@ class RfbServerClientsTest {
         // One update: its pixels, and a 12-byte header for each of at most 64 damage rectangles
         // (a queued rectangle can leave up to four strips beside a request's area).
         long frameBytes = 4 + 12 * 4 * DamageRegion.MAX_RECTS + (long) W * H * 4;
-        try (Client stalled = new Client(address)) {
-            stalled.socket.setReceiveBufferSize(64 * 1024);
+        try (Client stalled = new Client(address, 64 * 1024)) {
             byte[] requests = new byte[10 * 1000];
             for (int i = 0; i < 1000; i++) {
                 System.arraycopy(
@@ -195,7 +215,13 @@ class RfbServerClientsTest {
                 display.fill(round, round, 10, 10, round * 0x030201);
                 maxPending = Math.max(maxPending, pendingBytes());
             }
-            out.flush();
+            // A key event after the requests: messages are handled in order, so once it reaches
+            // the keyboard the server has taken every request. Until then a loaded machine may
+            // still hold requests in the socket, each of which a reading client would see
+            // answered with an update of its own.
+            stalled.key(0x7a, true);
+            stalled.out.flush();
+            awaitKeys(1);
             maxPending = Math.max(maxPending, pendingBytes());
             assertTrue(
                     maxPending <= frameBytes,
@@ -211,19 +237,42 @@ class RfbServerClientsTest {
                 assertFrame(frame);
             }
             // Once it reads, it gets a bounded number of coalesced updates and then the screen.
+            // A last request for one pixel marks the end: it replaces the pending one, so its
+            // answer comes after every update already sent or in flight, and nothing follows.
             int[] frame = new int[W * H];
             int updates = 0;
-            stalled.socket.setSoTimeout(2_000);
-            try {
-                while (true) {
-                    stalled.readUpdate(frame);
-                    updates++;
+            boolean marked = false;
+            while (true) {
+                long area = stalled.readUpdate(frame);
+                if (marked && area == 1) break;
+                updates++;
+                assertTrue(updates < 100, updates + " updates for 100,000 requests");
+                if (!marked && matchesDisplay(frame)) {
+                    stalled.request(0, 0, 1, 1);
+                    marked = true;
                 }
-            } catch (java.net.SocketTimeoutException drained) {
-                // no more updates: every request was answered or coalesced
             }
-            assertTrue(updates > 0 && updates < 100, updates + " updates for 100,000 requests");
+            assertTrue(updates > 0, "no update for 100,000 requests");
             assertFrame(frame);
+        }
+    }
+
+    private boolean matchesDisplay(int[] frame) {
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++)
+                if ((display.pixel(x, y) & 0xffffff) != frame[y * W + x]) return false;
+        return true;
+    }
+
+    /** Waits until the keyboard has seen {@code count} keys; fails after a minute. */
+    private void awaitKeys(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (true) {
+            synchronized (keys) {
+                if (keys.size() >= count) return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the server never handled the key event");
+            Thread.sleep(10);
         }
     }
 

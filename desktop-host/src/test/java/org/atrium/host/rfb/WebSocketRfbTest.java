@@ -48,7 +48,19 @@ class WebSocketRfbTest {
     }
 
     private Socket upgrade(String path) throws IOException {
-        Socket s = new Socket("127.0.0.1", port);
+        return upgrade(path, 0);
+    }
+
+    /**
+     * Connects and sends the upgrade request; a {@code receiveBuffer} above 0 is set before the
+     * connection exists. Shrinking it afterwards would leave a larger window already advertised
+     * than the buffer can hold: the kernel then drops the server's segments, both ends back off
+     * their retransmissions, and a writing client can stall for minutes on a busy machine.
+     */
+    private Socket upgrade(String path, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        if (receiveBuffer > 0) s.setReceiveBufferSize(receiveBuffer);
+        s.connect(new InetSocketAddress("127.0.0.1", port));
         s.setSoTimeout(20_000);
         String request =
                 "GET "
@@ -220,8 +232,7 @@ class WebSocketRfbTest {
      */
     @Test
     void aPingFloodFromAClientThatDoesNotReadIsBounded() throws Exception {
-        try (Socket s = upgrade("/ws/vms/ws-vm")) {
-            s.setReceiveBufferSize(16 * 1024);
+        try (Socket s = upgrade("/ws/vms/ws-vm", 16 * 1024)) {
             DataInputStream in = new DataInputStream(s.getInputStream());
             readHeaders(in);
             readFrame(in);
