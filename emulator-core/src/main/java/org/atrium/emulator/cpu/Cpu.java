@@ -2553,17 +2553,18 @@ public final class Cpu implements Snapshottable<CpuState> {
         long offset = fetchOffset + d;
         int b = decoded.lookup(offset, (segAttr[CS] & ATTR_DB) != 0, fetchLen - d);
         long[] pool = decoded.pool;
-        int count = b < 0 ? 0 : DecodedInstructions.count(pool[b]);
+        long header = b < 0 ? 0 : pool[b];
+        int count = DecodedInstructions.count(header);
         if (count == 0) {
             step();
             blockRetired = 1;
             return;
         }
         codeLow = offset - 3;
-        codeSpan = DecodedInstructions.byteLength(pool[b]) + 3;
+        codeSpan = DecodedInstructions.byteLength(header) + 3;
         codeWritten = false;
         int n = Math.min(count, budget);
-        int p = DecodedInstructions.first(b);
+        int p = DecodedInstructions.first(b, header);
         for (int k = 1; ; k++, p += 2) {
             long word = pool[p];
             executeDecoded((int) word & 0xFF, word, pool[p + 1]);
@@ -2590,16 +2591,14 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     /**
-     * Executes a decoded instruction: the decode state {@link #step()} would have left (32-bit
-     * operands and addresses, no REP, the segment override, ModRM fields and effective address),
-     * then the body of the opcode's case in the interpreter, in the same order of accesses.
+     * Executes a decoded instruction: the ModRM fields and effective address {@link #step()} would
+     * have decoded, then the body of the opcode's case in the interpreter for 32-bit operands, in
+     * the same order of accesses.
      */
     private void executeDecoded(int form, long word, long operands) {
+        // The prefix state (op32, addr32, rep, segOverride) is not set: no decoded form reads it,
+        // and the effective segment is decoded.
         eip = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
-        op32 = true;
-        addr32 = true;
-        rep = 0;
-        segOverride = ((int) (word >>> DecodedInstructions.OVERRIDE_SHIFT) & 7) - 1;
         reg = (int) (word >>> DecodedInstructions.REG_SHIFT) & 7;
         rm = (int) (word >>> DecodedInstructions.RM_SHIFT) & 7;
         int imm = (int) (operands >>> 32);

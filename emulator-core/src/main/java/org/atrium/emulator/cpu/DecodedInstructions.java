@@ -82,13 +82,13 @@ final class DecodedInstructions {
 
     // Blocks: a direct-mapped index by start offset into a pool of longs, filled from the start and
     // emptied as a whole when full. A block is a header (instruction count, byte length), its
-    // bytes (BYTE_LONGS longs, the last masked) and two longs per instruction.
-    private static final int SLOTS = 1 << 13;
-    private static final int POOL = 1 << 17;
+    // bytes (a long per 8, the last masked) and two longs per instruction. 2 MiB of pool hold the
+    // blocks a Linux guest's kernel and shell run over and over.
+    private static final int SLOTS = 1 << 14;
+    private static final int POOL = 1 << 18;
     static final int MAX_INSTRUCTIONS = 16;
     private static final int MAX_BYTES = 64;
-    static final int BYTE_LONGS = MAX_BYTES / 8;
-    private static final int BLOCK_LONGS = 1 + BYTE_LONGS + 2 * MAX_INSTRUCTIONS;
+    private static final int BLOCK_LONGS = 1 + MAX_BYTES / 8 + 2 * MAX_INSTRUCTIONS;
     private static final long EMPTY = -1;
     private static final ValueLayout.OfLong LE64 =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -149,9 +149,12 @@ final class DecodedInstructions {
         return (int) (header >>> 8) & 0xFF;
     }
 
-    /** The pool index of a block's first instruction (two longs: form word, operands). */
-    static int first(int block) {
-        return block + 1 + BYTE_LONGS;
+    /**
+     * The pool index of the first instruction (two longs: form word, operands) of the block at
+     * {@code block} with {@code header}.
+     */
+    static int first(int block, long header) {
+        return block + 1 + ((byteLength(header) + 7) >>> 3);
     }
 
     private boolean matches(long offset, int p, int length) {
@@ -184,13 +187,16 @@ final class DecodedInstructions {
         int b = next;
         int count = 0;
         int length = 0;
+        // Instructions are decoded into the largest byte area and moved down once the length is
+        // known.
+        int scratch = b + 1 + MAX_BYTES / 8;
         while (count < MAX_INSTRUCTIONS && decodeOne(offset + length, big, room - length)) {
             int n = (int) (decodedWord >>> LENGTH_SHIFT) & 0xF;
             if (length + n > MAX_BYTES) {
                 break;
             }
-            pool[first(b) + 2 * count] = decodedWord;
-            pool[first(b) + 2 * count + 1] = decodedOperands;
+            pool[scratch + 2 * count] = decodedWord;
+            pool[scratch + 2 * count + 1] = decodedOperands;
             count++;
             length += n;
             if (endsBlock(decodedWord)) {
@@ -201,14 +207,16 @@ final class DecodedInstructions {
             // Left to the CPU's decoder: kept as a block of none, checked on its first byte.
             length = 1;
         }
-        pool[b] = count | ((long) length << 8);
+        long header = count | ((long) length << 8);
+        pool[b] = header;
+        System.arraycopy(pool, scratch, pool, first(b, header), 2 * count);
         for (int k = 0; k < (length + 7) >>> 3; k++) {
             long bytes = ram.get(LE64, offset + 8 * k);
             pool[b + 1 + k] = length - 8 * k >= 8 ? bytes : bytes & mask(length - 8 * k);
         }
         keys[s] = key;
         starts[s] = b;
-        next = first(b) + 2 * count;
+        next = first(b, header) + 2 * count;
         return b;
     }
 
