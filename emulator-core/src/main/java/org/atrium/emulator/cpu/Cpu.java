@@ -2567,9 +2567,11 @@ public final class Cpu implements Snapshottable<CpuState> {
         int p = DecodedInstructions.first(b, header);
         for (int k = 1; ; k++, p += 2) {
             long word = pool[p];
+            int next = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
             executeDecoded((int) word & 0xFF, word, pool[p + 1]);
             blockRetired = k;
-            if (k == n || pollInterrupts || codeWritten) {
+            // A taken conditional jump leaves the block; one not taken runs on in it.
+            if (k == n || pollInterrupts || codeWritten || eip != next) {
                 break;
             }
             startEip = eip;

@@ -17,10 +17,10 @@ import java.util.Arrays;
  * before use. So whoever changed the code between two runs of it (the guest through any mapping of
  * the page, a device's DMA, a snapshot restore) the changed bytes are decoded afresh, with no write
  * tracking in any writer. A store by the block into its own code while it runs is caught by {@link
- * Cpu}'s fast store path, which ends the block. A block ends at a control transfer, at an
- * instruction not decoded here (other opcodes and prefixes, 16-bit code, or crossing the end of the
- * fetch window, that is a page or CS's limit), which the CPU's own decoder runs, or at 16
- * instructions or 64 bytes.
+ * Cpu}'s fast store path, which ends the block. A block ends at an unconditional control transfer
+ * (a taken conditional jump leaves it too), at an instruction not decoded here (other opcodes and
+ * prefixes, 16-bit code, or crossing the end of the fetch window, that is a page or CS's limit),
+ * which the CPU's own decoder runs, or at 16 instructions or 64 bytes.
  */
 final class DecodedInstructions {
     // Forms. GENERIC: run by the CPU's own decoder.
@@ -220,11 +220,14 @@ final class DecodedInstructions {
         return b;
     }
 
-    /** Control transfers end a block: what follows them is another block's business. */
+    /**
+     * Unconditional control transfers end a block: what follows them is another block's business. A
+     * conditional jump does not: the block runs on past it when it is not taken.
+     */
     private static boolean endsBlock(long word) {
         int form = (int) word & 0xFF;
         return switch (form) {
-            case JCC, JMP, CALL, RET, RET_N -> true;
+            case JMP, CALL, RET, RET_N -> true;
             case GROUP5 -> {
                 int reg = (int) (word >>> REG_SHIFT) & 7;
                 yield reg == 2 || reg == 4;
