@@ -118,6 +118,14 @@ public final class Cpu implements Snapshottable<CpuState> {
     private static final ValueLayout.OfInt LE32 =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private final MemorySegment ram;
+    private final DecodedInstructions decoded;
+    // While a block of decoded instructions runs: RAM offsets [codeLow, codeLow + codeSpan) cover
+    // its code (from 3 bytes before it, for wider stores that reach into it), codeWritten says a
+    // fast-path store went there, and blockRetired counts its instructions run to completion.
+    private long codeLow;
+    private long codeSpan;
+    private boolean codeWritten;
+    private int blockRetired;
     private final int[] fastReadTag = new int[2 * TLB_SIZE];
     private final int[] fastWriteTag = new int[2 * TLB_SIZE];
     private final long[] fastOffset = new long[2 * TLB_SIZE];
@@ -168,6 +176,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         this.timestampCounter = Objects.requireNonNull(timestampCounter, "timestampCounter");
         MemorySegment direct = memory.directMemory();
         this.ram = direct == null ? MemorySegment.ofArray(new byte[0]) : direct;
+        this.decoded = new DecodedInstructions(ram);
         reset();
     }
 
@@ -213,6 +222,8 @@ public final class Cpu implements Snapshottable<CpuState> {
         nmiBlocked = false;
         interruptShadow = false;
         failure = null;
+        decoded.clear();
+        codeSpan = 0;
     }
 
     // ---------------------------------------------------------------- public API
@@ -287,17 +298,21 @@ public final class Cpu implements Snapshottable<CpuState> {
                 // TF, or IF set with a request already known).
                 int stopFlags = TF | (interruptRequest ? IF : 0);
                 do {
-                    startEip = eip;
+                    blockRetired = 0;
                     try {
-                        step();
+                        runBlock(maxInstructions - steps);
+                        steps += blockRetired;
                     } catch (CpuFault f) {
+                        // The instructions before the faulting one retired.
+                        steps += blockRetired;
+                        codeSpan = 0;
                         deliverException(f.vector, f.hasErrorCode, f.errorCode);
                         if (shutdown) {
                             steps++;
                             break slice;
                         }
+                        steps++;
                     }
-                    steps++;
                 } while (steps < maxInstructions
                         && !pollInterrupts
                         && !interruptShadow
@@ -632,6 +647,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         nmiBlocked = st.nmiBlocked();
         interruptShadow = st.interruptShadow();
         failure = null;
+        decoded.clear();
     }
 
     // ---------------------------------------------------------------- lazy flags
@@ -1119,7 +1135,9 @@ public final class Cpu implements Snapshottable<CpuState> {
     private void writeLinear8(int lin, int v) {
         int i = fastIndex(lin);
         if (fastWriteTag[i] == (lin & 0xFFFFF000)) {
-            ram.set(ValueLayout.JAVA_BYTE, fastOffset[i] + (lin & 0xFFF), (byte) v);
+            long o = fastOffset[i] + (lin & 0xFFF);
+            ram.set(ValueLayout.JAVA_BYTE, o, (byte) v);
+            noteWrite(o);
             return;
         }
         busWrite8(physical(lin, true), v);
@@ -1128,10 +1146,19 @@ public final class Cpu implements Snapshottable<CpuState> {
     private void writeLinear16(int lin, int v) {
         int i = fastIndex(lin);
         if (fastWriteTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) != 0xFFF) {
-            ram.set(LE16, fastOffset[i] + (lin & 0xFFF), (short) v);
+            long o = fastOffset[i] + (lin & 0xFFF);
+            ram.set(LE16, o, (short) v);
+            noteWrite(o);
             return;
         }
         writeLinear16Slow(lin, v);
+    }
+
+    /** Notes a store into the code of the running block of decoded instructions. */
+    private void noteWrite(long offset) {
+        if (Long.compareUnsigned(offset - codeLow, codeSpan) < 0) {
+            codeWritten = true;
+        }
     }
 
     private void writeLinear16Slow(int lin, int v) {
@@ -1148,7 +1175,9 @@ public final class Cpu implements Snapshottable<CpuState> {
     private void writeLinear32(int lin, int v) {
         int i = fastIndex(lin);
         if (fastWriteTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
-            ram.set(LE32, fastOffset[i] + (lin & 0xFFF), v);
+            long o = fastOffset[i] + (lin & 0xFFF);
+            ram.set(LE32, o, v);
+            noteWrite(o);
             return;
         }
         writeLinear32Slow(lin, v);
@@ -2498,6 +2527,311 @@ public final class Cpu implements Snapshottable<CpuState> {
         int newEip = peek(size, 0);
         int newCs = peek(size, BYTES[size]) & 0xFFFF;
         farReturnTo(newCs, newEip, size, extra, false, 0);
+    }
+
+    // ---------------------------------------------------------------- decoded instructions
+
+    /**
+     * Runs up to {@code budget} instructions from EIP, at least one: a block of decoded
+     * instructions ({@link DecodedInstructions}) when there is one, else one instruction through
+     * {@link #step()}; {@link #blockRetired} counts those that completed. Each decoded instruction
+     * lies inside the fetch window, so its fetch cannot fault, and behaves as {@link #step()}
+     * would; the block stops early, as the run loop would, after a bus or port access, and after a
+     * store into its own code.
+     */
+    private void runBlock(int budget) {
+        startEip = eip;
+        int d = eip - fetchStart;
+        if (Integer.compareUnsigned(d, fetchLen) >= 0) {
+            if (!reopenFetch()) {
+                step();
+                blockRetired = 1;
+                return;
+            }
+            d = eip - fetchStart;
+        }
+        long offset = fetchOffset + d;
+        int b = decoded.lookup(offset, (segAttr[CS] & ATTR_DB) != 0, fetchLen - d);
+        long[] pool = decoded.pool;
+        long header = b < 0 ? 0 : pool[b];
+        int count = DecodedInstructions.count(header);
+        if (count == 0) {
+            step();
+            blockRetired = 1;
+            return;
+        }
+        codeLow = offset - 3;
+        codeSpan = DecodedInstructions.byteLength(header) + 3;
+        codeWritten = false;
+        int n = Math.min(count, budget);
+        int p = DecodedInstructions.first(b, header);
+        for (int k = 1; ; k++, p += 2) {
+            long word = pool[p];
+            int next = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
+            executeDecoded((int) word & 0xFF, word, pool[p + 1]);
+            blockRetired = k;
+            // A taken conditional jump leaves the block; one not taken runs on in it.
+            if (k == n || pollInterrupts || codeWritten || eip != next) {
+                break;
+            }
+            startEip = eip;
+        }
+        codeSpan = 0;
+    }
+
+    /**
+     * Opens the fetch window at EIP after a jump out of it, with the checks (and so the faults) of
+     * the first byte's fetch; false when EIP's page is not plain RAM.
+     */
+    private boolean reopenFetch() {
+        int lin = checkedLinear(CS, eip, 1, ACCESS_FETCH);
+        if (fastReadTag[fastIndex(lin)] != (lin & 0xFFFFF000)) {
+            physical(lin, false);
+        }
+        openFetchWindow(lin);
+        return Integer.compareUnsigned(eip - fetchStart, fetchLen) < 0;
+    }
+
+    /**
+     * Executes a decoded instruction: the ModRM fields and effective address {@link #step()} would
+     * have decoded, then the body of the opcode's case in the interpreter for 32-bit operands, in
+     * the same order of accesses.
+     */
+    private void executeDecoded(int form, long word, long operands) {
+        // The prefix state (op32, addr32, rep, segOverride) is not set: no decoded form reads it,
+        // and the effective segment is decoded.
+        eip = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
+        reg = (int) (word >>> DecodedInstructions.REG_SHIFT) & 7;
+        rm = (int) (word >>> DecodedInstructions.RM_SHIFT) & 7;
+        int imm = (int) (operands >>> 32);
+        int aux = (int) (word >>> DecodedInstructions.AUX_SHIFT);
+        if ((word & DecodedInstructions.REGISTER_FORM) != 0) {
+            mod = 3;
+        } else {
+            mod = 0;
+            int base = (int) (word >>> DecodedInstructions.BASE_SHIFT) & 15;
+            int index = (int) (word >>> DecodedInstructions.INDEX_SHIFT) & 15;
+            int off = (int) operands;
+            if (base < 8) {
+                off += regs[base];
+            }
+            if (index < 8) {
+                off += regs[index] << ((int) (word >>> DecodedInstructions.SCALE_SHIFT) & 3);
+            }
+            eaOff = off;
+            eaSeg = (int) (word >>> DecodedInstructions.SEG_SHIFT) & 7;
+        }
+        switch (form) {
+            case DecodedInstructions.MOV_RM32 -> regs[reg] = rm32();
+            case DecodedInstructions.MOV_MR32 -> setRm32(regs[reg]);
+            case DecodedInstructions.ALU_MR32 -> {
+                int kind = aux & 7;
+                if (kind == 7) {
+                    alu32(7, rm32(), regs[reg]);
+                } else {
+                    setRm32(alu32(kind, rm32ForWrite(), regs[reg]));
+                }
+            }
+            case DecodedInstructions.ALU_RM32 -> {
+                int kind = aux & 7;
+                int r = alu32(kind, regs[reg], rm32());
+                if (kind != 7) {
+                    regs[reg] = r;
+                }
+            }
+            case DecodedInstructions.ALU_MI32 -> {
+                if (reg == 7) {
+                    alu32(7, rm32(), imm);
+                } else {
+                    setRm32(alu32(reg, rm32ForWrite(), imm));
+                }
+            }
+            case DecodedInstructions.TEST_MR32 -> alu32(4, rm32(), regs[reg]);
+            case DecodedInstructions.NOP -> {}
+            case DecodedInstructions.ALU_MR -> {
+                int kind = aux & 7, size = aux >> 3;
+                int a = kind == 7 ? readRm(size) : readRmForWrite(size);
+                int r = alu(kind, size, a, getReg(size, reg));
+                if (kind != 7) {
+                    writeRm(size, r);
+                }
+            }
+            case DecodedInstructions.ALU_RM -> {
+                int kind = aux & 7, size = aux >> 3;
+                int r = alu(kind, size, getReg(size, reg), readRm(size));
+                if (kind != 7) {
+                    setReg(size, reg, r);
+                }
+            }
+            case DecodedInstructions.ALU_AI -> {
+                int kind = aux & 7, size = aux >> 3;
+                int r = alu(kind, size, regs[EAX], imm);
+                if (kind != 7) {
+                    setReg(size, EAX, r);
+                }
+            }
+            case DecodedInstructions.ALU_MI -> {
+                int a = reg == 7 ? readRm(aux) : readRmForWrite(aux);
+                int r = alu(reg, aux, a, imm);
+                if (reg != 7) {
+                    writeRm(aux, r);
+                }
+            }
+            case DecodedInstructions.TEST_MR -> alu(4, aux, readRm(aux), getReg(aux, reg));
+            case DecodedInstructions.TEST_AI -> alu(4, aux, regs[EAX], imm);
+            case DecodedInstructions.MOV_MR -> writeRm(aux, getReg(aux, reg));
+            case DecodedInstructions.MOV_RM -> setReg(aux, reg, readRm(aux));
+            case DecodedInstructions.MOV_MI -> writeRm(aux, imm);
+            case DecodedInstructions.MOV_RI -> setReg(aux, reg, imm);
+            case DecodedInstructions.MOV_MOFFS -> {
+                int size = aux & 3;
+                int seg = (int) (word >>> DecodedInstructions.SEG_SHIFT) & 7;
+                if ((aux & 8) == 0) {
+                    setReg(size, EAX, readMem(size, seg, (int) operands));
+                } else {
+                    writeMem(size, seg, (int) operands, getReg(size, EAX));
+                }
+            }
+            default -> executeDecodedFlow(form, aux, imm);
+        }
+    }
+
+    // 32-bit operand accessors and ALU for the decoded forms: the same accesses as readRm,
+    // readRmForWrite, writeRm and alu with size D, without looking at the size.
+    private int rm32() {
+        return mod == 3 ? regs[rm] : read32(eaSeg, eaOff);
+    }
+
+    private int rm32ForWrite() {
+        return mod == 3 ? regs[rm] : readMemForWrite(D, eaSeg, eaOff);
+    }
+
+    private void setRm32(int v) {
+        if (mod == 3) {
+            regs[rm] = v;
+        } else {
+            write32(eaSeg, eaOff, v);
+        }
+    }
+
+    private int alu32(int op, int a, int b) {
+        int r;
+        switch (op) {
+            case 0 -> {
+                r = a + b;
+                setLazy(OP_ADD, D, a, b, r);
+            }
+            case 1 -> {
+                r = a | b;
+                setLazy(OP_LOGIC, D, a, b, r);
+            }
+            case 2 -> {
+                boolean c = cf();
+                r = a + b + (c ? 1 : 0);
+                setLazy(OP_ADC, D, a, b, r);
+                lazyCarry = c;
+            }
+            case 3 -> {
+                boolean c = cf();
+                r = a - b - (c ? 1 : 0);
+                setLazy(OP_SBB, D, a, b, r);
+                lazyCarry = c;
+            }
+            case 4 -> {
+                r = a & b;
+                setLazy(OP_LOGIC, D, a, b, r);
+            }
+            case 5, 7 -> {
+                r = a - b;
+                setLazy(OP_SUB, D, a, b, r);
+            }
+            default -> {
+                r = a ^ b;
+                setLazy(OP_LOGIC, D, a, b, r);
+            }
+        }
+        return r;
+    }
+
+    /** The rest of {@link #executeDecoded}: stack, control flow, two-byte opcodes. */
+    private void executeDecodedFlow(int form, int aux, int imm) {
+        switch (form) {
+            case DecodedInstructions.LEA -> regs[reg] = eaOff;
+            case DecodedInstructions.INC -> regs[reg] = incDec(D, regs[reg], false);
+            case DecodedInstructions.DEC -> regs[reg] = incDec(D, regs[reg], true);
+            case DecodedInstructions.PUSH_R -> push(D, regs[reg]);
+            case DecodedInstructions.POP_R -> {
+                int v = pop(D);
+                regs[reg] = v;
+            }
+            case DecodedInstructions.PUSH_I -> push(D, imm);
+            case DecodedInstructions.JCC -> {
+                if (condition(aux)) {
+                    eip += imm;
+                }
+            }
+            case DecodedInstructions.JMP -> eip += imm;
+            case DecodedInstructions.CALL -> {
+                push(D, eip);
+                eip += imm;
+            }
+            case DecodedInstructions.RET -> eip = pop(D);
+            case DecodedInstructions.RET_N -> {
+                eip = pop(D);
+                adjustSp(imm);
+            }
+            case DecodedInstructions.LEAVE -> {
+                if (stack32()) {
+                    regs[ESP] = regs[EBP];
+                } else {
+                    regs[ESP] = (regs[ESP] & 0xFFFF0000) | (regs[EBP] & 0xFFFF);
+                }
+                regs[EBP] = pop(D);
+            }
+            case DecodedInstructions.MOVX ->
+                    regs[reg] =
+                            switch (aux) {
+                                case 0x6 -> readRm(B);
+                                case 0x7 -> readRm(W);
+                                case 0xE -> (byte) readRm(B);
+                                default -> (short) readRm(W);
+                            };
+            case DecodedInstructions.SETCC -> writeRm(B, condition(aux) ? 1 : 0);
+            case DecodedInstructions.CMOV -> {
+                int v = readRm(D);
+                if (condition(aux)) {
+                    regs[reg] = v;
+                }
+            }
+            case DecodedInstructions.SHIFT -> {
+                int a = readRmForWrite(aux); // checked as a write even for a count of 0
+                int count = imm < 0 ? regs[ECX] & 0xFF : imm;
+                if ((count & 31) != 0) {
+                    writeRm(aux, shift(reg, aux, a, count));
+                }
+            }
+            case DecodedInstructions.GROUP5 -> {
+                switch (reg) {
+                    case 0 -> writeRm(D, incDec(D, readRmForWrite(D), false));
+                    case 1 -> writeRm(D, incDec(D, readRmForWrite(D), true));
+                    case 2 -> {
+                        int target = readRm(D);
+                        push(D, eip);
+                        eip = target;
+                    }
+                    case 4 -> eip = readRm(D);
+                    default -> push(D, readRm(D));
+                }
+            }
+            case DecodedInstructions.CWDE -> regs[EAX] = (short) regs[EAX];
+            case DecodedInstructions.CDQ -> regs[EDX] = regs[EAX] >> 31;
+            case DecodedInstructions.IMUL_RM -> regs[reg] = imul2(D, regs[reg], readRm(D));
+            case DecodedInstructions.IMUL_RMI -> {
+                int a = readRm(D);
+                regs[reg] = imul2(D, a, imm);
+            }
+            default -> throw new IllegalStateException("no decoded form " + form);
+        }
     }
 
     // ---------------------------------------------------------------- execution

@@ -1,0 +1,511 @@
+package org.atrium.emulator.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A cache of decoded instructions for {@link Cpu}: straight-line blocks of the common forms of
+ * 32-bit code (CS with its D bit set), each instruction decoded once into a form number, its ModRM
+ * operand's registers, effective-address recipe, displacement and immediate, so that running them
+ * again needs no fetch, prefix loop, opcode dispatch chain or ModRM/SIB parse, and a block costs
+ * one lookup.
+ *
+ * <p>A block is keyed by its offset in guest RAM (a physical location, so paging changes need no
+ * flush) and the CS D bit, and keeps the block's bytes: each lookup compares them with guest RAM
+ * before use. So whoever changed the code between two runs of it (the guest through any mapping of
+ * the page, a device's DMA, a snapshot restore) the changed bytes are decoded afresh, with no write
+ * tracking in any writer. A store by the block into its own code while it runs is caught by {@link
+ * Cpu}'s fast store path, which ends the block. A block ends at an unconditional control transfer
+ * (a taken conditional jump leaves it too), at an instruction not decoded here (other opcodes and
+ * prefixes, 16-bit code, or crossing the end of the fetch window, that is a page or CS's limit),
+ * which the CPU's own decoder runs, or at 16 instructions or 64 bytes.
+ */
+final class DecodedInstructions {
+    // Forms. GENERIC: run by the CPU's own decoder.
+    static final int GENERIC = 0;
+    static final int NOP = 1;
+    static final int ALU_MR = 2; // 00-39 r/m op= reg (aux: kind | size << 3)
+    static final int ALU_RM = 3; // 02-3B reg op= r/m
+    static final int ALU_AI = 4; // 04-3D AL/EAX op= imm
+    static final int ALU_MI = 5; // 80-83 r/m op= imm (kind in reg)
+    static final int TEST_MR = 6; // 84, 85
+    static final int TEST_AI = 7; // A8, A9
+    static final int MOV_MR = 8; // 88, 89
+    static final int MOV_RM = 9; // 8A, 8B
+    static final int MOV_MI = 10; // C6, C7
+    static final int MOV_RI = 11; // B0-BF (register in reg)
+    static final int LEA = 12; // 8D with a memory operand
+    static final int INC = 13; // 40-47 (register in reg)
+    static final int DEC = 14; // 48-4F
+    static final int PUSH_R = 15; // 50-57
+    static final int POP_R = 16; // 58-5F
+    static final int PUSH_I = 17; // 68, 6A
+    static final int JCC = 18; // 70-7F, 0F 80-8F (condition in aux)
+    static final int JMP = 19; // E9, EB
+    static final int CALL = 20; // E8
+    static final int RET = 21; // C3
+    static final int RET_N = 22; // C2
+    static final int LEAVE = 23; // C9
+    static final int MOVX = 24; // 0F B6, B7, BE, BF (aux: the second opcode byte's low bits)
+    static final int SETCC = 25; // 0F 90-9F
+    static final int CMOV = 26; // 0F 40-4F
+    static final int SHIFT = 27; // C0, C1, D0-D3 (aux: size; imm the count, or -1 for CL)
+    static final int GROUP5 = 28; // FF /0 /1 /2 /4 /6
+    static final int CWDE = 29; // 98
+    static final int CDQ = 30; // 99
+    static final int MOV_MOFFS = 31; // A0-A3 (aux: size | store << 3)
+    static final int IMUL_RM = 32; // 0F AF
+    static final int IMUL_RMI = 33; // 69, 6B
+    // The 32-bit operand forms of the most frequent ones, with no size to look at.
+    static final int ALU_MR32 = 34, ALU_RM32 = 35, ALU_MI32 = 36, TEST_MR32 = 37;
+    static final int MOV_MR32 = 38, MOV_RM32 = 39;
+
+    // Operand sizes, as in Cpu.
+    private static final int B = 0, D = 2;
+    private static final int DS = 3, SS = 2;
+    private static final int NONE = 8;
+
+    // Layout of the form word: form, length, reg, rm, register operand, base, index, scale,
+    // effective segment, segment override + 1, aux.
+    static final int LENGTH_SHIFT = 8,
+            REG_SHIFT = 12,
+            RM_SHIFT = 15,
+            REGISTER_FORM = 1 << 18,
+            BASE_SHIFT = 19,
+            INDEX_SHIFT = 23,
+            SCALE_SHIFT = 27,
+            SEG_SHIFT = 29,
+            OVERRIDE_SHIFT = 32,
+            AUX_SHIFT = 35;
+
+    // Blocks: a direct-mapped index by start offset into a pool of longs, filled from the start and
+    // emptied as a whole when full. A block is a header (instruction count, byte length), its
+    // bytes (a long per 8, the last masked) and two longs per instruction. 2 MiB of pool hold the
+    // blocks a Linux guest's kernel and shell run over and over.
+    private static final int SLOTS = 1 << 14;
+    private static final int POOL = 1 << 18;
+    static final int MAX_INSTRUCTIONS = 16;
+    private static final int MAX_BYTES = 64;
+    private static final int BLOCK_LONGS = 1 + MAX_BYTES / 8 + 2 * MAX_INSTRUCTIONS;
+    private static final long EMPTY = -1;
+    private static final ValueLayout.OfLong LE64 =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MemorySegment ram;
+    // The highest RAM offset from which a block's bytes, and 16 bytes of decoding beyond its last
+    // instruction's start, may be read.
+    private final long lastOffset;
+    private final long[] keys = new long[SLOTS];
+    private final int[] starts = new int[SLOTS];
+    final long[] pool = new long[POOL];
+    private int next;
+
+    // The instruction decodeOne decoded: its form word (length included) and operands.
+    private long decodedWord, decodedOperands;
+
+    DecodedInstructions(MemorySegment ram) {
+        this.ram = ram;
+        this.lastOffset = ram.byteSize() - (MAX_BYTES + 16);
+        clear();
+    }
+
+    /** Forgets every block (reset, snapshot restore): not needed for correctness, only tidy. */
+    void clear() {
+        Arrays.fill(keys, EMPTY);
+        next = 0;
+    }
+
+    /**
+     * The pool index of the block of instructions starting at RAM offset {@code offset}, decoded
+     * for 32-bit code when {@code big}, with {@code room} bytes before the end of the fetch window;
+     * -1 if none can be cached there. A block's header says how many instructions it has (none: run
+     * the first with the CPU's decoder); the first is at {@link #first(int)}.
+     */
+    int lookup(long offset, boolean big, int room) {
+        if (offset > lastOffset) {
+            return -1;
+        }
+        long key = (offset << 1) | (big ? 1 : 0);
+        int s = (int) (offset ^ (offset >>> 13)) & (SLOTS - 1);
+        if (keys[s] == key) {
+            int b = starts[s];
+            int length = (int) (pool[b] >>> 8) & 0xFF;
+            if (length <= room && matches(offset, b + 1, length)) {
+                return b;
+            }
+        }
+        return build(offset, big, room, s, key);
+    }
+
+    static int count(long header) {
+        return (int) header & 0xFF;
+    }
+
+    static int byteLength(long header) {
+        return (int) (header >>> 8) & 0xFF;
+    }
+
+    /**
+     * The pool index of the first instruction (two longs: form word, operands) of the block at
+     * {@code block} with {@code header}.
+     */
+    static int first(int block, long header) {
+        return block + 1 + ((byteLength(header) + 7) >>> 3);
+    }
+
+    private boolean matches(long offset, int p, int length) {
+        int full = length >>> 3;
+        for (int k = 0; k < full; k++) {
+            if (ram.get(LE64, offset + 8 * k) != pool[p + k]) {
+                return false;
+            }
+        }
+        int rest = length & 7;
+        return rest == 0 || (ram.get(LE64, offset + 8 * full) & mask(rest)) == pool[p + full];
+    }
+
+    private static long mask(int length) {
+        return (1L << (length << 3)) - 1;
+    }
+
+    private int u8(long offset, int p) {
+        return ram.get(ValueLayout.JAVA_BYTE, offset + p) & 0xFF;
+    }
+
+    private int s32(long offset, int p) {
+        return ram.get(LE32, offset + p);
+    }
+
+    private int build(long offset, boolean big, int room, int s, long key) {
+        if (next + BLOCK_LONGS > POOL) {
+            clear();
+        }
+        int b = next;
+        int count = 0;
+        int length = 0;
+        // Instructions are decoded into the largest byte area and moved down once the length is
+        // known.
+        int scratch = b + 1 + MAX_BYTES / 8;
+        while (count < MAX_INSTRUCTIONS && decodeOne(offset + length, big, room - length)) {
+            int n = (int) (decodedWord >>> LENGTH_SHIFT) & 0xF;
+            if (length + n > MAX_BYTES) {
+                break;
+            }
+            pool[scratch + 2 * count] = decodedWord;
+            pool[scratch + 2 * count + 1] = decodedOperands;
+            count++;
+            length += n;
+            if (endsBlock(decodedWord)) {
+                break;
+            }
+        }
+        if (count == 0) {
+            // Left to the CPU's decoder: kept as a block of none, checked on its first byte.
+            length = 1;
+        }
+        long header = count | ((long) length << 8);
+        pool[b] = header;
+        System.arraycopy(pool, scratch, pool, first(b, header), 2 * count);
+        for (int k = 0; k < (length + 7) >>> 3; k++) {
+            long bytes = ram.get(LE64, offset + 8 * k);
+            pool[b + 1 + k] = length - 8 * k >= 8 ? bytes : bytes & mask(length - 8 * k);
+        }
+        keys[s] = key;
+        starts[s] = b;
+        next = first(b, header) + 2 * count;
+        return b;
+    }
+
+    /**
+     * Unconditional control transfers end a block: what follows them is another block's business. A
+     * conditional jump does not: the block runs on past it when it is not taken.
+     */
+    private static boolean endsBlock(long word) {
+        int form = (int) word & 0xFF;
+        return switch (form) {
+            case JMP, CALL, RET, RET_N -> true;
+            case GROUP5 -> {
+                int reg = (int) (word >>> REG_SHIFT) & 7;
+                yield reg == 2 || reg == 4;
+            }
+            default -> false;
+        };
+    }
+
+    /**
+     * Decodes the instruction at {@code offset} into {@link #decodedWord} and {@link
+     * #decodedOperands}; false when it is not one of the forms here or does not fit in {@code
+     * room}.
+     */
+    private boolean decodeOne(long offset, boolean big, int room) {
+        if (!big) {
+            return false;
+        }
+        int p = 0;
+        int override = -1;
+        int op = u8(offset, p++);
+        switch (op) {
+            case 0x26 -> override = 0;
+            case 0x2E -> override = 1;
+            case 0x36 -> override = 2;
+            case 0x3E -> override = 3;
+            case 0x64 -> override = 4;
+            case 0x65 -> override = 5;
+            default -> {}
+        }
+        if (override >= 0) {
+            op = u8(offset, p++);
+        }
+        long word = (long) (override + 1) << OVERRIDE_SHIFT;
+        int form;
+        int aux = 0;
+        int imm = 0;
+        boolean modrm = false;
+        int immSize = 0; // bytes of immediate after the ModRM operand, sign-extended
+        boolean immUnsigned = false;
+        if (op < 0x40 && (op & 7) < 6) {
+            int kind = op >> 3;
+            int size = (op & 1) == 0 ? B : D;
+            aux = kind | (size << 3);
+            switch (op & 7) {
+                case 0, 1 -> {
+                    form = ALU_MR;
+                    modrm = true;
+                }
+                case 2, 3 -> {
+                    form = ALU_RM;
+                    modrm = true;
+                }
+                default -> {
+                    form = ALU_AI;
+                    immSize = size == B ? 1 : 4;
+                    immUnsigned = size == B;
+                }
+            }
+        } else if (op >= 0x40 && op < 0x60) {
+            form = op < 0x48 ? INC : op < 0x50 ? DEC : op < 0x58 ? PUSH_R : POP_R;
+            word |= (long) (op & 7) << REG_SHIFT;
+        } else if (op >= 0x70 && op < 0x80) {
+            form = JCC;
+            aux = op & 15;
+            immSize = 1;
+        } else if (op >= 0xB0 && op < 0xC0) {
+            form = MOV_RI;
+            word |= (long) (op & 7) << REG_SHIFT;
+            aux = op < 0xB8 ? B : D;
+            immSize = op < 0xB8 ? 1 : 4;
+            immUnsigned = op < 0xB8;
+        } else {
+            switch (op) {
+                case 0x68, 0x6A -> {
+                    form = PUSH_I;
+                    immSize = op == 0x68 ? 4 : 1;
+                }
+                case 0x69, 0x6B -> {
+                    form = IMUL_RMI;
+                    modrm = true;
+                    immSize = op == 0x69 ? 4 : 1;
+                }
+                case 0x80, 0x81, 0x82, 0x83 -> {
+                    form = ALU_MI;
+                    modrm = true;
+                    aux = op == 0x81 || op == 0x83 ? D : B;
+                    immSize = op == 0x81 ? 4 : 1;
+                    immUnsigned = aux == B;
+                }
+                case 0x84, 0x85 -> {
+                    form = TEST_MR;
+                    modrm = true;
+                    aux = op == 0x84 ? B : D;
+                }
+                case 0x88, 0x89 -> {
+                    form = MOV_MR;
+                    modrm = true;
+                    aux = op == 0x88 ? B : D;
+                }
+                case 0x8A, 0x8B -> {
+                    form = MOV_RM;
+                    modrm = true;
+                    aux = op == 0x8A ? B : D;
+                }
+                case 0x8D -> {
+                    form = LEA;
+                    modrm = true;
+                }
+                case 0x90 -> form = NOP;
+                case 0x98 -> form = CWDE;
+                case 0x99 -> form = CDQ;
+                case 0xA0, 0xA1, 0xA2, 0xA3 -> {
+                    form = MOV_MOFFS;
+                    aux = ((op & 1) == 0 ? B : D) | (op >= 0xA2 ? 8 : 0);
+                    immSize = 4;
+                }
+                case 0xA8, 0xA9 -> {
+                    form = TEST_AI;
+                    aux = op == 0xA8 ? B : D;
+                    immSize = op == 0xA8 ? 1 : 4;
+                    immUnsigned = op == 0xA8;
+                }
+                case 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3 -> {
+                    form = SHIFT;
+                    modrm = true;
+                    aux = (op & 1) == 0 ? B : D;
+                    if (op <= 0xC1) {
+                        immSize = 1;
+                        immUnsigned = true;
+                    } else {
+                        imm = op <= 0xD1 ? 1 : -1;
+                    }
+                }
+                case 0xC2 -> {
+                    form = RET_N;
+                    immSize = 2;
+                    immUnsigned = true;
+                }
+                case 0xC3 -> form = RET;
+                case 0xC6, 0xC7 -> {
+                    form = MOV_MI;
+                    modrm = true;
+                    aux = op == 0xC6 ? B : D;
+                    immSize = op == 0xC6 ? 1 : 4;
+                    immUnsigned = op == 0xC6;
+                }
+                case 0xC9 -> form = LEAVE;
+                case 0xE8 -> {
+                    form = CALL;
+                    immSize = 4;
+                }
+                case 0xE9 -> {
+                    form = JMP;
+                    immSize = 4;
+                }
+                case 0xEB -> {
+                    form = JMP;
+                    immSize = 1;
+                }
+                case 0xFF -> {
+                    form = GROUP5;
+                    modrm = true;
+                }
+                case 0x0F -> {
+                    int op2 = u8(offset, p++);
+                    if (op2 >= 0x80 && op2 < 0x90) {
+                        form = JCC;
+                        aux = op2 & 15;
+                        immSize = 4;
+                    } else if (op2 >= 0x90 && op2 < 0xA0) {
+                        form = SETCC;
+                        modrm = true;
+                        aux = op2 & 15;
+                    } else if (op2 >= 0x40 && op2 < 0x50) {
+                        form = CMOV;
+                        modrm = true;
+                        aux = op2 & 15;
+                    } else if (op2 == 0xAF) {
+                        form = IMUL_RM;
+                        modrm = true;
+                    } else if (op2 == 0xB6 || op2 == 0xB7 || op2 == 0xBE || op2 == 0xBF) {
+                        form = MOVX;
+                        modrm = true;
+                        aux = op2 & 0xF;
+                    } else {
+                        return false;
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        int disp = 0;
+        if (modrm) {
+            int b = u8(offset, p++);
+            int mod = b >>> 6, reg = (b >> 3) & 7, rm = b & 7;
+            word |= ((long) reg << REG_SHIFT) | ((long) rm << RM_SHIFT);
+            if (mod == 3) {
+                if (form == LEA) {
+                    // LEA of a register is #UD: the CPU's decoder raises it.
+                    return false;
+                }
+                word |= REGISTER_FORM;
+            } else {
+                int base = NONE, index = NONE, scale = 0, seg = DS;
+                if (rm == 4) {
+                    int sib = u8(offset, p++);
+                    base = sib & 7;
+                    index = (sib >> 3) & 7;
+                    scale = sib >>> 6;
+                    if (index == 4) {
+                        index = NONE;
+                    }
+                    if (base == 5 && mod == 0) {
+                        base = NONE;
+                        disp = s32(offset, p);
+                        p += 4;
+                    } else if (base == 4 || base == 5) {
+                        seg = SS;
+                    }
+                } else if (rm == 5 && mod == 0) {
+                    disp = s32(offset, p);
+                    p += 4;
+                } else {
+                    base = rm;
+                    if (rm == 5) {
+                        seg = SS;
+                    }
+                }
+                if (mod == 1) {
+                    disp += (byte) u8(offset, p++);
+                } else if (mod == 2) {
+                    disp += s32(offset, p);
+                    p += 4;
+                }
+                word |=
+                        ((long) base << BASE_SHIFT)
+                                | ((long) index << INDEX_SHIFT)
+                                | ((long) scale << SCALE_SHIFT)
+                                | ((long) (override >= 0 ? override : seg) << SEG_SHIFT);
+            }
+            if (form == GROUP5 && (reg == 3 || reg == 5 || reg == 7)) {
+                // Far CALL/JMP and the undefined /7: left to the CPU's decoder.
+                return false;
+            }
+        } else {
+            // No effective address to compute.
+            word |= REGISTER_FORM;
+        }
+        if (form == MOV_MOFFS) {
+            disp = s32(offset, p);
+            word |= (long) (override >= 0 ? override : DS) << SEG_SHIFT;
+        } else if (immSize == 1) {
+            imm = immUnsigned ? u8(offset, p) : (byte) u8(offset, p);
+        } else if (immSize == 2) {
+            imm = u8(offset, p) | (u8(offset, p + 1) << 8);
+        } else if (immSize == 4) {
+            imm = s32(offset, p);
+        }
+        p += immSize;
+        if (p > room) {
+            // Crosses the end of the fetch window: the CPU's decoder fetches the rest.
+            return false;
+        }
+        if ((aux >> 3) == D && (form == ALU_MR || form == ALU_RM)) {
+            form = form == ALU_MR ? ALU_MR32 : ALU_RM32;
+        } else if (aux == D && form >= ALU_MI && form <= MOV_RM && form != TEST_AI) {
+            form =
+                    switch (form) {
+                        case ALU_MI -> ALU_MI32;
+                        case TEST_MR -> TEST_MR32;
+                        case MOV_MR -> MOV_MR32;
+                        default -> MOV_RM32;
+                    };
+        }
+        decodedWord = word | form | ((long) aux << AUX_SHIFT) | ((long) p << LENGTH_SHIFT);
+        decodedOperands = (disp & 0xFFFFFFFFL) | ((long) imm << 32);
+        return true;
+    }
+}

@@ -1,0 +1,109 @@
+package org.atrium.emulator.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CPU's cache of decoded instructions must never run stale code: every program here runs an
+ * instruction, changes its bytes (by a store of its own, in the same page or another, by a write
+ * that bypasses the CPU as a device's DMA does, or by remapping the page) and runs it again.
+ */
+class DecodedInstructionsTest {
+    private static void assertHalted(TestMachine m) {
+        m.runToHalt();
+        assertTrue(m.cpu.halted(), "program ran to its HLT");
+    }
+
+    @Test
+    void aStoreChangesAnInstructionItAlreadyRanInTheSamePage() {
+        TestMachine m = new TestMachine();
+        // mov ecx,2; L: mov eax,0x11111111; mov dword [0x1006],0x22222222; dec ecx; jnz L; hlt
+        m.startFlat32("b9 02 00 00 00 b8 11 11 11 11 c7 05 06 10 00 00 22 22 22 22 49 75 ee f4");
+        assertHalted(m);
+        assertEquals(0x22222222, m.cpu.eax(), "the second pass ran the rewritten immediate");
+    }
+
+    @Test
+    void aStoreChangesTheNextInstructionJustBeforeItRunsAgain() {
+        TestMachine m = new TestMachine();
+        // mov ecx,3; L: mov [0x100c],cl; mov al,0; dec ecx; jnz L; hlt
+        m.startFlat32("b9 03 00 00 00 88 0d 0c 10 00 00 b0 00 49 75 f5 f4");
+        assertHalted(m);
+        assertEquals(1, m.cpu.eax() & 0xFF, "each pass ran the immediate stored just before");
+    }
+
+    @Test
+    void aStoreChangesAnInstructionItAlreadyRanInAnotherPage() {
+        TestMachine m = new TestMachine();
+        m.load(0x2000, TestMachine.hex("b8 11 11 11 11 c3")); // mov eax,0x11111111; ret
+        // call 0x2000; mov ebx,eax; mov dword [0x2001],0x22222222; call 0x2000; hlt
+        m.startFlat32("e8 fb 0f 00 00 89 c3 c7 05 01 20 00 00 22 22 22 22 e8 ea 0f 00 00 f4");
+        assertHalted(m);
+        assertEquals(0x11111111, m.cpu.ebx());
+        assertEquals(0x22222222, m.cpu.eax(), "the second call ran the rewritten immediate");
+    }
+
+    @Test
+    void anInstructionAcrossAPageBoundarySeesAStoreToItsSecondPage() {
+        TestMachine m = new TestMachine();
+        m.load(0x1FFE, TestMachine.hex("b8 11 11 11 11 c3")); // mov eax,0x11111111; ret
+        // mov ecx,2; L: call 0x1ffe; mov byte [0x2001],0x33; dec ecx; jnz L; hlt
+        m.startFlat32("b9 02 00 00 00 e8 f4 0f 00 00 c6 05 01 20 00 00 33 49 75 f1 f4");
+        assertHalted(m);
+        assertEquals(0x11331111, m.cpu.eax());
+    }
+
+    @Test
+    void aWriteThatBypassesTheCpuChangesCodeItAlreadyRan() {
+        TestMachine m = new TestMachine();
+        // L: mov eax,0x11111111; jmp L
+        m.startFlat32("b8 11 11 11 11 eb f9");
+        assertEquals(10, m.cpu.run(10));
+        assertEquals(0x11111111, m.cpu.eax());
+        // As a disk controller's DMA does: straight into RAM, not through the CPU.
+        m.load(0x1001, TestMachine.hex("22 22 22 22"));
+        assertEquals(10, m.cpu.run(10));
+        assertEquals(0x22222222, m.cpu.eax());
+    }
+
+    @Test
+    void codeAtALinearAddressFollowsItsPageWhenTheMappingChanges() {
+        TestMachine m = new TestMachine();
+        // Page directory at 0x20000, one page table at 0x21000 mapping the first 2 MiB to
+        // themselves except linear 0x5000, which maps to physical 0x6000.
+        writeLe32(m, 0x20000, 0x21007);
+        for (int i = 0; i < 512; i++) {
+            writeLe32(m, 0x21000 + 4 * i, (i << 12) | 7);
+        }
+        writeLe32(m, 0x21000 + 4 * 5, 0x6007);
+        m.load(0x6000, TestMachine.hex("b8 11 11 11 11 c3")); // mov eax,0x11111111; ret
+        m.load(0x7000, TestMachine.hex("b8 22 22 22 22 c3")); // mov eax,0x22222222; ret
+        // mov eax,0x20000; mov cr3,eax; mov eax,cr0; or eax,0x80000001; mov cr0,eax;
+        // call 0x5000; mov ebx,eax; mov dword [0x21014],0x7007; mov eax,cr3; mov cr3,eax;
+        // call 0x5000; hlt
+        m.startFlat32(
+                "b8 00 00 02 00 0f 22 d8 0f 20 c0 0d 01 00 00 80 0f 22 c0 e8 e8 3f 00 00 89 c3"
+                        + " c7 05 14 10 02 00 07 70 00 00 0f 20 d8 0f 22 d8 e8 d1 3f 00 00 f4");
+        assertHalted(m);
+        assertEquals(0x11111111, m.cpu.ebx(), "linear 0x5000 first ran physical 0x6000");
+        assertEquals(0x22222222, m.cpu.eax(), "then, remapped, physical 0x7000");
+    }
+
+    @Test
+    void aResetCpuRunsTheCodeNowInMemory() {
+        TestMachine m = new TestMachine();
+        m.startFlat32("b8 11 11 11 11 f4");
+        assertHalted(m);
+        m.startFlat32("b8 22 22 22 22 f4");
+        assertHalted(m);
+        assertEquals(0x22222222, m.cpu.eax());
+    }
+
+    private static void writeLe32(TestMachine m, int address, int value) {
+        for (int i = 0; i < 4; i++) {
+            m.ram[address + i] = (byte) (value >>> (8 * i));
+        }
+    }
+}
