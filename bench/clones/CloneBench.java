@@ -77,7 +77,7 @@ public class CloneBench {
 
     static void template(VmSupervisor supervisor, int memory) throws Exception {
         long t0 = System.nanoTime();
-        String append = env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable");
+        String append = env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable highres=off");
         Vm vm =
                 supervisor.create(
                                 "template",
@@ -114,7 +114,7 @@ public class CloneBench {
                                 "qemu-system-i386", "-accel", "tcg", "-m", memory + "M",
                                 "-kernel", IMAGES.resolve(env("ATRIUM_BENCH_KERNEL", "vmlinuz-686")).toString(),
                                 "-initrd", IMAGES.resolve(env("ATRIUM_BENCH_INITRD", "initramfs-busybox.cpio.gz")).toString(),
-                                "-append", env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable"),
+                                "-append", env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable highres=off"),
                                 "-nographic", "-no-reboot", "-serial", "mon:stdio")
                         .redirectErrorStream(true)
                         .start();
