@@ -52,12 +52,9 @@ public interface HostConfig {
          * The kernel command line. The last {@code console=} is where init's serial shell runs;
          * {@code tty0} puts the kernel's console on the screen as well. {@code tsc=reliable} keeps
          * the guest's time on the TSC, which follows the VM's virtual clock, instead of a clock
-         * built from timer interrupts that a loaded host makes it lose (docs/adr/0015). {@code
-         * pci=nocrs} lets the kernel claim the PCI resources the board gives its chips: the ACPI
-         * tables of a direct boot describe no host bridge windows, without which Linux refuses the
-         * IDE controller's legacy ports and the VM's disks stay unseen.
+         * built from timer interrupts that a loaded host makes it lose (docs/adr/0015).
          */
-        @WithDefault("console=tty0 console=ttyS0 quiet tsc=reliable pci=nocrs")
+        @WithDefault("console=tty0 console=ttyS0 quiet tsc=reliable")
         String commandLine();
     }
 
