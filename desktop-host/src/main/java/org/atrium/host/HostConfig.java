@@ -53,12 +53,9 @@ public interface HostConfig {
          * {@code tty0} puts the kernel's console on the screen as well. {@code tsc=reliable} keeps
          * the guest's time on the TSC, which follows the VM's virtual clock, instead of a clock
          * built from timer interrupts that a loaded host makes it lose; {@code highres=off} keeps
-         * the PIT periodic, so an idle tick is a fifth cheaper (docs/adr/0015). {@code pci=nocrs}
-         * lets the kernel claim the PCI resources the board gives its chips: the ACPI tables of a
-         * direct boot describe no host bridge windows, without which Linux refuses the IDE
-         * controller's legacy ports and the VM's disks stay unseen.
+         * the PIT periodic, so an idle tick is a fifth cheaper (docs/adr/0015).
          */
-        @WithDefault("console=tty0 console=ttyS0 quiet tsc=reliable highres=off pci=nocrs")
+        @WithDefault("console=tty0 console=ttyS0 quiet tsc=reliable highres=off")
         String commandLine();
     }
 

@@ -53,7 +53,7 @@ class DiskCloneIT {
                         guest.get(0),
                         guest.get(1),
                         // The host's default command line without the screen console.
-                        "console=ttyS0 quiet tsc=reliable pci=nocrs");
+                        "console=ttyS0 quiet tsc=reliable highres=off");
         VmSupervisor supervisor =
                 new VmSupervisor(
                         new PcMachineFactory(SEABIOS, null, snapshots, linux, disks),

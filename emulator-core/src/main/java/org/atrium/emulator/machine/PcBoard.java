@@ -523,11 +523,13 @@ final class PcBoard implements AutoCloseable {
     }
 
     /**
-     * Writes ACPI tables describing this board's power-management registers into RAM, for a kernel
+     * Writes ACPI tables describing this board's power-management registers and PCI windows into
+     * RAM (the PCI hole from the end of RAM, where the direct boot places BARs), for a kernel
      * booted without firmware; returns the RSDP's address.
      */
     int writeAcpiTables() {
-        return AcpiTables.write(memory, ACPI_TABLES, ACPI_PM_PORT, IRQ_SCI);
+        return AcpiTables.write(
+                memory, ACPI_TABLES, ACPI_PM_PORT, IRQ_SCI, memory.ram().byteSize());
     }
 
     /**
