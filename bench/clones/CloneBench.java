@@ -170,7 +170,8 @@ public class CloneBench {
         var machine = ((org.atrium.host.vm.PcMachineVm) vm.machine()).machine();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {
-            String text = machine.serialText();
+            // busybox breaks the echoed line at the terminal's width, wherever that falls.
+            String text = machine.serialText().replace("\r", "").replace("\n", "");
             int at = text.lastIndexOf("ATRIUM_SERIAL=");
             if (at >= 0 && text.indexOf("# ", at) > 0) return;
             Thread.sleep(2);
