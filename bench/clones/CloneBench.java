@@ -46,6 +46,10 @@ public class CloneBench {
             System.exit(2);
         }
         int memory = Integer.parseInt(args[1]);
+        // As the desktop host runs its VMs (atrium.host.cpu-decoded-blocks, default false).
+        System.setProperty(
+                "atrium.cpu.decoded-blocks", env("ATRIUM_BENCH_DECODED_BLOCKS", "false"));
+        System.out.println("decoded blocks: " + System.getProperty("atrium.cpu.decoded-blocks"));
         SnapshotStore store = new SnapshotStore(STORE);
         VmSupervisor supervisor =
                 new VmSupervisor(

@@ -27,6 +27,15 @@ public interface HostConfig {
     @WithDefault("64")
     int maxVms();
 
+    /**
+     * Whether the VMs' CPUs run guest code from a cache of decoded blocks (ADR 17). Off by default:
+     * a busy VM runs a sixth faster with it, but an idle one's timer tick costs about a third more
+     * (each VM's cache is cold again at every tick), and a host runs mostly idle desktops
+     * (docs/benchmarks.md, "Periodic tick"). Sets the emulator's {@code atrium.cpu.decoded-blocks}.
+     */
+    @WithDefault("false")
+    boolean cpuDecodedBlocks();
+
     /** Directory of the SeaBIOS images ({@code bios.bin}, {@code vgabios-stdvga.bin}). */
     @WithDefault("/usr/share/seabios")
     Path firmwareDir();

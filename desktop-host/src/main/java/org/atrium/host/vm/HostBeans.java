@@ -1,7 +1,10 @@
 package org.atrium.host.vm;
 
 import io.quarkus.arc.DefaultBean;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -15,6 +18,11 @@ import org.atrium.host.token.KeySource;
 /** CDI wiring of the plain classes: supervisor, machine factory, token verifier. */
 @ApplicationScoped
 public class HostBeans {
+
+    /** Read by every CPU the emulator builds: set at startup, before the first VM exists. */
+    void chooseCpuMode(@Observes @Priority(1) StartupEvent start, HostConfig config) {
+        System.setProperty("atrium.cpu.decoded-blocks", String.valueOf(config.cpuDecodedBlocks()));
+    }
 
     @Produces
     @DefaultBean

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,6 +38,12 @@ class VmResourceTest {
 
     private static String body(int memory) {
         return "{\"memoryMiB\": " + memory + ", \"boot\": {\"firmware\": \"seabios\"}}";
+    }
+
+    @Test
+    void theHostRunsItsCpusWithoutDecodedBlocksByDefault() {
+        // atrium.host.cpu-decoded-blocks defaults to false: the emulator's own default is true.
+        assertFalse(org.atrium.emulator.cpu.Cpu.decodedBlocksByDefault());
     }
 
     @Test

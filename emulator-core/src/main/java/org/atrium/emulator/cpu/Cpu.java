@@ -165,18 +165,40 @@ public final class Cpu implements Snapshottable<CpuState> {
     private int rep;
     private int mod, reg, rm, eaSeg, eaOff;
 
+    /**
+     * Whether CPUs run guest code from decoded blocks unless told otherwise: the system property
+     * {@code atrium.cpu.decoded-blocks} ({@code true} when unset). A busy VM runs faster with them;
+     * many idle VMs on one host run cheaper without (docs/benchmarks.md, "Periodic tick").
+     */
+    public static boolean decodedBlocksByDefault() {
+        return Boolean.parseBoolean(System.getProperty("atrium.cpu.decoded-blocks", "true"));
+    }
+
     public Cpu(
             PhysicalMemory memory,
             IoPorts io,
             InterruptSource interrupts,
             LongSupplier timestampCounter) {
+        this(memory, io, interrupts, timestampCounter, decodedBlocksByDefault());
+    }
+
+    /**
+     * @param decodedBlocks run guest code from a cache of decoded blocks (ADR 17), or decode every
+     *     instruction each time it runs; both give the same results
+     */
+    public Cpu(
+            PhysicalMemory memory,
+            IoPorts io,
+            InterruptSource interrupts,
+            LongSupplier timestampCounter,
+            boolean decodedBlocks) {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.io = Objects.requireNonNull(io, "io");
         this.interrupts = Objects.requireNonNull(interrupts, "interrupts");
         this.timestampCounter = Objects.requireNonNull(timestampCounter, "timestampCounter");
         MemorySegment direct = memory.directMemory();
         this.ram = direct == null ? MemorySegment.ofArray(new byte[0]) : direct;
-        this.decoded = new DecodedInstructions(ram);
+        this.decoded = decodedBlocks ? new DecodedInstructions(ram) : null;
         reset();
     }
 
@@ -222,7 +244,9 @@ public final class Cpu implements Snapshottable<CpuState> {
         nmiBlocked = false;
         interruptShadow = false;
         failure = null;
-        decoded.clear();
+        if (decoded != null) {
+            decoded.clear();
+        }
         codeSpan = 0;
     }
 
@@ -647,7 +671,9 @@ public final class Cpu implements Snapshottable<CpuState> {
         nmiBlocked = st.nmiBlocked();
         interruptShadow = st.interruptShadow();
         failure = null;
-        decoded.clear();
+        if (decoded != null) {
+            decoded.clear();
+        }
     }
 
     // ---------------------------------------------------------------- lazy flags
@@ -2541,6 +2567,11 @@ public final class Cpu implements Snapshottable<CpuState> {
      */
     private void runBlock(int budget) {
         startEip = eip;
+        if (decoded == null) {
+            step();
+            blockRetired = 1;
+            return;
+        }
         int d = eip - fetchStart;
         if (Integer.compareUnsigned(d, fetchLen) >= 0) {
             if (!reopenFetch()) {

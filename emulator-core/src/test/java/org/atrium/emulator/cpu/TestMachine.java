@@ -22,7 +22,16 @@ final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
     final Map<Integer, Integer> inValues = new HashMap<>();
     final ArrayDeque<Integer> vectors = new ArrayDeque<>();
     long tsc;
-    final Cpu cpu = new Cpu(this, this, this, () -> tsc);
+    final Cpu cpu;
+
+    TestMachine() {
+        this(true);
+    }
+
+    /** A board whose CPU runs from decoded blocks or decodes every instruction each time. */
+    TestMachine(boolean decodedBlocks) {
+        cpu = new Cpu(this, this, this, () -> tsc, decodedBlocks);
+    }
 
     /** Parses space-separated hex bytes; {@code xx*N} stands for N copies of byte xx. */
     static byte[] hex(String text) {
