@@ -30,14 +30,7 @@ public class SnapshotResource {
     @Path("{name}")
     public VmResource.SnapshotView get(@PathParam("name") String name) {
         return VmResource.SnapshotView.of(
-                snapshots
-                        .find(name)
-                        .orElseThrow(
-                                () ->
-                                        new VmProblemException(
-                                                404,
-                                                "Snapshot not found",
-                                                "no snapshot named " + name + " on this host")));
+                snapshots.find(name).orElseThrow(() -> VmProblemException.snapshotNotFound(name)));
     }
 
     /** Idempotent: a snapshot that is not there answers 204 as well. */

@@ -67,14 +67,7 @@ public final class LinuxMachineFactory implements MachineFactory {
             vm.watchGuest(GUEST_READY);
             return vm;
         } catch (DiskImageException e) {
-            // The cause says what is wrong with the image; the message would name a host path.
-            throw new VmProblemException(
-                    422,
-                    "Disk not usable",
-                    "a disk of VM "
-                            + id
-                            + ": "
-                            + (e.getCause() == null ? "unreadable" : e.getCause().getMessage()));
+            throw VmProblemException.diskNotUsable(id, e);
         } catch (IOException e) {
             throw new VmProblemException(503, "Guest unreadable", e.getMessage());
         } catch (IllegalArgumentException e) {

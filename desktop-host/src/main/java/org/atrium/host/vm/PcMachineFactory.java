@@ -93,14 +93,7 @@ public final class PcMachineFactory implements MachineFactory {
                 case BootSource.Snapshot s -> clone(id, s.name());
             };
         } catch (DiskImageException e) {
-            // The cause says what is wrong with the image; the message would name a host path.
-            throw new VmProblemException(
-                    422,
-                    "Disk not usable",
-                    "a disk of VM "
-                            + id
-                            + ": "
-                            + (e.getCause() == null ? "unreadable" : e.getCause().getMessage()));
+            throw VmProblemException.diskNotUsable(id, e);
         } catch (IOException e) {
             throw new VmProblemException(503, what(spec) + " unreadable", e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -184,14 +177,7 @@ public final class PcMachineFactory implements MachineFactory {
                     501, "Snapshots not configured", "this host has no snapshot store");
         }
         SnapshotStore.Entry entry =
-                snapshots
-                        .find(name)
-                        .orElseThrow(
-                                () ->
-                                        new VmProblemException(
-                                                404,
-                                                "Snapshot not found",
-                                                "no snapshot named " + name + " on this host"));
+                snapshots.find(name).orElseThrow(() -> VmProblemException.snapshotNotFound(name));
         // The RAM checksum reads every page: checked for the first clone of a snapshot only.
         boolean verify = verified.add(entry.file());
         try {

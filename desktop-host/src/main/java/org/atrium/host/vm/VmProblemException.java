@@ -22,6 +22,25 @@ public final class VmProblemException extends RuntimeException {
         return title;
     }
 
+    /**
+     * A disk image of VM {@code id} that cannot be used; the cause says what is wrong with it,
+     * whereas the exception's own message would name a host path.
+     */
+    static VmProblemException diskNotUsable(String id, Exception e) {
+        return new VmProblemException(
+                422,
+                "Disk not usable",
+                "a disk of VM "
+                        + id
+                        + ": "
+                        + (e.getCause() == null ? "unreadable" : e.getCause().getMessage()));
+    }
+
+    public static VmProblemException snapshotNotFound(String name) {
+        return new VmProblemException(
+                404, "Snapshot not found", "no snapshot named " + name + " on this host");
+    }
+
     public static VmProblemException notFound(String id) {
         return new VmProblemException(404, "VM not found", "no VM with id " + id);
     }

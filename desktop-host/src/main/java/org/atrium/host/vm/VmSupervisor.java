@@ -310,12 +310,7 @@ public final class VmSupervisor {
             SnapshotStore.Entry entry =
                     requireSnapshots()
                             .find(name)
-                            .orElseThrow(
-                                    () ->
-                                            new VmProblemException(
-                                                    404,
-                                                    "Snapshot not found",
-                                                    "no snapshot named " + name + " on this host"));
+                            .orElseThrow(() -> VmProblemException.snapshotNotFound(name));
             if (spec.memoryMiB() != 0 && spec.memoryMiB() != entry.memoryMiB()) {
                 throw new VmProblemException(
                         400,
