@@ -307,8 +307,29 @@ public class CloneBench {
     }
 
     static String memoryLine() throws IOException {
-        return String.format(Locale.ROOT, "RSS %d MiB (anon %d, file %d), PSS %d MiB",
-                status("VmRSS") / 1024, status("RssAnon") / 1024, status("RssFile") / 1024, rollup("Pss") / 1024);
+        long pss = rollup("Pss");
+        long ram = guestRamPss();
+        return String.format(Locale.ROOT, "RSS %d MiB (anon %d, file %d), PSS %d MiB (guest RAM %d, the rest %d)",
+                status("VmRSS") / 1024, status("RssAnon") / 1024, status("RssFile") / 1024, pss / 1024,
+                ram / 1024, (pss - ram) / 1024);
+    }
+
+    /**
+     * PSS in KiB of the clones' guest RAM: their private mappings of snapshot files, the pages they
+     * share and the ones each has written. What is left of the process's PSS is what the host spends
+     * beyond guest RAM.
+     */
+    static long guestRamPss() throws IOException {
+        long kib = 0;
+        boolean ram = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                ram = line.endsWith(".snapshot");
+            } else if (ram && line.startsWith("Pss:")) {
+                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kib;
     }
 
     static long status(String key) throws IOException {
