@@ -4,15 +4,23 @@ import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.bus.IoPorts;
 
 /**
- * The 64 KiB I/O port space: one array slot per port naming the device and the port its window
- * starts at, so a port access costs two array reads. A port nobody claims reads as all ones. An
- * access goes to the device that claims its first port.
+ * The 64 KiB I/O port space, in pages of 256 ports that exist only where some device claims a port
+ * (a PC's devices use a handful of the 256 pages): each page slot names the device and the port its
+ * window starts at, so a port access costs three array reads. A port nobody claims reads as all
+ * ones. An access goes to the device that claims its first port.
  */
 final class IoPortMap implements IoPorts {
     private static final int PORTS = 0x10000;
+    private static final int PAGE_BITS = 8;
+    private static final int PAGE = 1 << PAGE_BITS;
 
-    private final BusDevice[] devices = new BusDevice[PORTS];
-    private final int[] bases = new int[PORTS];
+    /** The claims of one page of ports. */
+    private static final class Page {
+        final BusDevice[] devices = new BusDevice[PAGE];
+        final int[] bases = new int[PAGE];
+    }
+
+    private final Page[] pages = new Page[PORTS >>> PAGE_BITS];
     private long accesses;
 
     /** Claims {@code [base, base + length)} for {@code device}, replacing earlier claims. */
@@ -22,16 +30,21 @@ final class IoPortMap implements IoPorts {
                     "port range out of 0-0xFFFF: " + base + "+" + length);
         }
         for (int p = base; p < base + length; p++) {
-            devices[p] = device;
-            bases[p] = base;
+            Page page = pages[p >>> PAGE_BITS];
+            if (page == null) {
+                page = pages[p >>> PAGE_BITS] = new Page();
+            }
+            page.devices[p & (PAGE - 1)] = device;
+            page.bases[p & (PAGE - 1)] = base;
         }
     }
 
     /** Releases {@code [base, base + length)} if {@code device} still holds it. */
     void unmap(int base, int length, BusDevice device) {
         for (int p = Math.max(0, base); p < Math.min(PORTS, base + length); p++) {
-            if (devices[p] == device) {
-                devices[p] = null;
+            Page page = pages[p >>> PAGE_BITS];
+            if (page != null && page.devices[p & (PAGE - 1)] == device) {
+                page.devices[p & (PAGE - 1)] = null;
             }
         }
     }
@@ -45,11 +58,12 @@ final class IoPortMap implements IoPorts {
     public int in(int port, int size) {
         accesses++;
         int p = port & 0xFFFF;
-        BusDevice d = devices[p];
+        Page page = pages[p >>> PAGE_BITS];
+        BusDevice d = page == null ? null : page.devices[p & (PAGE - 1)];
         if (d == null) {
             return size == 4 ? -1 : (1 << (8 * size)) - 1;
         }
-        int value = d.read(p - bases[p], size);
+        int value = d.read(p - page.bases[p & (PAGE - 1)], size);
         return size == 4 ? value : value & ((1 << (8 * size)) - 1);
     }
 
@@ -57,9 +71,13 @@ final class IoPortMap implements IoPorts {
     public void out(int port, int size, int value) {
         accesses++;
         int p = port & 0xFFFF;
-        BusDevice d = devices[p];
+        Page page = pages[p >>> PAGE_BITS];
+        BusDevice d = page == null ? null : page.devices[p & (PAGE - 1)];
         if (d != null) {
-            d.write(p - bases[p], size, size == 4 ? value : value & ((1 << (8 * size)) - 1));
+            d.write(
+                    p - page.bases[p & (PAGE - 1)],
+                    size,
+                    size == 4 ? value : value & ((1 << (8 * size)) - 1));
         }
     }
 }
