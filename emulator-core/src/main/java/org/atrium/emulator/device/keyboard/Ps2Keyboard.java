@@ -17,11 +17,8 @@ import org.atrium.emulator.snapshot.Snapshottable;
  * <p>Left out: scan code sets 1 and 3 (selecting them is acknowledged, set 2 is still sent) and
  * typematic repeat (the host repeats keys itself).
  */
-public final class Ps2Keyboard
-        implements Ps2Device, KeyboardInput, Snapshottable<Ps2KeyboardState> {
-    private static final int ACK = 0xFA;
-
-    private final Ps2OutputQueue queue;
+public final class Ps2Keyboard extends QueuedPs2Device
+        implements KeyboardInput, Snapshottable<Ps2KeyboardState> {
     private boolean scanning;
     private int pendingCommand;
     private int scanCodeSet;
@@ -33,7 +30,7 @@ public final class Ps2Keyboard
      * @param dataReady told when the keyboard queued a byte for its controller
      */
     public Ps2Keyboard(Runnable dataReady) {
-        this.queue = new Ps2OutputQueue(dataReady);
+        super(dataReady);
         reset();
     }
 
@@ -94,20 +91,6 @@ public final class Ps2Keyboard
     @Override
     public void removeLedListener(KeyboardLedListener listener) {
         ledListeners.remove(listener);
-    }
-
-    @Override
-    public boolean hasData() {
-        return queue.hasData();
-    }
-
-    @Override
-    public int take() {
-        return queue.take();
-    }
-
-    private void send(int... bytes) {
-        queue.send(bytes);
     }
 
     @Override

@@ -15,10 +15,8 @@ import org.atrium.emulator.snapshot.Snapshottable;
  * will therefore drift from the host's pointer; an absolute device (USB or virtio tablet) is the
  * later answer to that.
  */
-public final class Ps2Mouse implements Ps2Device, PointerInput, Snapshottable<Ps2MouseState> {
-    private static final int ACK = 0xFA;
-
-    private final Ps2OutputQueue queue;
+public final class Ps2Mouse extends QueuedPs2Device
+        implements PointerInput, Snapshottable<Ps2MouseState> {
     private boolean reporting;
     private boolean remote;
     private boolean wrap;
@@ -41,7 +39,7 @@ public final class Ps2Mouse implements Ps2Device, PointerInput, Snapshottable<Ps
      * @param dataReady told when the mouse queued a byte for its controller
      */
     public Ps2Mouse(Runnable dataReady) {
-        this.queue = new Ps2OutputQueue(dataReady);
+        super(dataReady);
         reset();
     }
 
@@ -127,20 +125,6 @@ public final class Ps2Mouse implements Ps2Device, PointerInput, Snapshottable<Ps
     /** The device ID: 0 for a plain mouse, 3 once the wheel is enabled. */
     public int deviceId() {
         return id;
-    }
-
-    @Override
-    public boolean hasData() {
-        return queue.hasData();
-    }
-
-    @Override
-    public int take() {
-        return queue.take();
-    }
-
-    private void send(int... bytes) {
-        queue.send(bytes);
     }
 
     @Override
