@@ -39,9 +39,8 @@ class IoPortMapTest {
     void aDeviceSeesOffsetsInItsWindowAcrossAPageBoundary() {
         IoPortMap ports = new IoPortMap();
         Recorder device = new Recorder();
-        ports.map(
-                0x1FE, 4,
-                device); // 0x1FE-0x201: the end of one page of ports, the start of the next
+        // 0x1FE-0x201: the end of one page of ports and the start of the next.
+        ports.map(0x1FE, 4, device);
         assertEquals(0x03, ports.in(0x201, 1));
         assertEquals(0x0202, ports.in(0x200, 2));
         ports.out(0x1FF, 4, 0x12345678);
