@@ -114,14 +114,13 @@ class DiskCloneIT {
             // Stopped machines have flushed and closed their images.
             supervisor.stopAll();
             String templateOverlay = DiskStore.overlayName("template", 0);
-            for (String image :
+            QemuImgTool.checkClean(
+                    images,
                     List.of(
                             templateOverlay,
                             layer,
                             DiskStore.overlayName("clone-1", 0),
-                            DiskStore.overlayName("clone-2", 0))) {
-                QemuImgTool.checkClean(images, image);
-            }
+                            DiskStore.overlayName("clone-2", 0)));
             byte[] templateDisk = goldenRaw.clone();
             put(templateDisk, 512, "TEMPLATE-MARK\n");
             assertSame(images, dir.resolve("template.raw"), templateDisk, layer);

@@ -39,7 +39,7 @@ class PcMachineCloneTest {
                         new PcMachineFactory(SEABIOS, null, store, null), 256, 8, store, null);
         try {
             Vm template = supervisor.create("template", new VmSpec(16, "seabios")).vm();
-            waitForBootFailure(template);
+            TestBios.waitForBootAttempt(template);
             SnapshotStore.Entry golden = supervisor.snapshot("template", "golden");
             supervisor.delete("template");
             byte[] before = sha256(golden.file());
@@ -73,16 +73,6 @@ class PcMachineCloneTest {
         } finally {
             supervisor.stopAll();
         }
-    }
-
-    private static void waitForBootFailure(Vm vm) throws InterruptedException {
-        PcMachineVm machine = (PcMachineVm) vm.machine();
-        for (int i = 0; i < 600; i++) {
-            String log = machine.machine().debugConsoleText();
-            if (log.contains("No bootable device") || log.contains("Booting from")) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("SeaBIOS did not finish: " + machine.machine().debugConsoleText());
     }
 
     /**

@@ -77,7 +77,7 @@ class PcMachineDiskCloneTest {
             Vm template = supervisor.create("template", withGolden("golden.qcow2")).vm();
             assertEquals(VmState.RUNNING, template.state());
             assertEquals("golden.qcow2", backing(tmplOverlay));
-            waitForBios(template);
+            TestBios.waitForBootAttempt(template);
 
             SnapshotStore.Entry snap = supervisor.snapshot("template", "tpl");
             String layer = DiskStore.layerName("tpl", 0);
@@ -119,15 +119,14 @@ class PcMachineDiskCloneTest {
             assertNotEquals("WRITTEN", read(DiskStore.overlayName("a", 0)));
 
             supervisor.stopAll();
-            if (qemuImg()) {
-                for (String image :
+            if (QemuImgTool.available()) {
+                QemuImgTool.checkClean(
+                        images,
                         List.of(
                                 tmplOverlay,
                                 layer,
                                 DiskStore.overlayName("a", 0),
-                                DiskStore.overlayName("b", 0))) {
-                    QemuImgTool.checkClean(images, image);
-                }
+                                DiskStore.overlayName("b", 0)));
             }
 
             assertTrue(supervisor.delete("a"));
@@ -221,23 +220,6 @@ class PcMachineDiskCloneTest {
             disk.read(MARK_AT, b, 0, b.length);
             return new String(b);
         }
-    }
-
-    private static boolean qemuImg() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "qemu-img"))) return true;
-        }
-        return false;
-    }
-
-    private static void waitForBios(Vm vm) throws InterruptedException {
-        PcMachineVm machine = (PcMachineVm) vm.machine();
-        for (int i = 0; i < 600; i++) {
-            String log = machine.machine().debugConsoleText();
-            if (log.contains("No bootable device") || log.contains("Booting from")) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("SeaBIOS did not finish: " + machine.machine().debugConsoleText());
     }
 
     private static byte[] sha256(Path file) throws Exception {

@@ -20,12 +20,23 @@ import org.junit.jupiter.api.Assumptions;
 final class QemuImgTool {
     private QemuImgTool() {}
 
-    static Path locate() {
+    /** Whether qemu-img is on PATH, for tests that only add its opinion when it is. */
+    static boolean available() {
+        return find() != null;
+    }
+
+    private static Path find() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (dir.isEmpty()) continue;
             Path candidate = Path.of(dir, "qemu-img");
             if (Files.isExecutable(candidate)) return candidate;
         }
+        return null;
+    }
+
+    static Path locate() {
+        Path found = find();
+        if (found != null) return found;
         if (System.getenv("CI") != null) {
             Assertions.fail("qemu-img is not on PATH; CI must provide it (package qemu-utils)");
         }
@@ -59,6 +70,13 @@ final class QemuImgTool {
     static void checkClean(Path dir, String image) throws IOException, InterruptedException {
         String out = ok(dir, "check", "-f", "qcow2", image);
         assertTrue(out.contains("No errors were found"), "qemu-img check " + image + ":\n" + out);
+    }
+
+    /** {@link #checkClean(Path, String)} for each of {@code images}. */
+    static void checkClean(Path dir, List<String> images) throws IOException, InterruptedException {
+        for (String image : images) {
+            checkClean(dir, image);
+        }
     }
 
     /**
