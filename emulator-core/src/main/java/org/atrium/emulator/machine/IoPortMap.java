@@ -1,5 +1,6 @@
 package org.atrium.emulator.machine;
 
+import java.util.Arrays;
 import org.atrium.emulator.bus.BusDevice;
 import org.atrium.emulator.bus.IoPorts;
 
@@ -20,8 +21,15 @@ final class IoPortMap implements IoPorts {
         final int[] bases = new int[PAGE];
     }
 
+    /** Stands for every page no device claims a port in; never written. */
+    private static final Page UNCLAIMED = new Page();
+
     private final Page[] pages = new Page[PORTS >>> PAGE_BITS];
     private long accesses;
+
+    IoPortMap() {
+        Arrays.fill(pages, UNCLAIMED);
+    }
 
     /** Claims {@code [base, base + length)} for {@code device}, replacing earlier claims. */
     void map(int base, int length, BusDevice device) {
@@ -31,11 +39,11 @@ final class IoPortMap implements IoPorts {
         }
         for (int p = base; p < base + length; p++) {
             Page page = pages[p >>> PAGE_BITS];
-            if (page == null) {
+            if (page == UNCLAIMED) {
                 page = pages[p >>> PAGE_BITS] = new Page();
             }
-            page.devices[p & (PAGE - 1)] = device;
-            page.bases[p & (PAGE - 1)] = base;
+            page.devices[slot(p)] = device;
+            page.bases[slot(p)] = base;
         }
     }
 
@@ -43,10 +51,14 @@ final class IoPortMap implements IoPorts {
     void unmap(int base, int length, BusDevice device) {
         for (int p = Math.max(0, base); p < Math.min(PORTS, base + length); p++) {
             Page page = pages[p >>> PAGE_BITS];
-            if (page != null && page.devices[p & (PAGE - 1)] == device) {
-                page.devices[p & (PAGE - 1)] = null;
+            if (page != UNCLAIMED && page.devices[slot(p)] == device) {
+                page.devices[slot(p)] = null;
             }
         }
+    }
+
+    private static int slot(int port) {
+        return port & (PAGE - 1);
     }
 
     /** Port reads and writes so far, claimed or not. */
@@ -59,11 +71,11 @@ final class IoPortMap implements IoPorts {
         accesses++;
         int p = port & 0xFFFF;
         Page page = pages[p >>> PAGE_BITS];
-        BusDevice d = page == null ? null : page.devices[p & (PAGE - 1)];
+        BusDevice d = page.devices[slot(p)];
         if (d == null) {
             return size == 4 ? -1 : (1 << (8 * size)) - 1;
         }
-        int value = d.read(p - page.bases[p & (PAGE - 1)], size);
+        int value = d.read(p - page.bases[slot(p)], size);
         return size == 4 ? value : value & ((1 << (8 * size)) - 1);
     }
 
@@ -72,10 +84,10 @@ final class IoPortMap implements IoPorts {
         accesses++;
         int p = port & 0xFFFF;
         Page page = pages[p >>> PAGE_BITS];
-        BusDevice d = page == null ? null : page.devices[p & (PAGE - 1)];
+        BusDevice d = page.devices[slot(p)];
         if (d != null) {
             d.write(
-                    p - page.bases[p & (PAGE - 1)],
+                    p - page.bases[slot(p)],
                     size,
                     size == 4 ? value : value & ((1 << (8 * size)) - 1));
         }
