@@ -47,13 +47,19 @@ public class CloneBench {
         }
         int memory = Integer.parseInt(args[1]);
         // As the desktop host runs its VMs (atrium.host.cpu-decoded-blocks, default false).
-        System.setProperty(
-                "atrium.cpu.decoded-blocks", env("ATRIUM_BENCH_DECODED_BLOCKS", "false"));
-        System.out.println("decoded blocks: " + System.getProperty("atrium.cpu.decoded-blocks"));
+        boolean decodedBlocks =
+                Boolean.parseBoolean(env("ATRIUM_BENCH_DECODED_BLOCKS", "false"));
+        System.out.println("decoded blocks: " + decodedBlocks);
         SnapshotStore store = new SnapshotStore(STORE);
         VmSupervisor supervisor =
                 new VmSupervisor(
-                        new PcMachineFactory(Path.of("/usr/share/seabios"), IMAGES, store, null),
+                        new PcMachineFactory(
+                                Path.of("/usr/share/seabios"),
+                                IMAGES,
+                                store,
+                                null,
+                                null,
+                                decodedBlocks),
                         1 << 20,
                         1000,
                         store,

@@ -31,7 +31,7 @@ public interface HostConfig {
      * Whether the VMs' CPUs run guest code from a cache of decoded blocks (ADR 17). Off by default:
      * a busy VM runs a sixth faster with it, but an idle one's timer tick costs about a third more
      * (each VM's cache is cold again at every tick), and a host runs mostly idle desktops
-     * (docs/benchmarks.md, "Periodic tick"). Sets the emulator's {@code atrium.cpu.decoded-blocks}.
+     * (docs/benchmarks.md, "Periodic tick"). Goes into every VM's machine config.
      */
     @WithDefault("false")
     boolean cpuDecodedBlocks();

@@ -1,10 +1,7 @@
 package org.atrium.host.vm;
 
 import io.quarkus.arc.DefaultBean;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -19,11 +16,6 @@ import org.atrium.host.token.KeySource;
 @ApplicationScoped
 public class HostBeans {
 
-    /** Read by every CPU the emulator builds: set at startup, before the first VM exists. */
-    void chooseCpuMode(@Observes @Priority(1) StartupEvent start, HostConfig config) {
-        System.setProperty("atrium.cpu.decoded-blocks", String.valueOf(config.cpuDecodedBlocks()));
-    }
-
     @Produces
     @DefaultBean
     @ApplicationScoped
@@ -35,7 +27,8 @@ public class HostBeans {
                 snapshots,
                 new LinuxMachineFactory(
                         guest.name(), guest.kernel(), guest.initrd(), guest.commandLine()),
-                disks);
+                disks,
+                config.cpuDecodedBlocks());
     }
 
     @Produces

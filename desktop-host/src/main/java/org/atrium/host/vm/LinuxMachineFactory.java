@@ -35,11 +35,15 @@ public final class LinuxMachineFactory implements MachineFactory {
 
     @Override
     public VmMachine create(String id, VmSpec spec) {
-        return create(id, spec, List.of());
+        return create(id, spec, List.of(), false);
     }
 
-    /** The guest with {@code drives} on its IDE controller (the VM's disk overlays). */
-    public VmMachine create(String id, VmSpec spec, List<DriveConfig> drives) {
+    /**
+     * The guest with {@code drives} on its IDE controller (the VM's disk overlays), its CPU running
+     * from decoded blocks when {@code decodedBlocks} ({@link MachineConfig#decodedBlocks()}).
+     */
+    public VmMachine create(
+            String id, VmSpec spec, List<DriveConfig> drives, boolean decodedBlocks) {
         String asked = spec.boot() instanceof BootSource.Linux(String guest) ? guest : null;
         if (!name.equals(asked)) {
             throw new VmProblemException(
@@ -63,7 +67,8 @@ public final class LinuxMachineFactory implements MachineFactory {
             PcMachineVm vm =
                     PcMachineVm.create(
                             MachineConfig.linux(spec.memoryMiB(), null, kernel, initrd, commandLine)
-                                    .withDrives(drives));
+                                    .withDrives(drives)
+                                    .withDecodedBlocks(decodedBlocks));
             vm.watchGuest(GUEST_READY);
             return vm;
         } catch (DiskImageException e) {

@@ -27,6 +27,7 @@ public final class PcMachineFactory implements MachineFactory {
     private final SnapshotStore snapshots;
     private final LinuxMachineFactory linux;
     private final DiskStore disks;
+    private final boolean decodedBlocks;
     private final Set<Path> verified = ConcurrentHashMap.newKeySet();
 
     /** A factory for firmware boots only. */
@@ -54,11 +55,32 @@ public final class PcMachineFactory implements MachineFactory {
             SnapshotStore snapshots,
             LinuxMachineFactory linux,
             DiskStore disks) {
+        this(firmwareDir, imageDir, snapshots, linux, disks, false);
+    }
+
+    /**
+     * @param decodedBlocks whether the machines' CPUs run guest code from decoded blocks ({@link
+     *     MachineConfig#decodedBlocks()}, {@code atrium.host.cpu-decoded-blocks}); off in the other
+     *     constructors, as on the desktop host by default
+     */
+    public PcMachineFactory(
+            Path firmwareDir,
+            Path imageDir,
+            SnapshotStore snapshots,
+            LinuxMachineFactory linux,
+            DiskStore disks,
+            boolean decodedBlocks) {
         this.firmwareDir = firmwareDir;
         this.imageDir = imageDir;
         this.snapshots = snapshots;
         this.linux = linux;
         this.disks = disks;
+        this.decodedBlocks = decodedBlocks;
+    }
+
+    /** Whether the machines this factory builds run guest code from decoded blocks. */
+    public boolean decodedBlocks() {
+        return decodedBlocks;
     }
 
     @Override
@@ -89,7 +111,8 @@ public final class PcMachineFactory implements MachineFactory {
                                                         ? null
                                                         : image(k.initrd(), "initrd"),
                                                 k.commandLine())
-                                        .withDrives(drives(id, spec.disks())));
+                                        .withDrives(drives(id, spec.disks()))
+                                        .withDecodedBlocks(decodedBlocks));
                 case BootSource.Snapshot s -> clone(id, s.name());
             };
         } catch (DiskImageException e) {
@@ -122,7 +145,7 @@ public final class PcMachineFactory implements MachineFactory {
                                 + " is not readable in the configured firmware directory");
             }
         }
-        return MachineConfig.firmware(memoryMiB, bios, vgaBios);
+        return MachineConfig.firmware(memoryMiB, bios, vgaBios).withDecodedBlocks(decodedBlocks);
     }
 
     private VmMachine linuxGuest(String id, VmSpec spec) {
@@ -130,7 +153,7 @@ public final class PcMachineFactory implements MachineFactory {
             throw new VmProblemException(
                     501, "Linux guest not configured", "this host has no Linux guest");
         }
-        return linux.create(id, spec, drives(id, spec.disks()));
+        return linux.create(id, spec, drives(id, spec.disks()), decodedBlocks);
     }
 
     /** The IDE disks of VM {@code id}: its overlays, one per disk of its spec. */
@@ -197,6 +220,7 @@ public final class PcMachineFactory implements MachineFactory {
      */
     private MachineConfig cloneConfig(int memoryMiB) {
         return MachineConfig.firmware(
-                memoryMiB, firmwareDir.resolve(BIOS), firmwareDir.resolve(VGA_BIOS));
+                        memoryMiB, firmwareDir.resolve(BIOS), firmwareDir.resolve(VGA_BIOS))
+                .withDecodedBlocks(decodedBlocks);
     }
 }

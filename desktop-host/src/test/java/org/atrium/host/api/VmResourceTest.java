@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.atrium.host.HostConfig;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -31,6 +32,7 @@ class VmResourceTest {
 
     @Inject RfbEndpoint endpoint;
     @Inject SyntheticMachineFactory machines;
+    @Inject HostConfig config;
 
     private static RequestSpecification api() {
         return given().header("Authorization", AUTH);
@@ -43,7 +45,7 @@ class VmResourceTest {
     @Test
     void theHostRunsItsCpusWithoutDecodedBlocksByDefault() {
         // atrium.host.cpu-decoded-blocks defaults to false: the emulator's own default is true.
-        assertFalse(org.atrium.emulator.cpu.Cpu.decodedBlocksByDefault());
+        assertFalse(config.cpuDecodedBlocks());
     }
 
     @Test

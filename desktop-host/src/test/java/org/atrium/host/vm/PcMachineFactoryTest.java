@@ -34,6 +34,24 @@ class PcMachineFactoryTest {
     }
 
     @Test
+    void theMachinesRunFromDecodedBlocksOnlyWhenTheHostSaysSo() {
+        assumeTrue(
+                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
+                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
+                "SeaBIOS images not installed");
+        for (boolean on : new boolean[] {false, true}) {
+            var factory = new PcMachineFactory(SEABIOS, null, null, null, null, on);
+            var machine = (PcMachineVm) factory.create("fw", new VmSpec(32, "seabios"));
+            try {
+                assertEquals(on, machine.machine().config().decodedBlocks());
+            } finally {
+                machine.stop();
+            }
+        }
+        assertEquals(false, new PcMachineFactory(SEABIOS).decodedBlocks(), "the host's default");
+    }
+
+    @Test
     void missingFirmwareIsA503(@TempDir Path empty) {
         VmProblemException e =
                 assertThrows(

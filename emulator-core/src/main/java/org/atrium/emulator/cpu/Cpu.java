@@ -165,21 +165,13 @@ public final class Cpu implements Snapshottable<CpuState> {
     private int rep;
     private int mod, reg, rm, eaSeg, eaOff;
 
-    /**
-     * Whether CPUs run guest code from decoded blocks unless told otherwise: the system property
-     * {@code atrium.cpu.decoded-blocks} ({@code true} when unset). A busy VM runs faster with them;
-     * many idle VMs on one host run cheaper without (docs/benchmarks.md, "Periodic tick").
-     */
-    public static boolean decodedBlocksByDefault() {
-        return Boolean.parseBoolean(System.getProperty("atrium.cpu.decoded-blocks", "true"));
-    }
-
+    /** A CPU that runs guest code from decoded blocks. */
     public Cpu(
             PhysicalMemory memory,
             IoPorts io,
             InterruptSource interrupts,
             LongSupplier timestampCounter) {
-        this(memory, io, interrupts, timestampCounter, decodedBlocksByDefault());
+        this(memory, io, interrupts, timestampCounter, true);
     }
 
     /**

@@ -19,6 +19,10 @@ import java.util.Objects;
  * @param initrd an initial RAM disk for {@code kernel}, or {@code null}
  * @param commandLine the kernel command line, or {@code null}
  * @param drives the drives on the IDE controller, at most one per position
+ * @param decodedBlocks whether the CPU runs guest code from a cache of decoded blocks (ADR 17), as
+ *     {@code ./atrium vm} does: a busy guest runs faster with it; many idle guests in one process
+ *     cost less without it (docs/benchmarks.md, "Periodic tick"). The guest sees no difference, and
+ *     snapshots do not record it. {@code true} in the factory methods
  */
 public record MachineConfig(
         int memoryMiB,
@@ -27,7 +31,8 @@ public record MachineConfig(
         Path kernel,
         Path initrd,
         String commandLine,
-        List<DriveConfig> drives) {
+        List<DriveConfig> drives,
+        boolean decodedBlocks) {
     public static final int MIN_MEMORY_MIB = 2;
     public static final int MAX_MEMORY_MIB = 3584;
 
@@ -59,12 +64,18 @@ public record MachineConfig(
 
     /** This machine with {@code newDrives} on its IDE controller instead of its drives. */
     public MachineConfig withDrives(List<DriveConfig> newDrives) {
-        return new MachineConfig(memoryMiB, bios, vgaBios, kernel, initrd, commandLine, newDrives);
+        return new MachineConfig(
+                memoryMiB, bios, vgaBios, kernel, initrd, commandLine, newDrives, decodedBlocks);
+    }
+
+    /** This machine with its CPU running from decoded blocks or not ({@link #decodedBlocks()}). */
+    public MachineConfig withDecodedBlocks(boolean on) {
+        return new MachineConfig(memoryMiB, bios, vgaBios, kernel, initrd, commandLine, drives, on);
     }
 
     /** A machine that boots through the BIOS, with a VGA BIOS (or {@code null} for none). */
     public static MachineConfig firmware(int memoryMiB, Path bios, Path vgaBios) {
-        return new MachineConfig(memoryMiB, bios, vgaBios, null, null, null, List.of());
+        return new MachineConfig(memoryMiB, bios, vgaBios, null, null, null, List.of(), true);
     }
 
     /** A machine that starts a Linux kernel directly; {@code initrd} may be {@code null}. */
@@ -77,6 +88,7 @@ public record MachineConfig(
                 Objects.requireNonNull(kernel, "kernel"),
                 initrd,
                 commandLine,
-                List.of());
+                List.of(),
+                true);
     }
 }

@@ -130,7 +130,7 @@ public final class PcMachine {
      * @throws IllegalArgumentException if a firmware image is not usable
      */
     public PcMachine(MachineConfig config, HostTime hostTime) throws IOException {
-        this(config, hostTime, Processors.standard());
+        this(config, hostTime, Processors.standard(config.decodedBlocks()));
     }
 
     PcMachine(MachineConfig config, HostTime hostTime, ProcessorFactory processors)
@@ -536,7 +536,8 @@ public final class PcMachine {
     public static PcMachine restore(
             Path snapshot, MachineConfig config, HostTime hostTime, RestoreOptions options)
             throws IOException {
-        return restore(snapshot, config, hostTime, options, Processors.standard());
+        return restore(
+                snapshot, config, hostTime, options, Processors.standard(config.decodedBlocks()));
     }
 
     static PcMachine restore(

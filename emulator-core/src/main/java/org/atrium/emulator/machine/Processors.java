@@ -17,10 +17,13 @@ final class Processors {
 
     private Processors() {}
 
-    /** The emulator's interpreting CPU, {@link Cpu}. */
-    static ProcessorFactory standard() {
+    /**
+     * The emulator's interpreting CPU, {@link Cpu}, running guest code from decoded blocks when
+     * {@code decodedBlocks}.
+     */
+    static ProcessorFactory standard(boolean decodedBlocks) {
         return (memory, io, interrupts, tsc) -> {
-            Cpu cpu = new Cpu(memory, io, interrupts, tsc);
+            Cpu cpu = new Cpu(memory, io, interrupts, tsc, decodedBlocks);
             return new Processor() {
                 @Override
                 public void reset() {
