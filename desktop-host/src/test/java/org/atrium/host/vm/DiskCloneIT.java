@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.atrium.emulator.boot.GuestConsole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class DiskCloneIT {
     @Test
     void clonesShareTheGoldenImageAndTheTemplatesLayerAndWriteOnlyTheirOwnOverlay()
             throws Exception {
-        List<Path> guest = buildGuest();
+        GuestConsole.Guest guest = GuestConsole.buildGuest();
         Path images = Files.createDirectories(dir.resolve("images"));
         byte[] goldenRaw = new byte[DISK_BYTES];
         put(goldenRaw, 0, "GOLDEN-IMAGE");
@@ -50,8 +51,8 @@ class DiskCloneIT {
         LinuxMachineFactory linux =
                 new LinuxMachineFactory(
                         "debian-i386",
-                        guest.get(0),
-                        guest.get(1),
+                        guest.kernel(),
+                        guest.initramfs(),
                         // The host's default command line without the screen console.
                         "console=ttyS0 quiet tsc=reliable highres=off");
         VmSupervisor supervisor =
@@ -213,21 +214,6 @@ class DiskCloneIT {
             }
             Thread.sleep(100);
         }
-    }
-
-    /** Runs the guest build and answers its kernel, initramfs and disk. */
-    private static List<Path> buildGuest() throws Exception {
-        Path root = Path.of(System.getProperty("atrium.root", "..")).toAbsolutePath();
-        Process p =
-                new ProcessBuilder(root.resolve("guests/debian-i386/build").toString())
-                        .directory(root.toFile())
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "guests/debian-i386/build failed");
-        List<Path> paths = out.lines().map(Path::of).toList();
-        assertEquals(3, paths.size(), "the build prints the kernel, initramfs and disk: " + out);
-        return paths;
     }
 
     private static void put(byte[] disk, int at, String text) {
