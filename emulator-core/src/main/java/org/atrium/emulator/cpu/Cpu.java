@@ -2853,6 +2853,13 @@ public final class Cpu implements Snapshottable<CpuState> {
                 int a = readRm(D);
                 regs[reg] = imul2(D, a, imm);
             }
+            case DecodedInstructions.GROUP3 -> {
+                if (reg <= 1) {
+                    alu(4, aux, readRm(aux), imm);
+                } else {
+                    group3Operation(aux);
+                }
+            }
             default -> throw new IllegalStateException("no decoded form " + form);
         }
     }
@@ -3601,9 +3608,17 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     private void group3(int size) {
         decodeModrm();
+        if (reg <= 1) {
+            alu(4, size, readRm(size), fetchImm(size));
+        } else {
+            group3Operation(size);
+        }
+    }
+
+    /** NOT, NEG, MUL, IMUL, DIV or IDIV (the reg field) of the decoded ModRM operand. */
+    private void group3Operation(int size) {
         int m = MASK[size];
         switch (reg) {
-            case 0, 1 -> alu(4, size, readRm(size), fetchImm(size));
             case 2 -> writeRm(size, ~readRmForWrite(size));
             case 3 -> {
                 int a = readRmForWrite(size) & m;

@@ -61,6 +61,7 @@ final class DecodedInstructions {
     // The 32-bit operand forms of the most frequent ones, with no size to look at.
     static final int ALU_MR32 = 34, ALU_RM32 = 35, ALU_MI32 = 36, TEST_MR32 = 37;
     static final int MOV_MR32 = 38, MOV_RM32 = 39;
+    static final int GROUP3 = 40; // F6, F7: TEST imm, NOT, NEG, MUL, IMUL, DIV, IDIV (aux: size)
 
     // Operand sizes, as in Cpu.
     private static final int B = 0, D = 2;
@@ -387,6 +388,11 @@ final class DecodedInstructions {
                     form = JMP;
                     immSize = 1;
                 }
+                case 0xF6, 0xF7 -> {
+                    form = GROUP3;
+                    modrm = true;
+                    aux = op == 0xF6 ? B : D;
+                }
                 case 0xFF -> {
                     form = GROUP5;
                     modrm = true;
@@ -469,6 +475,11 @@ final class DecodedInstructions {
                                 | ((long) index << INDEX_SHIFT)
                                 | ((long) scale << SCALE_SHIFT)
                                 | ((long) (override >= 0 ? override : seg) << SEG_SHIFT);
+            }
+            if (form == GROUP3 && reg <= 1) {
+                // TEST r/m, imm: the only member with an immediate.
+                immSize = aux == B ? 1 : 4;
+                immUnsigned = aux == B;
             }
             if (form == GROUP5 && (reg == 3 || reg == 5 || reg == 7)) {
                 // Far CALL/JMP and the undefined /7: left to the CPU's decoder.

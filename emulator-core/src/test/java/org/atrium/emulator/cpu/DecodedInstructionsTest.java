@@ -101,6 +101,23 @@ class DecodedInstructionsTest {
         assertEquals(0x22222222, m.cpu.eax());
     }
 
+    @Test
+    void theGroup3FormsRunAlikeFromDecodedBlocks() {
+        // mov eax,7; mov ecx,3; mul ecx; not eax; neg eax; test eax,0x10; mov ebx,5;
+        // xor edx,edx; div ebx; test bl,4; hlt
+        String program =
+                "b8 07 00 00 00 b9 03 00 00 00 f7 e1 f7 d0 f7 d8 f7 c0 10 00 00 00"
+                        + " bb 05 00 00 00 31 d2 f7 f3 f6 c3 04 f4";
+        for (boolean decoded : new boolean[] {true, false}) {
+            TestMachine m = new TestMachine(decoded);
+            m.startFlat32(program);
+            assertHalted(m);
+            assertEquals(4, m.cpu.eax(), "22 / 5, decoded blocks " + decoded);
+            assertEquals(2, m.cpu.edx(), "22 % 5");
+            assertEquals(0, m.cpu.eflags() & 0x40, "ZF clear: 5 & 4 is not zero");
+        }
+    }
+
     private static void writeLe32(TestMachine m, int address, int value) {
         for (int i = 0; i < 4; i++) {
             m.ram[address + i] = (byte) (value >>> (8 * i));
@@ -115,7 +132,9 @@ class DecodedInstructionsTest {
             byte[] code = new byte[0x4000];
             for (int i = 0; i < code.length; i++) {
                 // Half plain moves, adds and jumps, so blocks form; half anything.
-                int[] common = {0x89, 0x8B, 0x01, 0x03, 0x40, 0x48, 0x50, 0x58, 0x75, 0x74};
+                int[] common = {
+                    0x89, 0x8B, 0x01, 0x03, 0x40, 0x48, 0x50, 0x58, 0x75, 0x74, 0xF6, 0xF7
+                };
                 code[i] =
                         (byte)
                                 (random.nextBoolean()
