@@ -64,7 +64,7 @@ final class DecodedInstructions {
     static final int GROUP3 = 40; // F6, F7: TEST imm, NOT, NEG, MUL, IMUL, DIV, IDIV (aux: size)
 
     // Operand sizes, as in Cpu.
-    private static final int B = 0, D = 2;
+    private static final int B = 0, W = 1, D = 2;
     private static final int DS = 3, SS = 2;
     private static final int NONE = 8;
 
@@ -222,6 +222,30 @@ final class DecodedInstructions {
     }
 
     /**
+     * Whether {@code form} (from opcode {@code op}) is decoded with an operand-size prefix: the
+     * forms whose size is in aux and that read no other operand-size state, and NOP (66 90).
+     */
+    private static boolean operand16(int form, int op) {
+        return switch (form) {
+            case ALU_MR,
+                    ALU_RM,
+                    ALU_AI,
+                    ALU_MI,
+                    TEST_MR,
+                    TEST_AI,
+                    MOV_MR,
+                    MOV_RM,
+                    MOV_MI,
+                    MOV_RI,
+                    SHIFT,
+                    GROUP3 ->
+                    true;
+            case NOP -> op == 0x90;
+            default -> false;
+        };
+    }
+
+    /**
      * Unconditional control transfers end a block: what follows them is another block's business. A
      * conditional jump does not: the block runs on past it when it is not taken.
      */
@@ -248,17 +272,27 @@ final class DecodedInstructions {
         }
         int p = 0;
         int override = -1;
+        boolean operand16 = false;
         int op = u8(offset, p++);
-        switch (op) {
-            case 0x26 -> override = 0;
-            case 0x2E -> override = 1;
-            case 0x36 -> override = 2;
-            case 0x3E -> override = 3;
-            case 0x64 -> override = 4;
-            case 0x65 -> override = 5;
-            default -> {}
-        }
-        if (override >= 0) {
+        // At most one segment override and one operand-size prefix, in either order.
+        for (int prefixes = 0; prefixes < 2; prefixes++) {
+            int seg =
+                    switch (op) {
+                        case 0x26 -> 0;
+                        case 0x2E -> 1;
+                        case 0x36 -> 2;
+                        case 0x3E -> 3;
+                        case 0x64 -> 4;
+                        case 0x65 -> 5;
+                        default -> -1;
+                    };
+            if (seg >= 0 && override < 0) {
+                override = seg;
+            } else if (op == 0x66 && !operand16) {
+                operand16 = true;
+            } else {
+                break;
+            }
             op = u8(offset, p++);
         }
         long word = (long) (override + 1) << OVERRIDE_SHIFT;
@@ -488,6 +522,23 @@ final class DecodedInstructions {
         } else {
             // No effective address to compute.
             word |= REGISTER_FORM;
+        }
+        if (operand16 && !operand16(form, op)) {
+            return false;
+        }
+        if (operand16) {
+            // The forms that take their operand size from aux run with 16-bit operands and
+            // immediates; a 32-bit aux names the operand size the prefix changes.
+            if (form == ALU_MR || form == ALU_RM || form == ALU_AI) {
+                if ((aux >> 3) == D) {
+                    aux = (aux & 7) | (W << 3);
+                }
+            } else if (aux == D) {
+                aux = W;
+            }
+            if (immSize == 4) {
+                immSize = 2;
+            }
         }
         if (form == MOV_MOFFS) {
             disp = s32(offset, p);

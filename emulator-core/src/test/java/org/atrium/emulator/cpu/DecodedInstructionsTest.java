@@ -118,6 +118,49 @@ class DecodedInstructionsTest {
         }
     }
 
+    @Test
+    void operandSizePrefixedFormsRunAlikeFromDecodedBlocks() {
+        // mov eax,0x12345678; mov bx,ax; add ax,0xffff; shl ax,4; add bx,-1; nop (66 90);
+        // mov word [0x2000],0x1234; mov cx,[0x2000]; mov si,[cs:0x2000] (66 2e);
+        // mul bx; hlt
+        String program =
+                "b8 78 56 34 12 66 89 c3 66 05 ff ff 66 c1 e0 04 66 83 c3 ff 66 90"
+                        + " 66 c7 05 00 20 00 00 34 12 66 8b 0d 00 20 00 00"
+                        + " 66 2e 8b 35 00 20 00 00 66 f7 e3 f4";
+        for (boolean decoded : new boolean[] {true, false}) {
+            TestMachine m = new TestMachine(decoded);
+            m.startFlat32(program);
+            assertHalted(m);
+            String how = "decoded blocks " + decoded;
+            assertEquals(0x1234B510, m.cpu.eax(), how + ": AX = low half of 0x6770 * 0x5677");
+            assertEquals(0x000022EF, m.cpu.edx(), how + ": DX = its high half");
+            assertEquals(0x5677, m.cpu.ebx(), how);
+            assertEquals(0x1234, m.cpu.ecx(), how);
+            assertEquals(0x1234, m.cpu.esi(), how);
+        }
+    }
+
+    @Test
+    void blocksCoverTheGroup3AndOperandSizeForms() {
+        // mov bx,ax; add ax,0xffff; shl ax,4; nop (66 90); mov si,[cs:0x2000] (66 2e);
+        // mul bx; not eax; test bl,4; then HLT, which ends the block undecoded.
+        byte[] code =
+                TestMachine.hex(
+                        "66 89 c3 66 05 ff ff 66 c1 e0 04 66 90 66 2e 8b 35 00 20 00 00"
+                                + " 66 f7 e3 f7 d0 f6 c3 04 f4");
+        byte[] ram = new byte[1 << 16];
+        System.arraycopy(code, 0, ram, 0x1000, code.length);
+        DecodedInstructions blocks =
+                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram));
+        int b = blocks.lookup(0x1000, true, 0x1000);
+        assertEquals(8, DecodedInstructions.count(blocks.pool[b]), "eight decoded, up to the HLT");
+        assertEquals(code.length - 1, DecodedInstructions.byteLength(blocks.pool[b]));
+        assertEquals(
+                0,
+                DecodedInstructions.count(blocks.pool[blocks.lookup(0x1000, false, 0x1000)]),
+                "16-bit code is left to the CPU's decoder");
+    }
+
     private static void writeLe32(TestMachine m, int address, int value) {
         for (int i = 0; i < 4; i++) {
             m.ram[address + i] = (byte) (value >>> (8 * i));
@@ -133,7 +176,8 @@ class DecodedInstructionsTest {
             for (int i = 0; i < code.length; i++) {
                 // Half plain moves, adds and jumps, so blocks form; half anything.
                 int[] common = {
-                    0x89, 0x8B, 0x01, 0x03, 0x40, 0x48, 0x50, 0x58, 0x75, 0x74, 0xF6, 0xF7
+                    0x89, 0x8B, 0x01, 0x03, 0x40, 0x48, 0x50, 0x58, 0x75, 0x74, 0xF6, 0xF7, 0x66,
+                    0x2E
                 };
                 code[i] =
                         (byte)
