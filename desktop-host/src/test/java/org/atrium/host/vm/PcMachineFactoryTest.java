@@ -17,12 +17,16 @@ class PcMachineFactoryTest {
     static final Path SEABIOS =
             Path.of(System.getProperty("atrium.seabios.dir", "/usr/share/seabios"));
 
-    @Test
-    void buildsAPcMachineFromTheFirmwareDirectory() {
+    private static void assumeSeaBios() {
         assumeTrue(
                 Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
                         && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
                 "SeaBIOS images not installed");
+    }
+
+    @Test
+    void buildsAPcMachineFromTheFirmwareDirectory() {
+        assumeSeaBios();
         VmMachine machine = new PcMachineFactory(SEABIOS).create("fw", new VmSpec(32, "seabios"));
         try {
             assertEquals(PcMachineVm.class, machine.getClass());
@@ -35,10 +39,7 @@ class PcMachineFactoryTest {
 
     @Test
     void theMachinesRunFromDecodedBlocksOnlyWhenTheHostSaysSo() {
-        assumeTrue(
-                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
-                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
-                "SeaBIOS images not installed");
+        assumeSeaBios();
         for (boolean on : new boolean[] {false, true}) {
             var factory = new PcMachineFactory(SEABIOS, null, null, null, null, on);
             var machine = (PcMachineVm) factory.create("fw", new VmSpec(32, "seabios"));
@@ -99,10 +100,7 @@ class PcMachineFactoryTest {
     @Test
     void aVmsOverlayIsItsDiskAndACorruptOneIs422WithoutAHostPath(@TempDir Path dir)
             throws Exception {
-        assumeTrue(
-                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
-                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
-                "SeaBIOS images not installed");
+        assumeSeaBios();
         DiskStore disks = new DiskStore(dir);
         new ImageStore(dir).createQcow2("golden.qcow2", 1 << 20);
         disks.createOverlays("vm", withDisk().disks());
