@@ -92,7 +92,9 @@ class VmCommandTest {
                 "4.img",
                 "--cdrom",
                 "5.iso");
-        assertUsageError("--cpu-mode is not yet supported", "--cpu-mode", "jit");
+        assertUsageError("--cpu-mode jit is not yet supported", "--cpu-mode", "jit");
+        assertUsageError("--cpu-mode must be interpreter or jit", "--cpu-mode", "fast");
+        assertUsageError("--cpu-mode needs a value", "--cpu-mode");
         assertUsageError("--memory: not a size: lots", "--memory", "lots", "--bios", bios);
         assertUsageError("--memory must be a positive whole number of MiB", "--memory", "1500K");
         assertUsageError("--memory needs a value", "--memory");
@@ -138,7 +140,9 @@ class VmCommandTest {
                             "/k/bzImage",
                             "--initrd=/k/initrd",
                             "--append",
-                            "console=ttyS0 quiet"
+                            "console=ttyS0 quiet",
+                            "--cpu-mode",
+                            "interpreter"
                         },
                         Path.of("/fw"));
         assertEquals(Path.of("/k/bzImage"), o.kernel());
