@@ -225,7 +225,7 @@ final class DecodedInstructions {
      * Whether {@code form} (from opcode {@code op}) is decoded with an operand-size prefix: the
      * forms whose size is in aux and that read no other operand-size state, and NOP (66 90).
      */
-    private static boolean operand16(int form, int op) {
+    private static boolean takesOperandSizePrefix(int form, int op) {
         return switch (form) {
             case ALU_MR,
                     ALU_RM,
@@ -523,10 +523,10 @@ final class DecodedInstructions {
             // No effective address to compute.
             word |= REGISTER_FORM;
         }
-        if (operand16 && !operand16(form, op)) {
-            return false;
-        }
         if (operand16) {
+            if (!takesOperandSizePrefix(form, op)) {
+                return false;
+            }
             // The forms that take their operand size from aux run with 16-bit operands and
             // immediates; a 32-bit aux names the operand size the prefix changes.
             if (form == ALU_MR || form == ALU_RM || form == ALU_AI) {
