@@ -1,6 +1,7 @@
 package org.atrium.emulator.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -159,6 +160,37 @@ class DecodedInstructionsTest {
                 0,
                 DecodedInstructions.count(blocks.pool[blocks.lookup(0x1000, false, 0x1000)]),
                 "16-bit code is left to the CPU's decoder");
+    }
+
+    @Test
+    void blocksThatShareAnIndexSetAreAllKept() {
+        // Offsets k * 0x1001 all fall in the first set of the index; each holds "inc eax; ret".
+        byte[] ram = new byte[1 << 16];
+        long[] offsets = {0, 0x1001, 0x2002, 0x3003, 0x4004};
+        for (long offset : offsets) {
+            ram[(int) offset] = 0x40;
+            ram[(int) offset + 1] = (byte) 0xC3;
+        }
+        DecodedInstructions blocks =
+                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram));
+        int[] first = new int[4];
+        for (int k = 0; k < 4; k++) {
+            first[k] = blocks.lookup(offsets[k], true, 0x100);
+            assertEquals(2, DecodedInstructions.count(blocks.pool[first[k]]));
+        }
+        // Run in turns, as a loop over four blocks would: each is found, none decoded again.
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < 4; k++) {
+                assertEquals(first[k], blocks.lookup(offsets[k], true, 0x100), "block " + k);
+            }
+        }
+        // A fifth one takes the place of the least recently used, which is decoded afresh.
+        int fifth = blocks.lookup(offsets[4], true, 0x100);
+        assertEquals(2, DecodedInstructions.count(blocks.pool[fifth]));
+        assertEquals(first[3], blocks.lookup(offsets[3], true, 0x100), "recently used: kept");
+        int again = blocks.lookup(offsets[0], true, 0x100);
+        assertNotEquals(first[0], again, "least recently used: decoded again");
+        assertEquals(2, DecodedInstructions.count(blocks.pool[again]));
     }
 
     private static void writeLe32(TestMachine m, int address, int value) {
