@@ -186,6 +186,65 @@ class DecodedInstructionsTest {
     }
 
     @Test
+    void everyConditionAfterEveryFlagSourceIsTheSameDecodedAndPlain() {
+        // For operand pairs around the signed and unsigned edges, each of CMP, SUB, TEST, AND, OR,
+        // XOR, ADD, INC and CMP of bytes sets the flags; then SETcc of all 16 conditions stores
+        // bytes, and Jcc of all 16 each skips an LEA that adds its own bit to ESI, stored after.
+        int[] values = {
+            0, 1, 2, -1, -2, 0x7FFFFFFF, 0x80000000, 0x80000001, 0x7F, 0x80, 0xFF, 0x100
+        };
+        String[] ops = {
+            "39 D8", "29 D8", "85 D8", "21 D8", "09 D8", "31 D8", "01 D8", "40", "38 D8"
+        };
+        StringBuilder code = new StringBuilder();
+        int slot = 0x100000;
+        for (int a : values) {
+            for (int b : values) {
+                for (String op : ops) {
+                    code.append(" B8 ").append(le32(a)).append(" BB ").append(le32(b));
+                    code.append(" BE 00 00 00 00 ").append(op);
+                    for (int cc = 0; cc < 16; cc++) {
+                        code.append(String.format(" 0F %02X 05 ", 0x90 + cc))
+                                .append(le32(slot + cc));
+                    }
+                    for (int cc = 0; cc < 16; cc++) {
+                        code.append(String.format(" %02X 06 8D B6 ", 0x70 + cc))
+                                .append(le32(1 << cc));
+                    }
+                    code.append(" 89 35 ").append(le32(slot + 16));
+                    slot += 20;
+                }
+            }
+        }
+        code.append(" F4");
+        TestMachine[] boards = {new TestMachine(true), new TestMachine(false)};
+        for (TestMachine b : boards) {
+            b.startFlat32(code.toString());
+            b.runToHalt();
+            assertTrue(b.cpu.halted());
+        }
+        assertTrue(java.util.Arrays.equals(boards[1].ram, boards[0].ram), "conditions differ");
+        assertEquals(boards[1].cpu.eflags(), boards[0].cpu.eflags());
+        // CMP of 1 with 2 (1 - 2 = 0xFFFFFFFF, even parity): NO, B, NE, BE, S, P, L and LE hold.
+        int cmpOneTwo = 0x100000 + 20 * ((values.length + 2) * ops.length);
+        byte[] holds = {0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0};
+        for (int cc = 0; cc < 16; cc++) {
+            assertEquals(
+                    holds[cc], boards[0].ram[cmpOneTwo + cc], "SETcc " + cc + " after cmp 1,2");
+        }
+        // A Jcc that holds skips its bit: ESI has the bits of those that do not.
+        int skipped =
+                (boards[0].ram[cmpOneTwo + 16] & 0xFF)
+                        | (boards[0].ram[cmpOneTwo + 17] & 0xFF) << 8;
+        assertEquals(0xAA99, skipped, "Jcc after cmp 1,2");
+    }
+
+    private static String le32(int v) {
+        return String.format(
+                "%02X %02X %02X %02X", v & 0xFF, (v >>> 8) & 0xFF, (v >>> 16) & 0xFF, v >>> 24);
+    }
+
+    @Test
     void blocksThatShareAnIndexSetAreAllKept() {
         // Offsets k * 0x1001 all fall in the first set of the index; each holds "inc eax; ret".
         byte[] ram = new byte[1 << 16];
