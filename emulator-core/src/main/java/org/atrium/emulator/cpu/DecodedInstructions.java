@@ -139,7 +139,7 @@ final class DecodedInstructions {
         for (int s = first; s < first + WAYS; s++) {
             if (keys[s] == key) {
                 int b = starts[s];
-                int length = (int) (pool[b] >>> 8) & 0xFF;
+                int length = byteLength(pool[b]);
                 if (length <= room && matches(offset, b + 1, length)) {
                     if (s != first) {
                         // To the front of its set, which stays in order of last use.
