@@ -4,6 +4,10 @@ package org.atrium.emulator.display;
  * The picture a display adapter produces, in 0x00RRGGBB pixels, and notice of which parts changed.
  * Consumers (an RFB server, a screenshot) read pixels; they never see VGA registers or video
  * memory.
+ *
+ * <p>An adapter may stop drawing a surface that has no listeners (the std VGA does): subscribe
+ * before reading, and expect the picture within one display refresh of subscribing; until then
+ * {@link #read} may give black.
  */
 public interface DisplaySurface {
     int width();

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * and CGA-interleaved graphics, 256-colour modes, and Bochs VBE packed and 4-bpp modes.
  *
  * <p>Only lines (graphics) or character rows (text) whose video memory or inputs changed are
- * rendered; {@link VgaSurface#updateRow} then keeps only tiles whose pixels differ as damage.
+ * rendered; {@link VgaSurface#updateRow} then keeps only tiles whose pixels differ as damage. A
+ * surface without listeners is not drawn at all, only kept at the right size.
  */
 final class VgaRenderer {
     /** Largest picture we produce; larger CRTC settings are cropped. */
@@ -43,6 +44,8 @@ final class VgaRenderer {
     private int[] textShadow = new int[0];
     private int[] textParams = new int[0];
     private boolean[] slotDirty = new boolean[0];
+    // Set while no listener watched: the surface's pixels were dropped and must all be drawn again.
+    private boolean stale = true;
 
     VgaRenderer(StdVga vga) {
         this.vga = vga;
@@ -54,7 +57,19 @@ final class VgaRenderer {
 
     void render(long virtualNanos) {
         Layout next = computeLayout();
-        boolean full = vga.fullRedraw;
+        if (!surface.watched()) {
+            // Nobody looks: keep the size current (it is reported before anyone subscribes), drop
+            // the pixels, and draw everything again for the next listener.
+            if (next.width() != surface.width() || next.height() != surface.height()) {
+                surface.resize(next.width(), next.height());
+            }
+            surface.release();
+            layout = next;
+            stale = true;
+            return;
+        }
+        boolean full = vga.fullRedraw || stale;
+        stale = false;
         if (next.width() != surface.width() || next.height() != surface.height()) {
             surface.resize(next.width(), next.height());
             full = true;

@@ -16,6 +16,11 @@ import org.atrium.emulator.display.DisplaySurface;
  *
  * <p>Rendering and {@link #read} synchronise on this object, so a consumer on another thread never
  * sees a half-resized array.
+ *
+ * <p>The pixel array exists only while someone watches: the renderer draws a surface with
+ * listeners, {@link #release}s the pixels of one without (a host's unwatched desktops and a
+ * console-only {@code atrium vm} keep no 3 MiB picture), and draws everything again for the next
+ * listener. Until then {@link #read} gives black, as a freshly sized surface does.
  */
 final class VgaSurface implements DisplaySurface {
     static final int TILE = 16;
@@ -23,7 +28,7 @@ final class VgaSurface implements DisplaySurface {
     private final List<DisplayListener> listeners = new CopyOnWriteArrayList<>();
     private int width;
     private int height;
-    private int[] pixels;
+    private int[] pixels; // null until drawn into, and again after release()
     private int tilesX;
     private int tilesY;
     private boolean[] dirtyTiles;
@@ -62,8 +67,23 @@ final class VgaSurface implements DisplaySurface {
                             + height);
         }
         for (int row = 0; row < h; row++) {
-            System.arraycopy(pixels, (y + row) * width + x, dst, offset + row * stride, w);
+            if (pixels == null) {
+                Arrays.fill(dst, offset + row * stride, offset + row * stride + w, 0);
+            } else {
+                System.arraycopy(pixels, (y + row) * width + x, dst, offset + row * stride, w);
+            }
         }
+    }
+
+    /** Whether anyone listens, and so whether the renderer should draw. */
+    boolean watched() {
+        return !listeners.isEmpty();
+    }
+
+    /** Drops the pixels (they read black until drawn again) and any damage not yet reported. */
+    synchronized void release() {
+        pixels = null;
+        Arrays.fill(dirtyTiles, false);
     }
 
     @Override
@@ -80,7 +100,7 @@ final class VgaSurface implements DisplaySurface {
     synchronized void resize(int newWidth, int newHeight) {
         width = newWidth;
         height = newHeight;
-        pixels = new int[newWidth * newHeight];
+        pixels = null;
         tilesX = (newWidth + TILE - 1) / TILE;
         tilesY = (newHeight + TILE - 1) / TILE;
         dirtyTiles = new boolean[tilesX * tilesY];
@@ -94,6 +114,9 @@ final class VgaSurface implements DisplaySurface {
     synchronized void updateRow(int y, int x, int[] src, int srcOffset, int count) {
         if (y < 0 || y >= height || x >= width) {
             return;
+        }
+        if (pixels == null) {
+            pixels = new int[width * height];
         }
         int n = Math.min(count, width - x);
         int base = y * width;

@@ -57,6 +57,29 @@ class StdVgaTextModeTest {
     }
 
     @Test
+    void anUnwatchedScreenKeepsItsSizeAndIsDrawnWholeForTheNextListener() {
+        bios.putChar(2, 5, 'A', 0x1E);
+        vga.refresh(0);
+        int x = 5 * 9 + 3;
+        int y = 2 * 16 + 1;
+        assertEquals(color(14), pixel(x, y));
+        vga.surface().removeListener(listener);
+        bios.putChar(2, 5, 'A', 0x2E); // yellow on green, while nobody watches
+        vga.refresh(FRAME);
+        assertEquals(720, vga.surface().width());
+        assertEquals(400, vga.surface().height());
+        assertEquals(0, pixel(x, y), "an unwatched surface keeps no picture");
+        assertEquals(0, pixel(x - 1, y));
+
+        RecordingListener next = new RecordingListener();
+        vga.surface().addListener(next);
+        vga.refresh(2 * FRAME);
+        assertEquals(color(14), pixel(x, y));
+        assertEquals(color(2), pixel(x - 1, y), "what changed unwatched is drawn");
+        assertTrue(next.covers(x, y), "the new listener hears of what is not black");
+    }
+
+    @Test
     void glyphRowsShowForegroundAndBackgroundColours() {
         bios.putChar(2, 5, 'A', 0x1E); // yellow on blue
         vga.refresh(0);
