@@ -2,25 +2,42 @@ package org.atrium.emulator.machine;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Bytes the guest wrote for the host (a serial port, the debug console), kept in a bounded ring:
  * when the host does not read, the oldest bytes are dropped, so the guest never blocks on the host.
  * Written by the machine's thread, read by any host thread.
+ *
+ * <p>The ring starts small and doubles as it fills, up to its capacity: most guests write a few KiB
+ * (a kernel's boot log) or nothing (the debug console), and each VM on a host has two rings.
  */
 final class HostByteBuffer {
-    private final byte[] ring;
+    static final int FIRST_SIZE = 4096;
+
+    private final int capacity;
+    private byte[] ring;
     private long written;
     private boolean closed;
 
     HostByteBuffer(int capacity) {
-        ring = new byte[capacity];
+        this.capacity = capacity;
+        ring = new byte[Math.min(capacity, FIRST_SIZE)];
     }
 
     synchronized void write(int b) {
+        if (written == ring.length && ring.length < capacity) {
+            // Full for the first time at this size, so byte i is at index i in either array.
+            ring = Arrays.copyOf(ring, (int) Math.min(capacity, 2L * ring.length));
+        }
         ring[(int) (written % ring.length)] = (byte) b;
         written++;
         notifyAll();
+    }
+
+    /** The bytes the ring holds now (for tests). */
+    synchronized int size() {
+        return ring.length;
     }
 
     synchronized void close() {
