@@ -27,6 +27,30 @@ class DecodedInstructionsTest {
     }
 
     @Test
+    void aLoopBackToItsBlocksStartRunsExactlyTheBudgetItIsGiven() {
+        // mov ecx,100; L: add eax,ecx; dec ecx; jnz L; hlt: one block jumping to its own start
+        String code = "b9 64 00 00 00 01 c8 49 75 fb f4";
+        for (int budget : new int[] {1, 2, 3, 4, 10, 11, 12, 299, 300, 301, 302}) {
+            TestMachine looped = new TestMachine(true);
+            TestMachine plain = new TestMachine(false);
+            looped.startFlat32(code);
+            plain.startFlat32(code);
+            int ranLooped = looped.cpu.run(budget);
+            int ranPlain = plain.cpu.run(budget);
+            assertEquals(ranPlain, ranLooped, "steps for a budget of " + budget);
+            assertEquals(plain.cpu.eip(), looped.cpu.eip(), "EIP after " + budget);
+            assertEquals(plain.cpu.ecx(), looped.cpu.ecx(), "ECX after " + budget);
+            assertEquals(plain.cpu.eax(), looped.cpu.eax(), "EAX after " + budget);
+        }
+        TestMachine m = new TestMachine(true);
+        m.startFlat32(code);
+        // 1 + 3 * 100 instructions, then the HLT
+        assertEquals(302, m.cpu.run(1000));
+        assertTrue(m.cpu.halted());
+        assertEquals(5050, m.cpu.eax());
+    }
+
+    @Test
     void aStoreChangesTheNextInstructionJustBeforeItRunsAgain() {
         TestMachine m = new TestMachine();
         // mov ecx,3; L: mov [0x100c],cl; mov al,0; dec ecx; jnz L; hlt
