@@ -2555,7 +2555,8 @@ public final class Cpu implements Snapshottable<CpuState> {
      * {@link #step()}; {@link #blockRetired} counts those that completed. Each decoded instruction
      * lies inside the fetch window, so its fetch cannot fault, and behaves as {@link #step()}
      * would; the block stops early, as the run loop would, after a bus or port access, and after a
-     * store into its own code.
+     * store into its own code. A block whose jump goes back to its own start (a loop's body) runs
+     * again without leaving, within the budget.
      */
     private void runBlock(int budget) {
         startEip = eip;
@@ -2586,18 +2587,38 @@ public final class Cpu implements Snapshottable<CpuState> {
         codeLow = offset - 3;
         codeSpan = DecodedInstructions.byteLength(header) + 3;
         codeWritten = false;
-        int n = Math.min(count, budget);
-        int p = DecodedInstructions.first(b, header);
-        for (int k = 1; ; k++, p += 2) {
-            long word = pool[p];
-            int next = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
-            executeDecoded((int) word & 0xFF, word, pool[p + 1]);
-            blockRetired = k;
-            // A taken conditional jump leaves the block; one not taken runs on in it.
-            if (k == n || pollInterrupts || codeWritten || eip != next) {
-                break;
+        int blockEip = eip;
+        int first = DecodedInstructions.first(b, header);
+        int done = 0;
+        run:
+        for (; ; ) {
+            int n = Math.min(count, budget - done);
+            int p = first;
+            for (int k = 1; ; k++, p += 2) {
+                long word = pool[p];
+                int next = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
+                executeDecoded((int) word & 0xFF, word, pool[p + 1]);
+                blockRetired = done + k;
+                if (pollInterrupts || codeWritten) {
+                    break run;
+                }
+                // A jump not taken runs on in the block. A taken one leaves it, unless it goes
+                // back to the block's start: a loop runs on without a lookup, since no store has
+                // touched the block's bytes (codeWritten) and the run loop's checks would pass
+                // (nothing polled).
+                if (eip != next) {
+                    if (eip != blockEip || done + k >= budget) {
+                        break run;
+                    }
+                    done += k;
+                    startEip = eip;
+                    continue run;
+                }
+                if (k == n) {
+                    break run;
+                }
+                startEip = eip;
             }
-            startEip = eip;
         }
         codeSpan = 0;
     }

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * Cpu}'s fast store path, which ends the block. A block ends at an unconditional control transfer
  * (a taken conditional jump leaves it too), at an instruction not decoded here (other opcodes and
  * prefixes, 16-bit code, or crossing the end of the fetch window, that is a page or CS's limit),
- * which the CPU's own decoder runs, or at 32 instructions or 128 bytes.
+ * which the CPU's own decoder runs, or at 64 instructions or 128 bytes.
  */
 final class DecodedInstructions {
     // Forms. GENERIC: run by the CPU's own decoder.
@@ -91,7 +91,7 @@ final class DecodedInstructions {
     private static final int WAYS = 4;
     private static final int SETS = 1 << 12;
     private static final int POOL = 1 << 18;
-    static final int MAX_INSTRUCTIONS = 32;
+    static final int MAX_INSTRUCTIONS = 64;
     private static final int MAX_BYTES = 128;
     private static final int BLOCK_LONGS = 1 + MAX_BYTES / 8 + 2 * MAX_INSTRUCTIONS;
     private static final long EMPTY = -1;

@@ -187,11 +187,11 @@ class DecodedInstructionsTest {
     }
 
     @Test
-    void blocksEndAtThirtyTwoInstructionsOrAHundredAndTwentyEightBytes() {
+    void blocksEndAtSixtyFourInstructionsOrAHundredAndTwentyEightBytes() {
         byte[] ram = new byte[1 << 16];
-        // 40 NOPs and a HLT: a block of 32, and the next one from the 33rd up to the HLT.
-        java.util.Arrays.fill(ram, 0x1000, 0x1000 + 40, (byte) 0x90);
-        ram[0x1000 + 40] = (byte) 0xF4;
+        // 72 NOPs and a HLT: a block of 64, and the next one from the 65th up to the HLT.
+        java.util.Arrays.fill(ram, 0x1000, 0x1000 + 72, (byte) 0x90);
+        ram[0x1000 + 72] = (byte) 0xF4;
         // 20 seven-byte LEAs (lea eax,[eax+ebx+0x12345678]): 18 fit in 128 bytes.
         byte[] lea = TestMachine.hex("8D 84 18 78 56 34 12");
         for (int k = 0; k < 20; k++) {
@@ -200,10 +200,10 @@ class DecodedInstructionsTest {
         DecodedInstructions blocks =
                 new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram));
         long nops = blocks.pool[blocks.lookup(0x1000, true, 0x1000)];
-        assertEquals(32, DecodedInstructions.count(nops));
-        assertEquals(32, DecodedInstructions.byteLength(nops));
+        assertEquals(64, DecodedInstructions.count(nops));
+        assertEquals(64, DecodedInstructions.byteLength(nops));
         assertEquals(
-                8, DecodedInstructions.count(blocks.pool[blocks.lookup(0x1020, true, 0x1000)]));
+                8, DecodedInstructions.count(blocks.pool[blocks.lookup(0x1040, true, 0x1000)]));
         long leas = blocks.pool[blocks.lookup(0x2000, true, 0x1000)];
         assertEquals(18, DecodedInstructions.count(leas));
         assertEquals(126, DecodedInstructions.byteLength(leas));
