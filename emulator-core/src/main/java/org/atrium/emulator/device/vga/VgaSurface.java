@@ -80,10 +80,16 @@ final class VgaSurface implements DisplaySurface {
         return !listeners.isEmpty();
     }
 
-    /** Drops the pixels (they read black until drawn again) and any damage not yet reported. */
+    /**
+     * Drops the pixels (they read black until drawn again) and any damage not yet reported. Called
+     * at every refresh of an unwatched screen, so a released surface returns at once: only drawing
+     * marks tiles dirty, and drawing allocates the pixels first.
+     */
     synchronized void release() {
-        pixels = null;
-        Arrays.fill(dirtyTiles, false);
+        if (pixels != null) {
+            pixels = null;
+            Arrays.fill(dirtyTiles, false);
+        }
     }
 
     @Override
