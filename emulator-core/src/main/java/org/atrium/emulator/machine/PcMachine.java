@@ -26,6 +26,7 @@ import org.atrium.emulator.boot.BzImage;
 import org.atrium.emulator.boot.Initrd;
 import org.atrium.emulator.boot.LinuxLoader;
 import org.atrium.emulator.cpu.CpuState;
+import org.atrium.emulator.display.DisplayListener;
 import org.atrium.emulator.display.DisplaySurface;
 import org.atrium.emulator.input.KeyboardInput;
 import org.atrium.emulator.input.KeyboardLedListener;
@@ -99,6 +100,7 @@ public final class PcMachine {
     private final List<ExitListener> exitListeners = new CopyOnWriteArrayList<>();
     private final KeyboardInput keyboard;
     private final PointerInput pointer;
+    private final DisplaySurface display;
     private final Processor cpu;
     // The kernel and initrd read to check them, until the first power-on uses them.
     private BootImages firstBoot;
@@ -111,6 +113,9 @@ public final class PcMachine {
     private volatile boolean resetRequested;
     private volatile boolean powerOffRequested;
     private volatile boolean exitOnGuestReset;
+    // Set when a display listener subscribes: the machine's thread draws the screen at once, paused
+    // or not, since an unwatched screen keeps no picture and a paused machine does not refresh.
+    private volatile boolean displayWanted;
     // Set on the machine's own thread when the guest writes a reset register.
     private boolean guestResetPending;
     private Thread thread;
@@ -216,6 +221,37 @@ public final class PcMachine {
                 };
         PointerInput boardPointer = board.pointer();
         this.pointer = (x, y, buttons) -> post(() -> boardPointer.pointer(x, y, buttons));
+        DisplaySurface boardDisplay = board.display();
+        this.display =
+                new DisplaySurface() {
+                    @Override
+                    public int width() {
+                        return boardDisplay.width();
+                    }
+
+                    @Override
+                    public int height() {
+                        return boardDisplay.height();
+                    }
+
+                    @Override
+                    public void read(
+                            int x, int y, int w, int h, int[] dst, int offset, int stride) {
+                        boardDisplay.read(x, y, w, h, dst, offset, stride);
+                    }
+
+                    @Override
+                    public void addListener(DisplayListener listener) {
+                        boardDisplay.addListener(listener);
+                        displayWanted = true;
+                        wake();
+                    }
+
+                    @Override
+                    public void removeListener(DisplayListener listener) {
+                        boardDisplay.removeListener(listener);
+                    }
+                };
         this.cpu =
                 processors.create(board.memory(), board.ports(), board.interrupts(), clock::nanos);
     }
@@ -317,9 +353,12 @@ public final class PcMachine {
         }
     }
 
-    /** The screen of the display adapter. */
+    /**
+     * The screen of the display adapter. A new listener gets the picture drawn at once, also while
+     * the machine is paused (a migration or snapshot), when no periodic refresh runs.
+     */
     public DisplaySurface display() {
-        return board.display();
+        return display;
     }
 
     /** The PS/2 keyboard; events are queued for the machine's thread. */
@@ -766,7 +805,11 @@ public final class PcMachine {
                 clock.pause();
                 while (pauseRequested && !stopRequested) {
                     serveSnapshotRequests();
-                    if (pauseRequested && !stopRequested && snapshotRequests.isEmpty()) {
+                    drawIfWanted();
+                    if (pauseRequested
+                            && !stopRequested
+                            && snapshotRequests.isEmpty()
+                            && !displayWanted) {
                         LockSupport.parkNanos(MAX_SLEEP_NANOS);
                     }
                 }
@@ -781,6 +824,7 @@ public final class PcMachine {
             for (Runnable action; (action = inbox.poll()) != null; ) {
                 action.run();
             }
+            drawIfWanted();
             while (!serialIn.isEmpty() && board.serialReceive(serialIn.peek())) {
                 serialIn.poll();
             }
@@ -812,6 +856,14 @@ public final class PcMachine {
             if (failure != null) {
                 throw failure;
             }
+        }
+    }
+
+    /** Draws the screen for a listener that has just subscribed; on the machine's thread. */
+    private void drawIfWanted() {
+        if (displayWanted) {
+            displayWanted = false;
+            board.refreshDisplay(clock.nanos());
         }
     }
 

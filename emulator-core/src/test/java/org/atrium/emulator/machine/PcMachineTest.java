@@ -22,6 +22,7 @@ import org.atrium.emulator.boot.LinuxLoader;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.cpu.InterruptSource;
+import org.atrium.emulator.display.DisplayListener;
 import org.atrium.emulator.time.HostTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -244,6 +245,54 @@ class PcMachineTest {
         m.start();
         awaitRuns(cpu, 4);
         assertEquals(2, cpu.resets.get(), "power-on and the pulsed reset line");
+        m.stop();
+    }
+
+    @Test
+    void aViewerWhoArrivesWhileTheMachineIsPausedSeesTheScreenAtOnce() throws Exception {
+        ScriptedProcessor cpu =
+                new ScriptedProcessor() {
+                    @Override
+                    void step() {
+                        if (runs.get() == 1) {
+                            // Bochs VBE 64x32, 32 bpp, banked at 0xA0000; one orange pixel at 0,0.
+                            int[][] dispi = {{4, 0}, {3, 32}, {1, 64}, {2, 32}, {5, 0}, {4, 1}};
+                            for (int[] r : dispi) {
+                                io.out(0x1CE, 2, r[0]);
+                                io.out(0x1CF, 2, r[1]);
+                            }
+                            memory.write32(0xA0000, 0x00FF8040);
+                        }
+                        halted = true;
+                    }
+                };
+        PcMachine m = machine(cpu);
+        m.start();
+        awaitRuns(cpu, 1);
+        m.pause();
+        // Nobody watched the screen while it was drawn into, so it keeps no picture, and a paused
+        // machine does not refresh: the viewer's subscription itself must get it drawn.
+        BlockingQueue<int[]> damage = new LinkedBlockingQueue<>();
+        m.display()
+                .addListener(
+                        new DisplayListener() {
+                            @Override
+                            public void damaged(int x, int y, int w, int h) {
+                                damage.add(new int[] {x, y, w, h});
+                            }
+
+                            @Override
+                            public void resized(int width, int height) {
+                                damage.add(new int[] {0, 0, width, height});
+                            }
+                        });
+        int[] first = damage.poll(10, TimeUnit.SECONDS);
+        assertTrue(first != null, "the new viewer heard of the picture while paused");
+        assertEquals(MachineState.PAUSED, m.state());
+        assertEquals(64, m.display().width());
+        int[] pixel = new int[1];
+        m.display().read(0, 0, 1, 1, pixel, 0, 1);
+        assertEquals(0xFF8040, pixel[0]);
         m.stop();
     }
 
