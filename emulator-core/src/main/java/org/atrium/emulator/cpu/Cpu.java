@@ -313,6 +313,31 @@ public final class Cpu implements Snapshottable<CpuState> {
                 // may have changed their outcome (a bus or port access, an interrupt shadow, HLT,
                 // TF, or IF set with a request already known).
                 int stopFlags = TF | (interruptRequest ? IF : 0);
+                if (decoded == null) {
+                    do {
+                        startEip = eip;
+                        try {
+                            step();
+                        } catch (CpuFault f) {
+                            codeSpan = 0;
+                            deliverException(f.vector, f.hasErrorCode, f.errorCode);
+                            if (shutdown) {
+                                steps++;
+                                break slice;
+                            }
+                        }
+                        steps++;
+                    } while (steps < maxInstructions
+                            && !pollInterrupts
+                            && !interruptShadow
+                            && !halted
+                            && !nmiPending
+                            && (eflags & stopFlags) == 0);
+                    if (halted) {
+                        break;
+                    }
+                    continue;
+                }
                 do {
                     blockRetired = 0;
                     try {
