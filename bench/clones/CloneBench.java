@@ -95,7 +95,7 @@ public class CloneBench {
                                         memory,
                                         new BootSource.Kernel(
                                                 env("ATRIUM_BENCH_KERNEL", "vmlinuz-686"),
-                                                env("ATRIUM_BENCH_INITRD", "initramfs-busybox.cpio.gz"),
+                                                env("ATRIUM_BENCH_INITRD", "initramfs-busybox-2.cpio.gz"),
                                                 append),
                                         null))
                         .vm();
@@ -123,7 +123,7 @@ public class CloneBench {
                 new ProcessBuilder(
                                 "qemu-system-i386", "-accel", "tcg", "-m", memory + "M",
                                 "-kernel", IMAGES.resolve(env("ATRIUM_BENCH_KERNEL", "vmlinuz-686")).toString(),
-                                "-initrd", IMAGES.resolve(env("ATRIUM_BENCH_INITRD", "initramfs-busybox.cpio.gz")).toString(),
+                                "-initrd", IMAGES.resolve(env("ATRIUM_BENCH_INITRD", "initramfs-busybox-2.cpio.gz")).toString(),
                                 "-append", env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable highres=off"),
                                 "-nographic", "-no-reboot", "-serial", "mon:stdio")
                         .redirectErrorStream(true)
