@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.machine.RunCounters;
 import org.atrium.host.vm.BootSource;
 import org.atrium.host.vm.PcMachineFactory;
@@ -46,9 +47,9 @@ public class CloneBench {
             System.exit(2);
         }
         int memory = Integer.parseInt(args[1]);
-        // As the desktop host runs its VMs (atrium.host.cpu-decoded-blocks, default false).
-        boolean decodedBlocks =
-                Boolean.parseBoolean(env("ATRIUM_BENCH_DECODED_BLOCKS", "false"));
+        // As the desktop host runs its VMs (atrium.host.cpu-decoded-blocks, default when-busy).
+        DecodedBlocks decodedBlocks = DecodedBlocks.valueOf(
+                env("ATRIUM_BENCH_DECODED_BLOCKS", "when-busy").toUpperCase(Locale.ROOT).replace('-', '_'));
         System.out.println("decoded blocks: " + decodedBlocks);
         SnapshotStore store = new SnapshotStore(STORE);
         VmSupervisor supervisor =
@@ -233,12 +234,12 @@ public class CloneBench {
         long user = vms.stream().mapToLong(v -> threads.getThreadUserTime(counterThread(v))).sum() - user0;
         System.out.printf(Locale.ROOT, "idle: %d clones of %d MiB over %d s: %.2f %% of one core per clone (VM threads), process %.2f %% of one core in all%n",
                 n, memory, seconds, 100 * load[0] / n, 100 * load[1]);
-        RunCounters sum = new RunCounters(0, 0, 0, 0, 0);
+        RunCounters sum = new RunCounters(0, 0, 0, 0, 0, 0);
         for (int i = 0; i < n; i++) {
             RunCounters d = counters(vms.get(i)).since(before.get(i));
             sum = new RunCounters(sum.instructions() + d.instructions(), sum.sleeps() + d.sleeps(),
                     sum.timerExpiries() + d.timerExpiries(), sum.portAccesses() + d.portAccesses(),
-                    sum.interrupts() + d.interrupts());
+                    sum.interrupts() + d.interrupts(), sum.decodedBlockSwitches() + d.decodedBlockSwitches());
         }
         double perSecond = (double) n * seconds;
         double irqs = Math.max(1, sum.interrupts());
@@ -248,6 +249,7 @@ public class CloneBench {
         double userShare = user / (load[0] * seconds * 1e9);
         System.out.printf(Locale.ROOT, "idle per interrupt: %.0f instructions, %.1f port accesses, %.1f us of VM-thread CPU (%.0f %% user, %.0f %% system)%n",
                 sum.instructions() / irqs, sum.portAccesses() / irqs, load[0] * seconds * 1e6 / irqs, 100 * userShare, 100 * (1 - userShare));
+        System.out.printf(Locale.ROOT, "decoded-block cache switched on or off %d times in all while idle%n", sum.decodedBlockSwitches());
         for (Vm vm : vms) new Console(vm).ask("A", 60);
         System.out.println("all clones still answer");
     }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.atrium.emulator.machine.DecodedBlocks;
 
 /** The desktop host's settings, keys under {@code atrium.host}; see docs/desktop-host.md. */
 @ConfigMapping(prefix = "atrium.host")
@@ -28,13 +29,15 @@ public interface HostConfig {
     int maxVms();
 
     /**
-     * Whether the VMs' CPUs run guest code from a cache of decoded blocks (ADR 17). Off by default:
-     * a busy VM runs a sixth faster with it, but an idle one's timer tick costs about a third more
-     * (each VM's cache is cold again at every tick), and a host runs mostly idle desktops
-     * (docs/benchmarks.md, "Periodic tick"). Goes into every VM's machine config.
+     * When the VMs' CPUs run guest code from a cache of decoded blocks (ADR 17): {@code always},
+     * {@code never} or {@code when-busy} (the default). A busy VM runs a sixth faster with it, but
+     * an idle one's timer tick costs more (each VM's cache is cold again at every tick), and a host
+     * runs mostly idle desktops (docs/benchmarks.md, "Periodic tick"); so each VM turns its cache
+     * on while its guest keeps the CPU busy and drops it after two seconds of near idleness. Goes
+     * into every VM's machine config.
      */
-    @WithDefault("false")
-    boolean cpuDecodedBlocks();
+    @WithDefault("when-busy")
+    DecodedBlocks cpuDecodedBlocks();
 
     /** Directory of the SeaBIOS images ({@code bios.bin}, {@code vgabios-stdvga.bin}). */
     @WithDefault("/usr/share/seabios")

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.machine.DiskImageException;
 import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.machine.MachineConfig;
@@ -35,15 +36,15 @@ public final class LinuxMachineFactory implements MachineFactory {
 
     @Override
     public VmMachine create(String id, VmSpec spec) {
-        return create(id, spec, List.of(), false);
+        return create(id, spec, List.of(), DecodedBlocks.WHEN_BUSY);
     }
 
     /**
      * The guest with {@code drives} on its IDE controller (the VM's disk overlays), its CPU running
-     * from decoded blocks when {@code decodedBlocks} ({@link MachineConfig#decodedBlocks()}).
+     * from decoded blocks as {@code decodedBlocks} says ({@link MachineConfig#decodedBlocks()}).
      */
     public VmMachine create(
-            String id, VmSpec spec, List<DriveConfig> drives, boolean decodedBlocks) {
+            String id, VmSpec spec, List<DriveConfig> drives, DecodedBlocks decodedBlocks) {
         String asked = spec.boot() instanceof BootSource.Linux(String guest) ? guest : null;
         if (!name.equals(asked)) {
             throw new VmProblemException(

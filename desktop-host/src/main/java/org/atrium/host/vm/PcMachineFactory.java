@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.machine.DiskImageException;
 import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.machine.MachineConfig;
@@ -27,7 +29,7 @@ public final class PcMachineFactory implements MachineFactory {
     private final SnapshotStore snapshots;
     private final LinuxMachineFactory linux;
     private final DiskStore disks;
-    private final boolean decodedBlocks;
+    private final DecodedBlocks decodedBlocks;
     private final Set<Path> verified = ConcurrentHashMap.newKeySet();
 
     /** A factory for firmware boots only. */
@@ -55,13 +57,13 @@ public final class PcMachineFactory implements MachineFactory {
             SnapshotStore snapshots,
             LinuxMachineFactory linux,
             DiskStore disks) {
-        this(firmwareDir, imageDir, snapshots, linux, disks, false);
+        this(firmwareDir, imageDir, snapshots, linux, disks, DecodedBlocks.WHEN_BUSY);
     }
 
     /**
-     * @param decodedBlocks whether the machines' CPUs run guest code from decoded blocks ({@link
-     *     MachineConfig#decodedBlocks()}, {@code atrium.host.cpu-decoded-blocks}); off in the other
-     *     constructors, as on the desktop host by default
+     * @param decodedBlocks when the machines' CPUs run guest code from decoded blocks ({@link
+     *     MachineConfig#decodedBlocks()}, {@code atrium.host.cpu-decoded-blocks}); {@link
+     *     DecodedBlocks#WHEN_BUSY} in the other constructors, as on the desktop host by default
      */
     public PcMachineFactory(
             Path firmwareDir,
@@ -69,17 +71,17 @@ public final class PcMachineFactory implements MachineFactory {
             SnapshotStore snapshots,
             LinuxMachineFactory linux,
             DiskStore disks,
-            boolean decodedBlocks) {
+            DecodedBlocks decodedBlocks) {
         this.firmwareDir = firmwareDir;
         this.imageDir = imageDir;
         this.snapshots = snapshots;
         this.linux = linux;
         this.disks = disks;
-        this.decodedBlocks = decodedBlocks;
+        this.decodedBlocks = Objects.requireNonNull(decodedBlocks, "decodedBlocks");
     }
 
-    /** Whether the machines this factory builds run guest code from decoded blocks. */
-    public boolean decodedBlocks() {
+    /** When the machines this factory builds run guest code from decoded blocks. */
+    public DecodedBlocks decodedBlocks() {
         return decodedBlocks;
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.storage.ImageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,16 +41,19 @@ class PcMachineFactoryTest {
     @Test
     void theMachinesRunFromDecodedBlocksOnlyWhenTheHostSaysSo() {
         assumeSeaBios();
-        for (boolean on : new boolean[] {false, true}) {
-            var factory = new PcMachineFactory(SEABIOS, null, null, null, null, on);
+        for (DecodedBlocks when : DecodedBlocks.values()) {
+            var factory = new PcMachineFactory(SEABIOS, null, null, null, null, when);
             var machine = (PcMachineVm) factory.create("fw", new VmSpec(32, "seabios"));
             try {
-                assertEquals(on, machine.machine().config().decodedBlocks());
+                assertEquals(when, machine.machine().config().decodedBlocks());
             } finally {
                 machine.stop();
             }
         }
-        assertEquals(false, new PcMachineFactory(SEABIOS).decodedBlocks(), "the host's default");
+        assertEquals(
+                DecodedBlocks.WHEN_BUSY,
+                new PcMachineFactory(SEABIOS).decodedBlocks(),
+                "the host's default");
     }
 
     @Test

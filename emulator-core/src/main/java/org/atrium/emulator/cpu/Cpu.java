@@ -118,7 +118,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     private static final ValueLayout.OfInt LE32 =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private final MemorySegment ram;
-    private final DecodedInstructions decoded;
+    private DecodedInstructions decoded;
     // While a block of decoded instructions runs: RAM offsets [codeLow, codeLow + codeSpan) cover
     // its code (from 3 bytes before it, for wider stores that reach into it), codeWritten says a
     // fast-path store went there, and blockRetired counts its instructions run to completion.
@@ -376,6 +376,25 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     public boolean halted() {
         return halted;
+    }
+
+    /**
+     * Runs guest code from a new, empty cache of decoded blocks from the next {@link #run}, or
+     * drops the cache and decodes every instruction afresh; nothing changes if it already is so.
+     * Either way the guest sees the same machine. Call it between {@link #run} calls, on the thread
+     * that runs the CPU.
+     */
+    public void useDecodedBlocks(boolean on) {
+        if (on && decoded == null) {
+            decoded = new DecodedInstructions(ram);
+        } else if (!on) {
+            decoded = null;
+        }
+    }
+
+    /** Whether guest code runs from a cache of decoded blocks ({@link #useDecodedBlocks}). */
+    public boolean usesDecodedBlocks() {
+        return decoded != null;
     }
 
     public void nmi() {

@@ -19,10 +19,9 @@ import java.util.Objects;
  * @param initrd an initial RAM disk for {@code kernel}, or {@code null}
  * @param commandLine the kernel command line, or {@code null}
  * @param drives the drives on the IDE controller, at most one per position
- * @param decodedBlocks whether the CPU runs guest code from a cache of decoded blocks (ADR 17), as
- *     {@code ./atrium vm} does: a busy guest runs faster with it; many idle guests in one process
- *     cost less without it (docs/benchmarks.md, "Periodic tick"). The guest sees no difference, and
- *     snapshots do not record it. {@code true} in the factory methods
+ * @param decodedBlocks when the CPU runs guest code from a cache of decoded blocks (ADR 17): {@link
+ *     DecodedBlocks#ALWAYS} in the factory methods, as {@code ./atrium vm} runs. The guest sees no
+ *     difference, and snapshots do not record it
  */
 public record MachineConfig(
         int memoryMiB,
@@ -32,7 +31,7 @@ public record MachineConfig(
         Path initrd,
         String commandLine,
         List<DriveConfig> drives,
-        boolean decodedBlocks) {
+        DecodedBlocks decodedBlocks) {
     public static final int MIN_MEMORY_MIB = 2;
     public static final int MAX_MEMORY_MIB = 3584;
 
@@ -52,6 +51,7 @@ public record MachineConfig(
         if (kernel == null && (initrd != null || commandLine != null)) {
             throw new IllegalArgumentException("initrd and commandLine need a kernel");
         }
+        Objects.requireNonNull(decodedBlocks, "decodedBlocks");
         drives = drives == null ? List.of() : List.copyOf(drives);
         var taken = new HashSet<Integer>();
         for (DriveConfig drive : drives) {
@@ -68,14 +68,16 @@ public record MachineConfig(
                 memoryMiB, bios, vgaBios, kernel, initrd, commandLine, newDrives, decodedBlocks);
     }
 
-    /** This machine with its CPU running from decoded blocks or not ({@link #decodedBlocks()}). */
-    public MachineConfig withDecodedBlocks(boolean on) {
-        return new MachineConfig(memoryMiB, bios, vgaBios, kernel, initrd, commandLine, drives, on);
+    /** This machine with its CPU running from decoded blocks as {@code when} says. */
+    public MachineConfig withDecodedBlocks(DecodedBlocks when) {
+        return new MachineConfig(
+                memoryMiB, bios, vgaBios, kernel, initrd, commandLine, drives, when);
     }
 
     /** A machine that boots through the BIOS, with a VGA BIOS (or {@code null} for none). */
     public static MachineConfig firmware(int memoryMiB, Path bios, Path vgaBios) {
-        return new MachineConfig(memoryMiB, bios, vgaBios, null, null, null, List.of(), true);
+        return new MachineConfig(
+                memoryMiB, bios, vgaBios, null, null, null, List.of(), DecodedBlocks.ALWAYS);
     }
 
     /** A machine that starts a Linux kernel directly; {@code initrd} may be {@code null}. */
@@ -89,6 +91,6 @@ public record MachineConfig(
                 initrd,
                 commandLine,
                 List.of(),
-                true);
+                DecodedBlocks.ALWAYS);
     }
 }

@@ -122,6 +122,7 @@ public final class PcMachine {
     // Written only by the machine's thread; other threads read them as diagnostics (counters()).
     private long instructions;
     private long sleeps;
+    private long decodedBlockSwitches;
 
     /** A machine on the host's real clocks. */
     public PcMachine(MachineConfig config) throws IOException {
@@ -282,7 +283,8 @@ public final class PcMachine {
                 sleeps,
                 clock.expiries(),
                 board.portAccesses(),
-                board.interruptsTaken());
+                board.interruptsTaken(),
+                decodedBlockSwitches);
     }
 
     /** Starts the machine's thread from power-on. */
@@ -791,6 +793,8 @@ public final class PcMachine {
                         },
                         DISPLAY_PERIOD_NANOS);
         display[0].arm(clock.nanos() + DISPLAY_PERIOD_NANOS);
+        BlockCacheSwitch cacheSwitch =
+                config.decodedBlocks() == DecodedBlocks.WHEN_BUSY ? new BlockCacheSwitch() : null;
         if (restored) {
             // A restored machine's clock stood still at the snapshot's instant until now.
             clock.resume();
@@ -829,6 +833,14 @@ public final class PcMachine {
                 serialIn.poll();
             }
             clock.runDue();
+            if (cacheSwitch != null) {
+                long before = cacheSwitch.switches();
+                boolean on = cacheSwitch.update(clock.nanos(), instructions);
+                if (cacheSwitch.switches() != before) {
+                    decodedBlockSwitches = cacheSwitch.switches();
+                    cpu.useDecodedBlocks(on);
+                }
+            }
             if (cpu.halted() && !board.interrupts().pending()) {
                 long wait = Math.min(clock.nextDeadline() - clock.nanos(), MAX_SLEEP_NANOS);
                 if (wait > 0) {

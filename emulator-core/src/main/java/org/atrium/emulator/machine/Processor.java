@@ -17,6 +17,12 @@ interface Processor {
 
     void nmi();
 
+    /**
+     * Runs guest code from a cache of decoded blocks from now on, or no longer (freeing it); called
+     * between {@link #run} calls. A processor without such a cache ignores it.
+     */
+    default void useDecodedBlocks(boolean on) {}
+
     boolean shutdownRequested();
 
     /** Puts the CPU in the state a 32-bit Linux kernel starts in (after {@link #reset()}). */

@@ -18,12 +18,13 @@ final class Processors {
     private Processors() {}
 
     /**
-     * The emulator's interpreting CPU, {@link Cpu}, running guest code from decoded blocks when
-     * {@code decodedBlocks}.
+     * The emulator's interpreting CPU, {@link Cpu}, which starts with its cache of decoded blocks
+     * only for {@link DecodedBlocks#ALWAYS}; the machine turns it on and off for {@link
+     * DecodedBlocks#WHEN_BUSY}.
      */
-    static ProcessorFactory standard(boolean decodedBlocks) {
+    static ProcessorFactory standard(DecodedBlocks decodedBlocks) {
         return (memory, io, interrupts, tsc) -> {
-            Cpu cpu = new Cpu(memory, io, interrupts, tsc, decodedBlocks);
+            Cpu cpu = new Cpu(memory, io, interrupts, tsc, decodedBlocks == DecodedBlocks.ALWAYS);
             return new Processor() {
                 @Override
                 public void reset() {
@@ -43,6 +44,11 @@ final class Processors {
                 @Override
                 public void nmi() {
                     cpu.nmi();
+                }
+
+                @Override
+                public void useDecodedBlocks(boolean on) {
+                    cpu.useDecodedBlocks(on);
                 }
 
                 @Override

@@ -10,9 +10,16 @@ package org.atrium.emulator.machine;
  * @param timerExpiries virtual-clock timer callbacks run (device deadlines, display refreshes)
  * @param portAccesses I/O port reads and writes of the guest
  * @param interrupts hardware interrupts the CPU took from the interrupt controllers
+ * @param decodedBlockSwitches times the CPU's cache of decoded blocks was turned on or off ({@link
+ *     DecodedBlocks#WHEN_BUSY})
  */
 public record RunCounters(
-        long instructions, long sleeps, long timerExpiries, long portAccesses, long interrupts) {
+        long instructions,
+        long sleeps,
+        long timerExpiries,
+        long portAccesses,
+        long interrupts,
+        long decodedBlockSwitches) {
 
     /** The counts that accrued from {@code earlier} to this reading. */
     public RunCounters since(RunCounters earlier) {
@@ -21,6 +28,7 @@ public record RunCounters(
                 sleeps - earlier.sleeps,
                 timerExpiries - earlier.timerExpiries,
                 portAccesses - earlier.portAccesses,
-                interrupts - earlier.interrupts);
+                interrupts - earlier.interrupts,
+                decodedBlockSwitches - earlier.decodedBlockSwitches);
     }
 }

@@ -323,24 +323,35 @@ class DecodedInstructionsTest {
                                         ? common[random.nextInt(common.length)]
                                         : random.nextInt(256));
             }
-            TestMachine[] boards = {new TestMachine(true), new TestMachine(false)};
-            for (TestMachine b : boards) {
+            // Decoded blocks throughout, plain decoding throughout, and a CPU whose cache is
+            // turned on and off between slices (as a machine does for DecodedBlocks.WHEN_BUSY).
+            TestMachine[] boards = {
+                new TestMachine(true), new TestMachine(false), new TestMachine(false)
+            };
+            for (int k = 0; k < boards.length; k++) {
+                TestMachine b = boards[k];
                 b.load(0x1000, code);
                 b.startFlat32("90");
                 b.cpu.setEsp(0x100000);
                 for (int slice = 0; slice < 20 && !b.cpu.halted(); slice++) {
+                    if (k == 2) {
+                        b.cpu.useDecodedBlocks(slice % 3 != 0);
+                        assertEquals(slice % 3 != 0, b.cpu.usesDecodedBlocks());
+                    }
                     b.cpu.run(500);
                 }
             }
-            Cpu a = boards[0].cpu, p = boards[1].cpu;
-            for (int r = 0; r < 8; r++) {
-                assertEquals(p.register(r), a.register(r), "round " + round + " register " + r);
+            Cpu p = boards[1].cpu;
+            for (int k : new int[] {0, 2}) {
+                Cpu a = boards[k].cpu;
+                String at = "round " + round + ", CPU " + k + ": ";
+                for (int r = 0; r < 8; r++) {
+                    assertEquals(p.register(r), a.register(r), at + "register " + r);
+                }
+                assertEquals(p.eip(), a.eip(), at + "EIP");
+                assertEquals(p.eflags(), a.eflags(), at + "EFLAGS");
+                assertTrue(java.util.Arrays.equals(boards[1].ram, boards[k].ram), at + "RAM");
             }
-            assertEquals(p.eip(), a.eip(), "round " + round + " EIP");
-            assertEquals(p.eflags(), a.eflags(), "round " + round + " EFLAGS");
-            assertTrue(
-                    java.util.Arrays.equals(boards[1].ram, boards[0].ram),
-                    "round " + round + " RAM");
         }
     }
 }

@@ -1,8 +1,7 @@
 package org.atrium.emulator.machine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -10,20 +9,22 @@ import org.junit.jupiter.api.Test;
 
 class MachineConfigTest {
     @Test
-    void decodedBlocksAreOnUnlessTurnedOffAndSurviveOtherChanges() {
+    void decodedBlocksAreAlwaysOnUnlessSaidOtherwiseAndSurviveOtherChanges() {
         MachineConfig firmware = MachineConfig.firmware(32, Path.of("bios.bin"), null);
         MachineConfig linux = MachineConfig.linux(64, null, Path.of("vmlinuz"), null, "quiet");
-        assertTrue(firmware.decodedBlocks(), "as ./atrium vm runs");
-        assertTrue(linux.decodedBlocks());
+        assertEquals(DecodedBlocks.ALWAYS, firmware.decodedBlocks(), "as ./atrium vm runs");
+        assertEquals(DecodedBlocks.ALWAYS, linux.decodedBlocks());
 
-        MachineConfig off = linux.withDecodedBlocks(false);
-        assertFalse(off.decodedBlocks());
+        MachineConfig off = linux.withDecodedBlocks(DecodedBlocks.WHEN_BUSY);
+        assertEquals(DecodedBlocks.WHEN_BUSY, off.decodedBlocks());
         assertEquals(linux.kernel(), off.kernel(), "nothing else changes");
         assertEquals(linux.commandLine(), off.commandLine());
 
         MachineConfig withDrive =
                 off.withDrives(List.of(DriveConfig.cdrom(0, Path.of("disk.iso"))));
-        assertFalse(withDrive.decodedBlocks(), "kept when the drives change");
+        assertEquals(
+                DecodedBlocks.WHEN_BUSY, withDrive.decodedBlocks(), "kept when the drives change");
         assertEquals(1, withDrive.drives().size());
+        assertThrows(NullPointerException.class, () -> linux.withDecodedBlocks(null));
     }
 }

@@ -94,10 +94,15 @@ class PcMachineTest {
     }
 
     private PcMachine machine(ScriptedProcessor cpu) throws IOException {
+        return machine(cpu, DecodedBlocks.ALWAYS);
+    }
+
+    private PcMachine machine(ScriptedProcessor cpu, DecodedBlocks decodedBlocks)
+            throws IOException {
         Path bios = Files.write(dir.resolve("bios.bin"), new byte[64 * 1024]);
         PcMachine m =
                 new PcMachine(
-                        MachineConfig.firmware(4, bios, null),
+                        MachineConfig.firmware(4, bios, null).withDecodedBlocks(decodedBlocks),
                         HostTime.system(),
                         (memory, io, interrupts, tsc) -> {
                             cpu.memory = memory;
@@ -324,6 +329,73 @@ class PcMachineTest {
         // called run() thousands of times in the same span.
         int runs = cpu.runs.get();
         assertTrue(runs < 100, "halted CPU was run " + runs + " times");
+    }
+
+    /** A processor that is busy until told to halt, and notes when the machine turns its cache. */
+    private static class BusyThenIdle extends ScriptedProcessor {
+        final BlockingQueue<Boolean> cacheCalls = new LinkedBlockingQueue<>();
+        volatile boolean idle;
+        volatile long haltedAt;
+        volatile long cacheOffAt;
+
+        @Override
+        void step() {
+            if (idle && !halted) {
+                // Halts again after each interrupt that woke it; the idle time starts at the first.
+                halted = true;
+                if (haltedAt == 0) {
+                    haltedAt = System.nanoTime();
+                }
+            }
+        }
+
+        @Override
+        public void useDecodedBlocks(boolean on) {
+            if (!on) {
+                cacheOffAt = System.nanoTime();
+            }
+            cacheCalls.add(on);
+        }
+    }
+
+    @Test
+    void aBusyGuestGetsTheBlockCacheAndLosesItAfterTwoIdleSeconds() throws Exception {
+        BusyThenIdle cpu = new BusyThenIdle();
+        PcMachine m = machine(cpu, DecodedBlocks.WHEN_BUSY);
+        m.start();
+        // run() reports a full slice each time: a guest far busier than the threshold.
+        assertEquals(Boolean.TRUE, cpu.cacheCalls.poll(10, TimeUnit.SECONDS), "turned on");
+        assertEquals(1, m.counters().decodedBlockSwitches());
+        cpu.idle = true;
+        assertEquals(Boolean.FALSE, cpu.cacheCalls.poll(10, TimeUnit.SECONDS), "turned off");
+        assertTrue(
+                cpu.cacheOffAt - cpu.haltedAt >= BlockCacheSwitch.IDLE_NANOS,
+                "off only after the idle time: "
+                        + (cpu.cacheOffAt - cpu.haltedAt) / 1_000_000
+                        + " ms"
+                        + " runs "
+                        + cpu.runs.get()
+                        + " instr "
+                        + m.counters());
+        assertEquals(2, m.counters().decodedBlockSwitches());
+        m.stop();
+        assertNull(cpu.cacheCalls.poll(), "nothing more");
+    }
+
+    @Test
+    void aMachineSetToAlwaysOrNeverIsNotSwitched() throws Exception {
+        for (DecodedBlocks fixed :
+                new DecodedBlocks[] {DecodedBlocks.ALWAYS, DecodedBlocks.NEVER}) {
+            BusyThenIdle cpu = new BusyThenIdle();
+            PcMachine m = machine(cpu, fixed);
+            m.start();
+            awaitRuns(cpu, 50);
+            // Three switch windows of a busy guest, which WHEN_BUSY would have turned on.
+            Thread.sleep(3 * BlockCacheSwitch.WINDOW_NANOS / 1_000_000);
+            m.stop();
+            assertNull(cpu.cacheCalls.poll(), fixed + ": the processor keeps its mode");
+            assertEquals(0, m.counters().decodedBlockSwitches());
+        }
     }
 
     @Test
