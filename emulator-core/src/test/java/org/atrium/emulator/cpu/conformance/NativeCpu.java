@@ -30,6 +30,23 @@ final class NativeCpu {
     private NativeCpu() {}
 
     /**
+     * Whether this machine's CPU is an Intel one, from the vendor Linux reports in {@code
+     * /proc/cpuinfo}; true when that cannot be read, so that no other vendor's choices are allowed.
+     */
+    static boolean intel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("vendor_id")) {
+                    return line.endsWith("GenuineIntel");
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // not Linux, or no access: compare strictly
+        }
+        return true;
+    }
+
+    /**
      * Builds the runner if needed; returns null when it is ready, or why it cannot be built. The
      * reason is the compiler's own output.
      */
