@@ -1,6 +1,7 @@
 package org.atrium.broker;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +42,12 @@ public final class FakeHost implements AutoCloseable {
     /** Every control call, as "METHOD path". */
     public final List<String> calls = new CopyOnWriteArrayList<>();
 
+    /**
+     * What the host sends first on each RFB socket, at once, as the real host's RFB server sends
+     * its protocol version before the viewer says anything; null sends nothing.
+     */
+    public volatile byte[] greeting;
+
     /** Tokens presented on the RFB socket. */
     public final List<String> socketTokens = new CopyOnWriteArrayList<>();
 
@@ -67,7 +74,15 @@ public final class FakeHost implements AutoCloseable {
         Matcher socket = SOCKET.matcher(request.path());
         if (socket.matches()) {
             socketTokens.add(String.valueOf(request.getParam("token")));
-            request.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
+            request.toWebSocket()
+                    .onSuccess(
+                            ws -> {
+                                byte[] first = greeting;
+                                if (first != null) {
+                                    ws.writeBinaryMessage(Buffer.buffer(first));
+                                }
+                                ws.handler(ws::write);
+                            });
             return;
         }
         if (!("Bearer " + controlSecret).equals(request.getHeader("Authorization"))) {

@@ -113,7 +113,15 @@ public class DesktopGateway {
                                     admission.desktopId(), failure.getMessage());
                             refuse(ctx, ProblemException.badGateway("the desktop's host refused"));
                         })
-                .onSuccess(host -> acceptBrowser(ctx, admission, host));
+                .onSuccess(
+                        host -> {
+                            // The host speaks first (its RFB server sends the protocol version as
+                            // the socket opens), before the browser's socket exists: a socket
+                            // without a handler drops what arrives. Paused, it keeps it until
+                            // splice's pipe resumes it.
+                            host.pause();
+                            acceptBrowser(ctx, admission, host);
+                        });
     }
 
     /**

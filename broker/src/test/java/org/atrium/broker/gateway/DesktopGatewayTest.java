@@ -65,7 +65,7 @@ class DesktopGatewayTest {
         client.close();
     }
 
-    private record Connected(String cookie, String wsPath, String desktopId) {}
+    private record Connected(String cookie, String wsPath, String desktopId, String poolId) {}
 
     private Connected connect() {
         var tenant = fixtures.tenant();
@@ -82,7 +82,8 @@ class DesktopGatewayTest {
                 given().cookie("quarkus-credential", cookie)
                         .post("/api/v1/pools/" + pool.id + "/connect");
         answer.then().statusCode(200);
-        return new Connected(cookie, answer.path("wsPath"), answer.path("desktopId"));
+        return new Connected(
+                cookie, answer.path("wsPath"), answer.path("desktopId"), String.valueOf(pool.id));
     }
 
     private WebSocket open(String path, String cookie) throws Exception {
@@ -136,7 +137,7 @@ class DesktopGatewayTest {
         WebSocket first = open(connected.wsPath(), connected.cookie());
         String again =
                 given().cookie("quarkus-credential", connected.cookie())
-                        .post("/api/v1/pools/" + poolOf(connected) + "/connect")
+                        .post("/api/v1/pools/" + connected.poolId() + "/connect")
                         .then()
                         .statusCode(200)
                         .extract()
@@ -172,6 +173,67 @@ class DesktopGatewayTest {
                 .statusCode(200)
                 .extract()
                 .path("[0].state");
+    }
+
+    /**
+     * The host speaks first: its RFB server sends the protocol version the moment the socket opens,
+     * before the browser's side of the proxy may exist. Those bytes must wait for the browser, not
+     * be dropped; a viewer that never got them waited for them until the host gave up on the
+     * handshake. The browser here is the JDK's client, whose listener is in place before its socket
+     * opens, so it cannot lose the message itself. Several sockets in a row, as the timing varies.
+     */
+    @Test
+    void theHostsFirstBytesReachTheBrowser() throws Exception {
+        byte[] version = "RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        host.greeting = version;
+        try {
+            var connected = connect();
+            for (int i = 0; i < 10; i++) {
+                // Each connect call makes a new token for the same session.
+                String path =
+                        i == 0
+                                ? connected.wsPath()
+                                : given().cookie("quarkus-credential", connected.cookie())
+                                        .post("/api/v1/pools/" + connected.poolId() + "/connect")
+                                        .path("wsPath");
+                var first = new CompletableFuture<byte[]>();
+                java.net.http.WebSocket socket =
+                        java.net.http.HttpClient.newHttpClient()
+                                .newWebSocketBuilder()
+                                .header("Cookie", "quarkus-credential=" + connected.cookie())
+                                .buildAsync(
+                                        java.net.URI.create(
+                                                "ws://"
+                                                        + base.getHost()
+                                                        + ":"
+                                                        + base.getPort()
+                                                        + path),
+                                        new java.net.http.WebSocket.Listener() {
+                                            @Override
+                                            public CompletableFuture<?> onBinary(
+                                                    java.net.http.WebSocket ws,
+                                                    java.nio.ByteBuffer data,
+                                                    boolean last) {
+                                                byte[] bytes = new byte[data.remaining()];
+                                                data.get(bytes);
+                                                first.complete(bytes);
+                                                ws.request(1);
+                                                return null;
+                                            }
+                                        })
+                                .get(20, TimeUnit.SECONDS);
+                assertEquals(
+                        new String(version, java.nio.charset.StandardCharsets.US_ASCII),
+                        new String(
+                                first.get(10, TimeUnit.SECONDS),
+                                java.nio.charset.StandardCharsets.US_ASCII),
+                        "socket " + i);
+                socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "")
+                        .get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            host.greeting = null;
+        }
     }
 
     /**
