@@ -18,27 +18,32 @@ class VendorChoicesTest {
         return new TestCase("vendor", text, code, regs, 0x202, memory, -1, ALL);
     }
 
-    private static Outcome withFault(Outcome o, int address) {
+    /** A 16-bit-address string instruction with SI 0x0300 and DI 0x0500, both unmapped. */
+    private static TestCase lowString(String text, int opcode) {
+        byte[] code = {0x67, 0x66, (byte) opcode};
+        return testCase(
+                text, code, Layout.MEM + 0x300, Layout.MEM + 0x500, new byte[Layout.MEM_SIZE]);
+    }
+
+    /** {@code o} with another fault address and memory. */
+    private static Outcome with(Outcome o, int faultAddress, byte[] memory) {
         return new Outcome(
                 o.vector(),
-                address,
+                faultAddress,
                 o.registers(),
                 o.eipOffset(),
                 o.eflags(),
                 o.segments(),
-                o.memory());
+                memory);
+    }
+
+    private static Outcome withFault(Outcome o, int address) {
+        return with(o, address, o.memory());
     }
 
     @Test
     void aCompareMayFaultAtItsSourceFirstOnlyOnAnotherVendorsCpu() {
-        // a16 cmpsw: SI 0x0300 and DI 0x0500, both in the unmapped low 64 KiB.
-        TestCase c =
-                testCase(
-                        "a16 cmpsw",
-                        new byte[] {0x67, 0x66, (byte) 0xA7},
-                        Layout.MEM + 0x300,
-                        Layout.MEM + 0x500,
-                        new byte[Layout.MEM_SIZE]);
+        TestCase c = lowString("a16 cmpsw", 0xA7);
         Outcome emulated = new EmulatedCpu().run(c);
         Outcome sourceFirst = withFault(emulated, 0x300);
         assertNull(CpuConformanceTest.compare(c, emulated, emulated, true));
@@ -54,13 +59,7 @@ class VendorChoicesTest {
     @Test
     void anotherInstructionMayNotFaultElsewhere() {
         // lodsw with DS:SI unmapped faults at SI on any CPU.
-        TestCase c =
-                testCase(
-                        "a16 lodsw",
-                        new byte[] {0x67, 0x66, (byte) 0xAD},
-                        Layout.MEM + 0x300,
-                        Layout.MEM + 0x500,
-                        new byte[Layout.MEM_SIZE]);
+        TestCase c = lowString("a16 lodsw", 0xAD);
         Outcome emulated = new EmulatedCpu().run(c);
         assertNotNull(CpuConformanceTest.compare(c, withFault(emulated, 0x500), emulated, false));
     }
@@ -76,31 +75,14 @@ class VendorChoicesTest {
         byte[] zeroExtended = emulated.memory().clone();
         zeroExtended[slot + 2] = 0;
         zeroExtended[slot + 3] = 0;
-        Outcome amd =
-                new Outcome(
-                        -1,
-                        0,
-                        emulated.registers(),
-                        emulated.eipOffset(),
-                        emulated.eflags(),
-                        emulated.segments(),
-                        zeroExtended);
+        Outcome amd = with(emulated, 0, zeroExtended);
         assertNotNull(CpuConformanceTest.compare(c, amd, emulated, true), "Intel keeps the half");
         assertNull(CpuConformanceTest.compare(c, amd, emulated, false));
 
         byte[] wrongSelector = zeroExtended.clone();
         wrongSelector[slot] ^= 4;
-        Outcome wrong =
-                new Outcome(
-                        -1,
-                        0,
-                        emulated.registers(),
-                        emulated.eipOffset(),
-                        emulated.eflags(),
-                        emulated.segments(),
-                        wrongSelector);
         assertNotNull(
-                CpuConformanceTest.compare(c, wrong, emulated, false),
+                CpuConformanceTest.compare(c, with(emulated, 0, wrongSelector), emulated, false),
                 "the selector itself must still agree");
     }
 }
