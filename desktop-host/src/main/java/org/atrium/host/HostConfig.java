@@ -30,11 +30,11 @@ public interface HostConfig {
 
     /**
      * When the VMs' CPUs run guest code from a cache of decoded blocks (ADR 17): {@code always},
-     * {@code never} or {@code when-busy} (the default). A busy VM runs a sixth faster with it, but
-     * an idle one's timer tick costs more (each VM's cache is cold again at every tick), and a host
-     * runs mostly idle desktops (docs/benchmarks.md, "Periodic tick"); so each VM turns its cache
-     * on while its guest keeps the CPU busy and drops it after two seconds of near idleness. Goes
-     * into every VM's machine config.
+     * {@code never} or {@code when-busy} (the default). A busy VM runs an eighth faster with it,
+     * but an idle one's timer tick costs more (each VM's cache is cold again at every tick), and a
+     * host runs mostly idle desktops (docs/benchmarks.md, "Periodic tick"); so each VM turns its
+     * cache on while its guest keeps the CPU busy and drops it after two seconds of near idleness.
+     * Goes into every VM's machine config.
      */
     @WithDefault("when-busy")
     DecodedBlocks cpuDecodedBlocks();
