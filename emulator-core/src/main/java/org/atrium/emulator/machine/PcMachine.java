@@ -549,6 +549,24 @@ public final class PcMachine {
     }
 
     /**
+     * Checks a snapshot file whole, as hostile input: its structure, then every section's payload
+     * against its checksum, guest RAM included (it reads every byte once). A restore checks the
+     * structure and the small sections anyway; this is the check of RAM that {@link
+     * RestoreOptions#verifyRam()} otherwise makes, for a caller that checks a file once and then
+     * restores it many times.
+     *
+     * @throws SnapshotFormatException if anything in the file is wrong
+     * @throws IOException if the file cannot be read
+     */
+    public static void verifySnapshot(Path snapshot) throws IOException {
+        try (SnapshotFile file = SnapshotFile.open(snapshot)) {
+            for (String id : file.sections().keySet()) {
+                file.verify(id);
+            }
+        }
+    }
+
+    /**
      * A machine that continues where the snapshot in {@code snapshot} left off, on the host's real
      * clocks; see {@link #restore(Path, MachineConfig, HostTime, RestoreOptions)}.
      */

@@ -313,25 +313,47 @@ public final class SnapshotFile implements AutoCloseable {
     public void copyInto(String id, MemorySegment target) throws IOException {
         SectionInfo s = section(id);
         requireLength(s, target.byteSize());
-        CRC32C crc = new CRC32C();
         // Through a buffer, so that pages of zeros leave lazily mapped guest RAM untouched.
+        readChecked(
+                s,
+                (at, chunk) -> LazyMemory.copySparse(chunk, target.asSlice(at, chunk.byteSize())));
+    }
+
+    /**
+     * Checks section {@code id}'s payload against its checksum, reading it through a buffer (the
+     * file's pages end up in the page cache, mapped nowhere).
+     */
+    public void verify(String id) throws IOException {
+        readChecked(section(id), (at, chunk) -> {});
+    }
+
+    /** What {@link #readChecked} hands on: the payload's chunk at offset {@code at}. */
+    @FunctionalInterface
+    private interface ChunkSink {
+        void accept(long at, MemorySegment chunk);
+    }
+
+    /** Reads a section's payload chunk by chunk into {@code sink}, then checks its checksum. */
+    private void readChecked(SectionInfo s, ChunkSink sink) throws IOException {
+        CRC32C crc = new CRC32C();
         try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment chunk = scratch.allocate(Math.min(COPY_CHUNK, s.length()), PAGE);
+            MemorySegment chunk =
+                    scratch.allocate(Math.max(1, Math.min(COPY_CHUNK, s.length())), PAGE);
             for (long at = 0; at < s.length(); at += COPY_CHUNK) {
                 long n = Math.min(COPY_CHUNK, s.length() - at);
                 ByteBuffer b = chunk.asSlice(0, n).asByteBuffer();
                 while (b.hasRemaining()) {
                     if (channel.read(b, s.offset() + at + b.position()) < 0) {
                         throw new SnapshotFormatException(
-                                "file is truncated in section '" + id + "'");
+                                "file is truncated in section '" + s.id() + "'");
                     }
                 }
                 crc.update(b.flip());
-                LazyMemory.copySparse(chunk.asSlice(0, n), target.asSlice(at, n));
+                sink.accept(at, chunk.asSlice(0, n));
             }
         }
         if ((int) crc.getValue() != s.crc()) {
-            throw new SnapshotFormatException("section '" + id + "': checksum mismatch");
+            throw new SnapshotFormatException("section '" + s.id() + "': checksum mismatch");
         }
     }
 

@@ -48,14 +48,26 @@ class HostileSnapshotTest {
         try (SnapshotFile f = SnapshotFile.open(file)) {
             layout = new ArrayList<>(f.sections().values());
         }
-        // The untouched file restores, so every refusal below is caused by the damage.
+        // The untouched file restores and passes the whole-file check, so every refusal below is
+        // caused by the damage.
         restore(good, RestoreOptions.copy()).stop();
+        PcMachine.verifySnapshot(file);
     }
 
     private static PcMachine restore(byte[] bytes, RestoreOptions options) throws IOException {
+        return PcMachine.restore(file(bytes), config, options);
+    }
+
+    private static Path file(byte[] bytes) throws IOException {
         Path file = Files.createTempFile(dir, "case", ".atrsnap");
         Files.write(file, bytes);
-        return PcMachine.restore(file, config, options);
+        return file;
+    }
+
+    /** The whole-file check refuses it too, with a message naming what is wrong. */
+    private static SnapshotFormatException unverified(byte[] bytes) throws IOException {
+        Path file = file(bytes);
+        return assertThrows(SnapshotFormatException.class, () -> PcMachine.verifySnapshot(file));
     }
 
     private static SnapshotFormatException refused(byte[] bytes, RestoreOptions options) {
@@ -84,7 +96,7 @@ class HostileSnapshotTest {
 
     @ParameterizedTest
     @MethodSource("sections")
-    void aFlippedByteInAnySectionIsRefused(String id) {
+    void aFlippedByteInAnySectionIsRefused(String id) throws IOException {
         SnapshotFile.SectionInfo s = section(id);
         int header = headerOffset(s);
         int headerBytes = 1 + id.length() + 24;
@@ -92,6 +104,7 @@ class HostileSnapshotTest {
             byte[] bad = good.clone();
             bad[at] ^= 0x10;
             refused(bad, RestoreOptions.copy());
+            unverified(bad);
         }
         for (long at :
                 new long[] {s.offset(), s.offset() + s.length() / 2, s.offset() + s.length() - 1}) {
@@ -101,6 +114,8 @@ class HostileSnapshotTest {
             assertTrue(e.getMessage().contains("checksum"), e.getMessage());
             assertTrue(e.getMessage().contains(id), e.getMessage());
             refused(bad, RestoreOptions.mapPrivate());
+            SnapshotFormatException checked = unverified(bad);
+            assertEquals("section '" + id + "': checksum mismatch", checked.getMessage());
         }
     }
 
