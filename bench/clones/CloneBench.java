@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,8 +27,11 @@ import org.atrium.host.vm.VmSupervisor;
  * <ul>
  *   <li>{@code template MEMORY_MIB} boots the Debian guest, waits for its shell, measures its idle
  *       CPU for 30 s and saves snapshot {@code tmpl-MEMORY_MIB} into the store;
- *   <li>{@code start MEMORY_MIB N} starts N clones one after the other, each timed from the
- *       request to its console answering a computed echo, then checks two identities;
+ *   <li>{@code start MEMORY_MIB N} first readies the snapshot as a desktop host does at startup
+ *       (its file checked, and a throwaway clone run for ATRIUM_BENCH_WARM_UP, default 2s as the
+ *       host's {@code atrium.host.snapshot-warm-up}; 0s for a cold first clone), then starts N
+ *       clones one after the other, each timed from the request to its console answering a
+ *       computed echo, then checks two identities;
  *   <li>{@code idle MEMORY_MIB N SECONDS} starts N clones and measures their CPU while idle;
  *   <li>{@code density MEMORY_MIB MAX MIN_FREE_MIB} adds clones until MAX, until the machine has
  *       less than MIN_FREE_MIB available, or until a console takes more than 1 s to answer.
@@ -35,7 +39,8 @@ import org.atrium.host.vm.VmSupervisor;
  *
  * Environment: ATRIUM_BENCH_STORE (snapshot directory), ATRIUM_BENCH_IMAGES (kernel and initrd
  * directory), ATRIUM_BENCH_KERNEL and ATRIUM_BENCH_INITRD (file names there), ATRIUM_BENCH_APPEND,
- * ATRIUM_BENCH_IDLE_SETUP (a shell line the idle step types into each clone before measuring).
+ * ATRIUM_BENCH_IDLE_SETUP (a shell line the idle step types into each clone before measuring),
+ * ATRIUM_BENCH_WARM_UP (see start).
  */
 public class CloneBench {
     static final Path STORE = Path.of(env("ATRIUM_BENCH_STORE", "target/bench-snapshots"));
@@ -52,15 +57,13 @@ public class CloneBench {
                 env("ATRIUM_BENCH_DECODED_BLOCKS", "when-busy").toUpperCase(Locale.ROOT).replace('-', '_'));
         System.out.println("decoded blocks: " + decodedBlocks);
         SnapshotStore store = new SnapshotStore(STORE);
+        Duration warmUp = Duration.parse("PT" + env("ATRIUM_BENCH_WARM_UP", "2s"));
+        PcMachineFactory factory =
+                new PcMachineFactory(
+                        Path.of("/usr/share/seabios"), IMAGES, store, null, null, decodedBlocks, warmUp);
         VmSupervisor supervisor =
                 new VmSupervisor(
-                        new PcMachineFactory(
-                                Path.of("/usr/share/seabios"),
-                                IMAGES,
-                                store,
-                                null,
-                                null,
-                                decodedBlocks),
+                        factory,
                         1 << 20,
                         1000,
                         store,
@@ -191,6 +194,11 @@ public class CloneBench {
     }
 
     static void start(VmSupervisor supervisor, int memory, int n) throws Exception {
+        long p0 = System.nanoTime();
+        PcMachineFactory.Prepared prepared =
+                (PcMachineFactory.Prepared) supervisor.prepareInBackground("tmpl-" + memory).join();
+        System.out.printf(Locale.ROOT, "snapshot prepared in %.0f ms (warm-up clone ran %d instructions)%n",
+                secs(p0) * 1000, prepared.warmUpInstructions());
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String id = "clone-" + i;

@@ -39,6 +39,16 @@ public interface HostConfig {
     @WithDefault("when-busy")
     DecodedBlocks cpuDecodedBlocks();
 
+    /**
+     * How long the host runs a throwaway clone of a stored snapshot, once after it starts, so that
+     * the emulator's code is compiled before the first user waits for a clone (the first clone
+     * otherwise answers its console in 0.5-0.7 s instead of 0.1-0.2 s: docs/benchmarks.md, "The
+     * first clone"); {@code 0s} for none. Every stored snapshot, and every new one, is checked
+     * whole in the background either way.
+     */
+    @WithDefault("2s")
+    Duration snapshotWarmUp();
+
     /** Directory of the SeaBIOS images ({@code bios.bin}, {@code vgabios-stdvga.bin}). */
     @WithDefault("/usr/share/seabios")
     Path firmwareDir();

@@ -145,6 +145,20 @@ public final class DiskStore {
     }
 
     /**
+     * Read-only drives on snapshot {@code snapshot}'s first {@code count} disk layers, disk N at
+     * IDE position N: for a machine whose writes must reach no file.
+     */
+    public List<DriveConfig> layerDrives(String snapshot, int count) {
+        List<DriveConfig> drives = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            drives.add(
+                    DriveConfig.disk(
+                            i, dir.resolve(layerName(snapshot, i)), ImageFormat.QCOW2, true));
+        }
+        return drives;
+    }
+
+    /**
      * Freezes VM {@code vmId}'s overlays as the disk layers of snapshot {@code snapshot}: each is
      * copied (call while the VM is paused, after its RAM was written, so disk and RAM match) into a
      * temporary file, forced to stable storage, moved into place and made read-only.

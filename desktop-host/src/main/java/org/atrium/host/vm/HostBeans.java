@@ -2,6 +2,7 @@ package org.atrium.host.vm;
 
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -28,7 +29,12 @@ public class HostBeans {
                 new LinuxMachineFactory(
                         guest.name(), guest.kernel(), guest.initrd(), guest.commandLine()),
                 disks,
-                config.cpuDecodedBlocks());
+                config.cpuDecodedBlocks(),
+                config.snapshotWarmUp());
+    }
+
+    void closeMachineFactory(@Disposes MachineFactory factory) {
+        factory.close();
     }
 
     @Produces

@@ -3,10 +3,15 @@ package org.atrium.host.vm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.machine.DiskImageException;
 import org.atrium.emulator.machine.DriveConfig;
@@ -19,8 +24,13 @@ import org.atrium.emulator.snapshot.SnapshotFormatException;
  * the host's image directory; or a snapshot of the host's store, its RAM mapped copy-on-write. A
  * VM's disks are its overlays in the host's {@link DiskStore}, disk N on IDE position N; a clone's
  * overlays lie on its snapshot's disk layers.
+ *
+ * <p>A snapshot's file is checked whole once, before its first clone or ahead of it in the
+ * background ({@link #prepareInBackground}), which also runs one throwaway clone for a moment so
+ * that the emulator's code is compiled before a user waits for a clone.
  */
 public final class PcMachineFactory implements MachineFactory {
+    private static final System.Logger LOG = System.getLogger(PcMachineFactory.class.getName());
     public static final String BIOS = "bios.bin";
     public static final String VGA_BIOS = "vgabios-stdvga.bin";
 
@@ -30,7 +40,19 @@ public final class PcMachineFactory implements MachineFactory {
     private final LinuxMachineFactory linux;
     private final DiskStore disks;
     private final DecodedBlocks decodedBlocks;
-    private final Set<Path> verified = ConcurrentHashMap.newKeySet();
+    private final Duration warmUp;
+    private final SnapshotChecks checks = new SnapshotChecks();
+    private final Object warmUpLock = new Object();
+    private boolean warmedUp;
+    // One preparation at a time, on a thread that exists only while there is work.
+    private final ThreadPoolExecutor preparer =
+            new ThreadPoolExecutor(
+                    0,
+                    1,
+                    10,
+                    TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    Thread.ofPlatform().name("atrium-snapshot-prepare").daemon().factory());
 
     /** A factory for firmware boots only. */
     public PcMachineFactory(Path firmwareDir) {
@@ -72,6 +94,25 @@ public final class PcMachineFactory implements MachineFactory {
             LinuxMachineFactory linux,
             DiskStore disks,
             DecodedBlocks decodedBlocks) {
+        this(firmwareDir, imageDir, snapshots, linux, disks, decodedBlocks, Duration.ZERO);
+    }
+
+    /**
+     * @param warmUp how long {@link #prepare} runs a throwaway clone the first time ({@code
+     *     atrium.host.snapshot-warm-up}); zero for none, as in the other constructors
+     */
+    public PcMachineFactory(
+            Path firmwareDir,
+            Path imageDir,
+            SnapshotStore snapshots,
+            LinuxMachineFactory linux,
+            DiskStore disks,
+            DecodedBlocks decodedBlocks,
+            Duration warmUp) {
+        if (warmUp.isNegative()) {
+            throw new IllegalArgumentException("warm-up must not be negative, got " + warmUp);
+        }
+        this.warmUp = warmUp;
         this.firmwareDir = firmwareDir;
         this.imageDir = imageDir;
         this.snapshots = snapshots;
@@ -165,11 +206,15 @@ public final class PcMachineFactory implements MachineFactory {
 
     private List<DriveConfig> drives(String id, int count) {
         if (count == 0) return List.of();
+        return requireDisks().drives(id, count);
+    }
+
+    private DiskStore requireDisks() {
         if (disks == null) {
             throw new VmProblemException(
                     501, "Disks not configured", "this host has no image store for disks");
         }
-        return disks.drives(id, count);
+        return disks;
     }
 
     /** A file of the image directory; names with a path separator or ".." are refused. */
@@ -197,23 +242,117 @@ public final class PcMachineFactory implements MachineFactory {
     }
 
     private VmMachine clone(String id, String name) throws IOException {
+        SnapshotStore.Entry entry = snapshot(name);
+        try {
+            // The whole file once (RAM is most of it); then each clone checks only the small parts.
+            checks.requireChecked(entry.file());
+            return PcMachineVm.restore(
+                    entry.file(),
+                    cloneConfig(entry.memoryMiB()).withDrives(drives(id, entry.disks().size())),
+                    false);
+        } catch (SnapshotFormatException e) {
+            throw new VmProblemException(422, "Snapshot not usable", e.getMessage());
+        }
+    }
+
+    private SnapshotStore.Entry snapshot(String name) {
         if (snapshots == null) {
             throw new VmProblemException(
                     501, "Snapshots not configured", "this host has no snapshot store");
         }
-        SnapshotStore.Entry entry =
-                snapshots.find(name).orElseThrow(() -> VmProblemException.snapshotNotFound(name));
-        // The RAM checksum reads every page: checked for the first clone of a snapshot only.
-        boolean verify = verified.add(entry.file());
-        try {
-            return PcMachineVm.restore(
-                    entry.file(),
-                    cloneConfig(entry.memoryMiB()).withDrives(drives(id, entry.disks().size())),
-                    verify);
-        } catch (SnapshotFormatException e) {
-            verified.remove(entry.file());
-            throw new VmProblemException(422, "Snapshot not usable", e.getMessage());
+        return snapshots.find(name).orElseThrow(() -> VmProblemException.snapshotNotFound(name));
+    }
+
+    /**
+     * What {@link #prepare} did.
+     *
+     * @param warmUpInstructions the guest instructions the throwaway clone ran; 0 when none ran
+     */
+    public record Prepared(String snapshot, long warmUpInstructions) {}
+
+    /**
+     * Readies snapshot {@code name} for its clones ahead of them: checks its file whole, as the
+     * first clone would otherwise do while its user waits (it also leaves the file in the page
+     * cache), and, the first time this succeeds for this factory, starts a clone of it, hands it to
+     * {@code started} (the supervisor tells it an identity, as it tells every clone), lets it run
+     * for the warm-up time and throws it away. That clone has no disks of its own: its drives are
+     * the snapshot's layers, read-only, so nothing of the store changes; it is no VM of the
+     * supervisor's, and what it does is lost with it.
+     *
+     * @throws SnapshotFormatException if the file is corrupt: its clones will be refused too
+     */
+    public Prepared prepare(String name, Consumer<VmMachine> started)
+            throws IOException, InterruptedException {
+        SnapshotStore.Entry entry = snapshot(name);
+        checks.requireChecked(entry.file());
+        synchronized (warmUpLock) {
+            if (warmedUp || warmUp.isZero()) return new Prepared(name, 0);
+            List<DriveConfig> drives =
+                    entry.disks().isEmpty()
+                            ? List.of()
+                            : requireDisks().layerDrives(name, entry.disks().size());
+            PcMachineVm clone =
+                    PcMachineVm.restore(
+                            entry.file(), cloneConfig(entry.memoryMiB()).withDrives(drives), false);
+            try {
+                clone.start();
+                started.accept(clone);
+                Thread.sleep(warmUp);
+                warmedUp = true;
+                return new Prepared(name, clone.machine().counters().instructions());
+            } finally {
+                clone.stop();
+            }
         }
+    }
+
+    @Override
+    public CompletableFuture<Prepared> prepareInBackground(
+            String name, Consumer<VmMachine> started) {
+        CompletableFuture<Prepared> done =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return prepare(name, started);
+                            } catch (IOException e) {
+                                throw new CompletionException(e);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new CompletionException(e);
+                            }
+                        },
+                        preparer);
+        done.whenComplete(
+                (prepared, failure) -> {
+                    if (failure == null) {
+                        LOG.log(
+                                System.Logger.Level.INFO,
+                                "snapshot {0} checked{1}",
+                                name,
+                                prepared.warmUpInstructions() == 0
+                                        ? ""
+                                        : "; warm-up clone ran "
+                                                + prepared.warmUpInstructions()
+                                                + " guest instructions");
+                    } else {
+                        Throwable cause =
+                                failure instanceof CompletionException
+                                        ? failure.getCause()
+                                        : failure;
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "snapshot {0} not prepared: {1}",
+                                name,
+                                cause.getMessage());
+                    }
+                });
+        return done;
+    }
+
+    /** Stops preparing snapshots; a throwaway clone that runs is stopped. */
+    @Override
+    public void close() {
+        preparer.shutdownNow();
     }
 
     /**

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -59,6 +62,31 @@ public final class SnapshotStore {
                     "a snapshot name is 1 to 63 letters, digits, '.', '_' or '-'");
         }
         return dir.resolve(name + ".snapshot");
+    }
+
+    /**
+     * The names of the stored snapshots, the most recently written first; a file whose name is not
+     * a snapshot name, or that has no metadata, is none.
+     */
+    public List<String> names() {
+        if (!Files.isDirectory(dir)) return List.of();
+        record Named(String name, long modified) {}
+        List<Named> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.snapshot")) {
+            for (Path file : files) {
+                String fileName = file.getFileName().toString();
+                String name = fileName.substring(0, fileName.length() - ".snapshot".length());
+                if (NAME.matcher(name).matches()
+                        && Files.isRegularFile(file)
+                        && Files.isRegularFile(meta(file))) {
+                    found.add(new Named(name, Files.getLastModifiedTime(file).toMillis()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        found.sort(Comparator.comparingLong(Named::modified).reversed().thenComparing(Named::name));
+        return found.stream().map(Named::name).toList();
     }
 
     public Optional<Entry> find(String name) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.atrium.emulator.storage.ImageFormat;
 
@@ -196,30 +197,38 @@ public final class VmSupervisor {
                 throw new VmProblemException(
                         409, "VM is stopped", "only a running or paused VM can be snapshotted");
             }
-            int diskCount = diskCount(vm.spec());
-            if (diskCount == 0) {
-                return store.save(name, id, vm.spec().memoryMiB(), vm.machine()::saveSnapshot);
-            }
-            try {
-                return store.saveWithDisks(
-                        name,
-                        id,
-                        vm.spec().memoryMiB(),
-                        tmp -> {
-                            List<List<String>> frozen = new ArrayList<>();
-                            vm.machine()
-                                    .saveSnapshot(
-                                            tmp,
-                                            () -> frozen.add(disks.freeze(id, diskCount, name)));
-                            return frozen.getFirst();
-                        });
-            } catch (RuntimeException e) {
-                // Layers frozen for a snapshot that was not stored belong to nothing.
-                List<String> layers = new ArrayList<>();
-                for (int i = 0; i < diskCount; i++) layers.add(DiskStore.layerName(name, i));
-                disks.delete(layers);
-                throw e;
-            }
+            SnapshotStore.Entry saved = save(store, vm, name);
+            // Checked while nobody waits, so that its first clone starts as fast as the rest.
+            prepareInBackground(name);
+            return saved;
+        }
+    }
+
+    /** Writes VM {@code vm}'s snapshot, freezing its overlays as the snapshot's layers. */
+    private SnapshotStore.Entry save(SnapshotStore store, Vm vm, String name) {
+        String id = vm.id();
+        int diskCount = diskCount(vm.spec());
+        if (diskCount == 0) {
+            return store.save(name, id, vm.spec().memoryMiB(), vm.machine()::saveSnapshot);
+        }
+        try {
+            return store.saveWithDisks(
+                    name,
+                    id,
+                    vm.spec().memoryMiB(),
+                    tmp -> {
+                        List<List<String>> frozen = new ArrayList<>();
+                        vm.machine()
+                                .saveSnapshot(
+                                        tmp, () -> frozen.add(disks.freeze(id, diskCount, name)));
+                        return frozen.getFirst();
+                    });
+        } catch (RuntimeException e) {
+            // Layers frozen for a snapshot that was not stored belong to nothing.
+            List<String> layers = new ArrayList<>();
+            for (int i = 0; i < diskCount; i++) layers.add(DiskStore.layerName(name, i));
+            disks.delete(layers);
+            throw e;
         }
     }
 
@@ -403,6 +412,16 @@ public final class VmSupervisor {
             tellIdentity(machine, spec.identity());
         }
         return machine;
+    }
+
+    /**
+     * Readies stored snapshot {@code name} for its clones in the background ({@link
+     * MachineFactory#prepareInBackground}): a throwaway clone it runs is told an identity of its
+     * own, as every clone is, so that it runs what a new clone runs first.
+     */
+    public CompletableFuture<?> prepareInBackground(String name) {
+        VmIdentity throwaway = VmIdentity.derivedFrom("warm-up");
+        return factory.prepareInBackground(name, machine -> tellIdentity(machine, throwaway));
     }
 
     /**

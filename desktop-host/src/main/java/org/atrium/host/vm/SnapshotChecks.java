@@ -1,0 +1,72 @@
+package org.atrium.host.vm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.atrium.emulator.machine.PcMachine;
+import org.atrium.emulator.snapshot.SnapshotFormatException;
+
+/**
+ * Which snapshot files have been checked whole ({@link PcMachine#verifySnapshot}), so that only the
+ * first clone of a file pays for reading all of its RAM. A file is known by what it is now, not by
+ * its name: its file key (device and inode), size and modification time, so a snapshot replaced or
+ * rewritten under the same name is checked again. Callers that want one file checked at the same
+ * time share one check; a failed check is not remembered, and the next caller checks again.
+ */
+final class SnapshotChecks {
+    private record Identity(Object key, long size, FileTime modified) {}
+
+    private record Check(Identity identity, CompletableFuture<Void> done) {}
+
+    private final ConcurrentHashMap<Path, Check> checks = new ConcurrentHashMap<>();
+
+    /**
+     * Returns once {@code file}, as it is now, has been checked whole, here or earlier.
+     *
+     * @throws SnapshotFormatException what the check found wrong with the file
+     * @throws IOException if the file cannot be read
+     */
+    void requireChecked(Path file) throws IOException {
+        Identity identity = identify(file);
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        Check check =
+                checks.compute(
+                        file,
+                        (f, old) ->
+                                old != null
+                                                && old.identity().equals(identity)
+                                                && !old.done().isCompletedExceptionally()
+                                        ? old
+                                        : new Check(identity, mine));
+        if (check.done() == mine) {
+            try {
+                PcMachine.verifySnapshot(file);
+                mine.complete(null);
+            } catch (IOException | RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
+            return;
+        }
+        try {
+            check.done().join();
+        } catch (CompletionException e) {
+            // The other caller's check failed: the same answer, with this caller's stack.
+            Throwable cause = e.getCause();
+            if (cause instanceof SnapshotFormatException) {
+                throw new SnapshotFormatException(cause.getMessage(), cause);
+            }
+            throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
+    private static Identity identify(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return new Identity(a.fileKey(), a.size(), a.lastModifiedTime());
+    }
+}
