@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.storage.ImageFormat;
@@ -135,13 +136,7 @@ public final class DiskStore {
 
     /** The drives of VM {@code vmId}'s first {@code count} overlays, disk N at IDE position N. */
     public List<DriveConfig> drives(String vmId, int count) {
-        List<DriveConfig> drives = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            drives.add(
-                    DriveConfig.disk(
-                            i, dir.resolve(overlayName(vmId, i)), ImageFormat.QCOW2, false));
-        }
-        return drives;
+        return drives(count, i -> overlayName(vmId, i), false);
     }
 
     /**
@@ -149,11 +144,15 @@ public final class DiskStore {
      * IDE position N: for a machine whose writes must reach no file.
      */
     public List<DriveConfig> layerDrives(String snapshot, int count) {
+        return drives(count, i -> layerName(snapshot, i), true);
+    }
+
+    /** Drives on the store's qcow2 files {@code name(0)} to {@code name(count - 1)}. */
+    private List<DriveConfig> drives(int count, IntFunction<String> name, boolean readOnly) {
         List<DriveConfig> drives = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             drives.add(
-                    DriveConfig.disk(
-                            i, dir.resolve(layerName(snapshot, i)), ImageFormat.QCOW2, true));
+                    DriveConfig.disk(i, dir.resolve(name.apply(i)), ImageFormat.QCOW2, readOnly));
         }
         return drives;
     }

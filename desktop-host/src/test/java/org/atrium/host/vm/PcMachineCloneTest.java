@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stays byte for byte what it was.
  */
 class PcMachineCloneTest {
-    private static final Path SEABIOS = Path.of("/usr/share/seabios");
+    private static final Path SEABIOS = TestBios.SEABIOS;
     // BIOS data area: keyboard buffer head and tail pointers, and the timer tick count.
     private static final int KEYBOARD_TAIL = 0x41C;
     private static final int KEYBOARD_HEAD = 0x41A;
@@ -29,10 +28,7 @@ class PcMachineCloneTest {
     @Test
     void twoClonesDivergeIndependentlyAndTheSnapshotStaysUnchanged(@TempDir Path dir)
             throws Exception {
-        assumeTrue(
-                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
-                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
-                "SeaBIOS images are not installed");
+        TestBios.assumeInstalled();
         SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"));
         VmSupervisor supervisor =
                 new VmSupervisor(

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stop and start, and what delete removes or refuses.
  */
 class PcMachineDiskCloneTest {
-    private static final Path SEABIOS = Path.of("/usr/share/seabios");
+    private static final Path SEABIOS = TestBios.SEABIOS;
 
     @TempDir Path dir;
     private Path images;
@@ -38,10 +37,7 @@ class PcMachineDiskCloneTest {
 
     @BeforeEach
     void host() throws Exception {
-        assumeTrue(
-                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
-                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
-                "SeaBIOS images are not installed");
+        TestBios.assumeInstalled();
         images = Files.createDirectories(dir.resolve("images"));
         ImageStore store = new ImageStore(images);
         store.createQcow2("golden.qcow2", 8 << 20);

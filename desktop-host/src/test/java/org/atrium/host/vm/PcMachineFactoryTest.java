@@ -15,14 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The production factory with the real PcMachine and the SeaBIOS images when installed. */
 class PcMachineFactoryTest {
-    static final Path SEABIOS =
-            Path.of(System.getProperty("atrium.seabios.dir", "/usr/share/seabios"));
+    static final Path SEABIOS = TestBios.SEABIOS;
 
     private static void assumeSeaBios() {
-        assumeTrue(
-                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
-                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
-                "SeaBIOS images not installed");
+        TestBios.assumeInstalled();
     }
 
     @Test

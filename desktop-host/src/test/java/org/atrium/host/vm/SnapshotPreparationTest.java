@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * disk). A host that starts again over the same store is a new factory and supervisor on it.
  */
 class SnapshotPreparationTest {
-    private static final Path SEABIOS = Path.of("/usr/share/seabios");
+    private static final Path SEABIOS = TestBios.SEABIOS;
 
     @TempDir Path dir;
     private Path images;
@@ -43,10 +42,7 @@ class SnapshotPreparationTest {
 
     @BeforeEach
     void store() throws Exception {
-        assumeTrue(
-                Files.isReadable(SEABIOS.resolve(PcMachineFactory.BIOS))
-                        && Files.isReadable(SEABIOS.resolve(PcMachineFactory.VGA_BIOS)),
-                "SeaBIOS images are not installed");
+        TestBios.assumeInstalled();
         images = Files.createDirectories(dir.resolve("images"));
         new ImageStore(images).createQcow2("golden.qcow2", 8 << 20);
         disks = new DiskStore(images);
