@@ -7,13 +7,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.atrium.host.vm.SnapshotStore;
 import org.atrium.host.vm.VmProblemException;
 import org.atrium.host.vm.VmSupervisor;
 
 /**
- * The host's snapshots by name: {@code GET} answers one, {@code DELETE} removes it with its disk
- * layers unless a VM or an image still uses it (409).
+ * The host's snapshots: {@code GET} lists them, the most recent first, or answers one by name;
+ * {@code DELETE} removes one with its disk layers unless a VM or an image still uses it (409).
  */
 @Path("/api/v1/snapshots")
 @Produces(MediaType.APPLICATION_JSON)
@@ -24,6 +25,16 @@ public class SnapshotResource {
     public SnapshotResource(VmSupervisor supervisor, SnapshotStore snapshots) {
         this.supervisor = supervisor;
         this.snapshots = snapshots;
+    }
+
+    /** Every stored snapshot, the most recently written first. */
+    @GET
+    public List<VmResource.SnapshotView> list() {
+        // One deleted between the listing and its lookup is left out.
+        return snapshots.names().stream()
+                .flatMap(name -> snapshots.find(name).stream())
+                .map(VmResource.SnapshotView::of)
+                .toList();
     }
 
     @GET

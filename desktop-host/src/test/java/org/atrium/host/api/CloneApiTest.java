@@ -51,6 +51,12 @@ class CloneApiTest {
                 .body("name", equalTo(snap))
                 .body("sourceVm", equalTo("template"))
                 .body("memoryMiB", equalTo(64));
+        api().get("/api/v1/snapshots")
+                .then()
+                .statusCode(200)
+                .body("find { it.name == '" + snap + "' }.sourceVm", equalTo("template"))
+                .body("find { it.name == '" + snap + "' }.memoryMiB", equalTo(64));
+        given().get("/api/v1/snapshots").then().statusCode(401);
         // Idempotent for the same VM; a conflict for another.
         api().body("{\"name\": \"" + snap + "\"}")
                 .post("/api/v1/vms/template/snapshot")
