@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -309,19 +310,25 @@ public final class PcMachineFactory implements MachineFactory {
     @Override
     public CompletableFuture<Prepared> prepareInBackground(
             String name, Consumer<VmMachine> started) {
-        CompletableFuture<Prepared> done =
-                CompletableFuture.supplyAsync(
-                        () -> {
-                            try {
-                                return prepare(name, started);
-                            } catch (IOException e) {
-                                throw new CompletionException(e);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                throw new CompletionException(e);
-                            }
-                        },
-                        preparer);
+        CompletableFuture<Prepared> done;
+        try {
+            done =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return prepare(name, started);
+                                } catch (IOException e) {
+                                    throw new CompletionException(e);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    throw new CompletionException(e);
+                                }
+                            },
+                            preparer);
+        } catch (RejectedExecutionException e) {
+            // Closed: the host is shutting down. The snapshot is checked by its first clone.
+            done = CompletableFuture.failedFuture(new IllegalStateException("the host is closing"));
+        }
         done.whenComplete(
                 (prepared, failure) -> {
                     if (failure == null) {

@@ -167,6 +167,25 @@ class SnapshotPreparationTest {
                 "the warm-up ran once, for the preparation snapshot() started");
     }
 
+    @Test
+    void aSnapshotTakenWhileTheHostClosesIsStoredAndClonedAsEver() throws Exception {
+        PcMachineFactory factory = factory(Duration.ZERO);
+        VmSupervisor closing = host(factory);
+        Vm template = closing.create("template", new VmSpec(16, "seabios")).vm();
+        TestBios.waitForBootAttempt(template);
+        factory.close();
+
+        SnapshotStore.Entry entry = closing.snapshot("template", "late");
+        assertTrue(Files.isRegularFile(entry.file()));
+        CompletionException refused =
+                assertThrows(
+                        CompletionException.class,
+                        () -> closing.prepareInBackground("late").join());
+        assertInstanceOf(IllegalStateException.class, refused.getCause());
+        // Its first clone checks it, as clones did before snapshots were prepared.
+        assertEquals(VmState.RUNNING, closing.create("c", clone("late")).vm().state());
+    }
+
     /** Flips a byte in the middle of the file's RAM section (its checksum then mismatches). */
     private static void flipRamByte(Path file) throws Exception {
         long at;
