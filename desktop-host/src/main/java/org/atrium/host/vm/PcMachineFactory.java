@@ -249,8 +249,7 @@ public final class PcMachineFactory implements MachineFactory {
             checks.requireChecked(entry.file());
             return PcMachineVm.restore(
                     entry.file(),
-                    cloneConfig(entry.memoryMiB()).withDrives(drives(id, entry.disks().size())),
-                    false);
+                    cloneConfig(entry.memoryMiB()).withDrives(drives(id, entry.disks().size())));
         } catch (SnapshotFormatException e) {
             throw new VmProblemException(422, "Snapshot not usable", e.getMessage());
         }
@@ -294,7 +293,7 @@ public final class PcMachineFactory implements MachineFactory {
                             : requireDisks().layerDrives(name, entry.disks().size());
             PcMachineVm clone =
                     PcMachineVm.restore(
-                            entry.file(), cloneConfig(entry.memoryMiB()).withDrives(drives), false);
+                            entry.file(), cloneConfig(entry.memoryMiB()).withDrives(drives));
             try {
                 clone.start();
                 started.accept(clone);

@@ -83,15 +83,16 @@ public final class PcMachineVm implements VmMachine {
 
     /**
      * A machine that resumes from a snapshot file, its RAM mapped privately (copy-on-write) so
-     * clones of one snapshot share the pages none of them has written.
+     * clones of one snapshot share the pages none of them has written. The restore checks the
+     * file's structure and small sections, not its RAM: the caller has checked the whole file
+     * ({@link PcMachine#verifySnapshot}, through {@link SnapshotChecks}).
      */
-    public static PcMachineVm restore(Path snapshot, MachineConfig config, boolean verifyRam)
-            throws IOException {
+    public static PcMachineVm restore(Path snapshot, MachineConfig config) throws IOException {
         return new PcMachineVm(
                 PcMachine.restore(
                         snapshot,
                         config,
-                        new RestoreOptions(RestoreOptions.RamMode.MAP_PRIVATE, verifyRam)));
+                        new RestoreOptions(RestoreOptions.RamMode.MAP_PRIVATE, false)));
     }
 
     /** The emulator's machine, for host tools that need more than this seam. */
