@@ -16,7 +16,9 @@ import org.atrium.emulator.snapshot.SnapshotFormatException;
  * first clone of a file pays for reading all of its RAM. A file is known by what it is now, not by
  * its name: its file key (device and inode), size and modification time, so a snapshot replaced or
  * rewritten under the same name is checked again. Callers that want one file checked at the same
- * time share one check; a failed check is not remembered, and the next caller checks again.
+ * time share one check. A file found damaged stays refused without being read again (a broker
+ * retrying a pool of it would otherwise have the host read all of it at every attempt); a check
+ * that failed to read the file is not remembered, and the next caller checks again.
  */
 final class SnapshotChecks {
     private record Identity(Object key, long size, FileTime modified) {}
@@ -40,7 +42,7 @@ final class SnapshotChecks {
                         (f, old) ->
                                 old != null
                                                 && old.identity().equals(identity)
-                                                && !old.done().isCompletedExceptionally()
+                                                && !failedToRead(old.done())
                                         ? old
                                         : new Check(identity, mine));
         if (check.done() == mine) {
@@ -63,6 +65,12 @@ final class SnapshotChecks {
             }
             throw new IOException(cause.getMessage(), cause);
         }
+    }
+
+    /** Whether a check ended for another reason than the file being damaged. */
+    private static boolean failedToRead(CompletableFuture<Void> check) {
+        return check.isCompletedExceptionally()
+                && !(check.exceptionNow() instanceof SnapshotFormatException);
     }
 
     private static Identity identify(Path file) throws IOException {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,6 +150,19 @@ class SnapshotPreparationTest {
                 assertThrows(VmProblemException.class, () -> restarted.create("c", clone("tpl")));
         assertEquals(422, e.status());
         assertTrue(restarted.list().isEmpty());
+
+        // The damage is remembered for this file as it is: mended in place behind the host's back,
+        // its modification time put back, it is not read again and stays refused.
+        FileTime damaged = Files.getLastModifiedTime(entry.file());
+        flipRamByte(entry.file());
+        Files.setLastModifiedTime(entry.file(), damaged);
+        assertEquals(
+                422,
+                assertThrows(VmProblemException.class, () -> restarted.create("c", clone("tpl")))
+                        .status());
+        // Changed as a file is changed, it is checked again, and now passes.
+        Files.setLastModifiedTime(entry.file(), FileTime.from(damaged.toInstant().plusSeconds(1)));
+        assertEquals(VmState.RUNNING, restarted.create("c", clone("tpl")).vm().state());
     }
 
     @Test
