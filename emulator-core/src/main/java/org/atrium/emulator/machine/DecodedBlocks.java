@@ -13,8 +13,8 @@ public enum DecodedBlocks {
     /**
      * While the guest keeps its CPU busy: on once it runs many instructions a second of virtual
      * time, off (and the cache's memory freed) once it has been nearly idle for a while ({@link
-     * BlockCacheSwitch}). The desktop host's default, since a host runs mostly idle desktops with
-     * now and then a busy one.
+     * GuestActivity}). The desktop host's default, since a host runs mostly idle desktops with now
+     * and then a busy one.
      */
     WHEN_BUSY
 }

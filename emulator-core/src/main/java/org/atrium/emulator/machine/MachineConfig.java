@@ -1,6 +1,7 @@
 package org.atrium.emulator.machine;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +23,11 @@ import java.util.Objects;
  * @param decodedBlocks when the CPU runs guest code from a cache of decoded blocks (ADR 17): {@link
  *     DecodedBlocks#ALWAYS} in the factory methods, as {@code ./atrium vm} runs. The guest sees no
  *     difference, and snapshots do not record it
+ * @param idleTimerSlack how late an idle machine may deliver its guest's one-shot timer interrupts,
+ *     so that they ride on one wake-up instead of one each (timer coalescing, ADR 19): zero in the
+ *     factory methods, as {@code ./atrium vm} runs; at most {@link #MAX_IDLE_TIMER_SLACK}. The
+ *     machine is idle when its guest has run few instructions and the host has given it no input
+ *     for two seconds ({@code GuestActivity}); periodic timer interrupts are never delayed
  */
 public record MachineConfig(
         int memoryMiB,
@@ -31,9 +37,11 @@ public record MachineConfig(
         Path initrd,
         String commandLine,
         List<DriveConfig> drives,
-        DecodedBlocks decodedBlocks) {
+        DecodedBlocks decodedBlocks,
+        Duration idleTimerSlack) {
     public static final int MIN_MEMORY_MIB = 2;
     public static final int MAX_MEMORY_MIB = 3584;
+    public static final Duration MAX_IDLE_TIMER_SLACK = Duration.ofSeconds(1);
 
     public MachineConfig {
         if (memoryMiB < MIN_MEMORY_MIB || memoryMiB > MAX_MEMORY_MIB) {
@@ -52,6 +60,14 @@ public record MachineConfig(
             throw new IllegalArgumentException("initrd and commandLine need a kernel");
         }
         Objects.requireNonNull(decodedBlocks, "decodedBlocks");
+        Objects.requireNonNull(idleTimerSlack, "idleTimerSlack");
+        if (idleTimerSlack.isNegative() || idleTimerSlack.compareTo(MAX_IDLE_TIMER_SLACK) > 0) {
+            throw new IllegalArgumentException(
+                    "idleTimerSlack must be between 0 and "
+                            + MAX_IDLE_TIMER_SLACK.toMillis()
+                            + " ms, got "
+                            + idleTimerSlack);
+        }
         drives = drives == null ? List.of() : List.copyOf(drives);
         var taken = new HashSet<Integer>();
         for (DriveConfig drive : drives) {
@@ -65,19 +81,57 @@ public record MachineConfig(
     /** This machine with {@code newDrives} on its IDE controller instead of its drives. */
     public MachineConfig withDrives(List<DriveConfig> newDrives) {
         return new MachineConfig(
-                memoryMiB, bios, vgaBios, kernel, initrd, commandLine, newDrives, decodedBlocks);
+                memoryMiB,
+                bios,
+                vgaBios,
+                kernel,
+                initrd,
+                commandLine,
+                newDrives,
+                decodedBlocks,
+                idleTimerSlack);
     }
 
     /** This machine with its CPU running from decoded blocks as {@code when} says. */
     public MachineConfig withDecodedBlocks(DecodedBlocks when) {
         return new MachineConfig(
-                memoryMiB, bios, vgaBios, kernel, initrd, commandLine, drives, when);
+                memoryMiB,
+                bios,
+                vgaBios,
+                kernel,
+                initrd,
+                commandLine,
+                drives,
+                when,
+                idleTimerSlack);
+    }
+
+    /** This machine with {@code slack} as its idle timer slack. */
+    public MachineConfig withIdleTimerSlack(Duration slack) {
+        return new MachineConfig(
+                memoryMiB,
+                bios,
+                vgaBios,
+                kernel,
+                initrd,
+                commandLine,
+                drives,
+                decodedBlocks,
+                slack);
     }
 
     /** A machine that boots through the BIOS, with a VGA BIOS (or {@code null} for none). */
     public static MachineConfig firmware(int memoryMiB, Path bios, Path vgaBios) {
         return new MachineConfig(
-                memoryMiB, bios, vgaBios, null, null, null, List.of(), DecodedBlocks.ALWAYS);
+                memoryMiB,
+                bios,
+                vgaBios,
+                null,
+                null,
+                null,
+                List.of(),
+                DecodedBlocks.ALWAYS,
+                Duration.ZERO);
     }
 
     /** A machine that starts a Linux kernel directly; {@code initrd} may be {@code null}. */
@@ -91,6 +145,7 @@ public record MachineConfig(
                 initrd,
                 commandLine,
                 List.of(),
-                DecodedBlocks.ALWAYS);
+                DecodedBlocks.ALWAYS,
+                Duration.ZERO);
     }
 }

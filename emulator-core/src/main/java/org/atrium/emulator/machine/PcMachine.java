@@ -122,6 +122,7 @@ public final class PcMachine {
     // Written only by the machine's thread; other threads read them as diagnostics (counters()).
     private long instructions;
     private long sleeps;
+    private long slackSleeps;
     private long decodedBlockSwitches;
 
     /** A machine on the host's real clocks. */
@@ -281,6 +282,7 @@ public final class PcMachine {
         return new RunCounters(
                 instructions,
                 sleeps,
+                slackSleeps,
                 clock.expiries(),
                 board.portAccesses(),
                 board.interruptsTaken(),
@@ -811,8 +813,9 @@ public final class PcMachine {
                         },
                         DISPLAY_PERIOD_NANOS);
         display[0].arm(clock.nanos() + DISPLAY_PERIOD_NANOS);
-        BlockCacheSwitch cacheSwitch =
-                config.decodedBlocks() == DecodedBlocks.WHEN_BUSY ? new BlockCacheSwitch() : null;
+        GuestActivity activity = new GuestActivity();
+        boolean switchCache = config.decodedBlocks() == DecodedBlocks.WHEN_BUSY;
+        long idleSlack = config.idleTimerSlack().toNanos();
         if (restored) {
             // A restored machine's clock stood still at the snapshot's instant until now.
             clock.resume();
@@ -843,26 +846,36 @@ public final class PcMachine {
                 board.reset();
                 powerOn(cpu);
             }
+            boolean input = !serialIn.isEmpty();
             for (Runnable action; (action = inbox.poll()) != null; ) {
                 action.run();
+                input = true;
             }
             drawIfWanted();
             while (!serialIn.isEmpty() && board.serialReceive(serialIn.peek())) {
                 serialIn.poll();
             }
             clock.runDue();
-            if (cacheSwitch != null) {
-                long before = cacheSwitch.switches();
-                boolean on = cacheSwitch.update(clock.nanos(), instructions);
-                if (cacheSwitch.switches() != before) {
-                    decodedBlockSwitches = cacheSwitch.switches();
-                    cpu.useDecodedBlocks(on);
-                }
+            long now = clock.nanos();
+            if (input) {
+                activity.hostInput(now);
+            }
+            long before = activity.switches();
+            boolean busy = activity.update(now, instructions);
+            if (switchCache && activity.switches() != before) {
+                decodedBlockSwitches++;
+                cpu.useDecodedBlocks(busy);
+            }
+            if (idleSlack > 0) {
+                clock.setIdleSlack(activity.idle(now) ? idleSlack : 0);
             }
             if (cpu.halted() && !board.interrupts().pending()) {
-                long wait = Math.min(clock.nextDeadline() - clock.nanos(), MAX_SLEEP_NANOS);
+                long wait = Math.min(clock.nextDeadline() - now, MAX_SLEEP_NANOS);
                 if (wait > 0) {
                     sleeps++;
+                    if (clock.idleSlack() > 0) {
+                        slackSleeps++;
+                    }
                     LockSupport.parkNanos(wait);
                 }
                 continue;

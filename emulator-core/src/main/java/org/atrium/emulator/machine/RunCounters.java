@@ -7,6 +7,8 @@ package org.atrium.emulator.machine;
  *
  * @param instructions guest instructions run (and exceptions raised instead)
  * @param sleeps times the thread slept because the guest CPU was halted with nothing to do
+ * @param slackSleeps those of the sleeps taken while the machine was idle with its idle timer slack
+ *     in force ({@link MachineConfig#idleTimerSlack()})
  * @param timerExpiries virtual-clock timer callbacks run (device deadlines, display refreshes)
  * @param portAccesses I/O port reads and writes of the guest
  * @param interrupts hardware interrupts the CPU took from the interrupt controllers
@@ -16,6 +18,7 @@ package org.atrium.emulator.machine;
 public record RunCounters(
         long instructions,
         long sleeps,
+        long slackSleeps,
         long timerExpiries,
         long portAccesses,
         long interrupts,
@@ -26,6 +29,7 @@ public record RunCounters(
         return new RunCounters(
                 instructions - earlier.instructions,
                 sleeps - earlier.sleeps,
+                slackSleeps - earlier.slackSleeps,
                 timerExpiries - earlier.timerExpiries,
                 portAccesses - earlier.portAccesses,
                 interrupts - earlier.interrupts,

@@ -34,6 +34,7 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
     private boolean paused;
     private long last;
     private long expiries;
+    private long idleSlack;
 
     /** A clock that starts at zero now and is driven by {@code source} (host nanoseconds). */
     public VirtualClock(LongSupplier source) {
@@ -125,14 +126,31 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
         return timer;
     }
 
+    /**
+     * How far past its deadline a machine may sleep for a timer armed with {@link
+     * Timer#armDeferrable}: zero (the default) while the guest is in use, the machine's idle timer
+     * slack while it is idle. Timers still fire at the first {@link #runDue()} past their deadline;
+     * only {@link #nextDeadline()} moves.
+     */
+    public void setIdleSlack(long slackNanos) {
+        if (slackNanos < 0) {
+            throw new IllegalArgumentException("negative slack: " + slackNanos);
+        }
+        idleSlack = slackNanos;
+    }
+
+    public long idleSlack() {
+        return idleSlack;
+    }
+
     /** How many timer callbacks {@link #runDue()} has run so far. */
     public long expiries() {
         return expiries;
     }
 
     /**
-     * The earliest time by which an armed timer must run (its deadline plus its slack), or {@link
-     * #NEVER}.
+     * The earliest time by which an armed timer must run (its deadline plus its slack, or plus the
+     * idle slack if that is longer and the timer is deferrable), or {@link #NEVER}.
      */
     public long nextDeadline() {
         long next = NEVER;
@@ -140,7 +158,7 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
         for (int i = 0, n = timers.size(); i < n; i++) {
             ClockTimer t = timers.get(i);
             if (t.armed) {
-                long latest = t.deadline + t.slack;
+                long latest = t.deadline + (t.deferrable ? Math.max(t.slack, idleSlack) : t.slack);
                 // A deadline near the end of time must not wrap around with its slack.
                 if (latest < t.deadline) {
                     latest = NEVER;
@@ -181,6 +199,7 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
         private final long slack;
         private long deadline;
         private boolean armed;
+        private boolean deferrable;
 
         ClockTimer(Runnable onExpiry, long slack) {
             this.onExpiry = onExpiry;
@@ -191,6 +210,14 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
         public void arm(long deadlineNanos) {
             deadline = deadlineNanos;
             armed = true;
+            deferrable = false;
+        }
+
+        @Override
+        public void armDeferrable(long deadlineNanos) {
+            deadline = deadlineNanos;
+            armed = true;
+            deferrable = true;
         }
 
         @Override

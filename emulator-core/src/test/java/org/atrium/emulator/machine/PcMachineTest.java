@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -99,10 +100,18 @@ class PcMachineTest {
 
     private PcMachine machine(ScriptedProcessor cpu, DecodedBlocks decodedBlocks)
             throws IOException {
+        return machine(cpu, decodedBlocks, Duration.ZERO);
+    }
+
+    private PcMachine machine(
+            ScriptedProcessor cpu, DecodedBlocks decodedBlocks, Duration idleTimerSlack)
+            throws IOException {
         Path bios = Files.write(dir.resolve("bios.bin"), new byte[64 * 1024]);
         PcMachine m =
                 new PcMachine(
-                        MachineConfig.firmware(4, bios, null).withDecodedBlocks(decodedBlocks),
+                        MachineConfig.firmware(4, bios, null)
+                                .withDecodedBlocks(decodedBlocks)
+                                .withIdleTimerSlack(idleTimerSlack),
                         HostTime.system(),
                         (memory, io, interrupts, tsc) -> {
                             cpu.memory = memory;
@@ -372,7 +381,7 @@ class PcMachineTest {
         // begin just before it (one reading, then the run() that halts): one window of slack.
         assertTrue(
                 cpu.cacheOffAt - cpu.haltedAt
-                        >= BlockCacheSwitch.IDLE_NANOS - BlockCacheSwitch.WINDOW_NANOS,
+                        >= GuestActivity.IDLE_NANOS - GuestActivity.WINDOW_NANOS,
                 "off only after the idle time: "
                         + (cpu.cacheOffAt - cpu.haltedAt) / 1_000_000
                         + " ms"
@@ -394,11 +403,83 @@ class PcMachineTest {
             m.start();
             awaitRuns(cpu, 50);
             // Three switch windows of a busy guest, which WHEN_BUSY would have turned on.
-            Thread.sleep(3 * BlockCacheSwitch.WINDOW_NANOS / 1_000_000);
+            Thread.sleep(3 * GuestActivity.WINDOW_NANOS / 1_000_000);
             m.stop();
             assertNull(cpu.cacheCalls.poll(), fixed + ": the processor keeps its mode");
             assertEquals(0, m.counters().decodedBlockSwitches());
         }
+    }
+
+    /**
+     * Takes a timer interrupt as Linux's one-shot clock event does: the PICs set up for IRQ 0 only,
+     * then at each interrupt the PIT loaded for one more in 4 ms (mode 4), then HLT.
+     */
+    private static class OneShotTicks extends ScriptedProcessor {
+        final BlockingQueue<Long> interrupts = new LinkedBlockingQueue<>();
+
+        @Override
+        void step() {
+            if (runs.get() == 1) {
+                io.out(0x20, 1, 0x11);
+                io.out(0x21, 1, 0x08);
+                io.out(0x21, 1, 0x04);
+                io.out(0x21, 1, 0x01);
+                io.out(0x21, 1, 0xFE);
+            } else {
+                interrupts.add(System.nanoTime());
+            }
+            io.out(0x43, 1, 0x38);
+            io.out(0x40, 1, 4773 & 0xFF);
+            io.out(0x40, 1, 4773 >> 8);
+            halted = true;
+        }
+    }
+
+    private static long awaitSlackSleeps(PcMachine m, long atLeast) throws InterruptedException {
+        for (int i = 0; i < 2000 && m.counters().slackSleeps() < atLeast; i++) {
+            Thread.sleep(10);
+        }
+        return m.counters().slackSleeps();
+    }
+
+    @Test
+    void anIdleMachineDefersItsOneShotTimerInterruptsUntilInputComes() throws Exception {
+        OneShotTicks cpu = new OneShotTicks();
+        PcMachine m = machine(cpu, DecodedBlocks.NEVER, Duration.ofMillis(50));
+        m.start();
+        // Idle two seconds after the start (GuestActivity): the sleeps then take the slack.
+        assertTrue(awaitSlackSleeps(m, 10) >= 10, "slack sleeps: " + m.counters());
+        cpu.interrupts.clear();
+        long first = cpu.interrupts.poll(10, TimeUnit.SECONDS);
+        long last = first;
+        for (int i = 0; i < 10; i++) {
+            last = cpu.interrupts.poll(10, TimeUnit.SECONDS);
+        }
+        // Without the slack one comes every 4 ms; with it they ride on the wake-ups of the display
+        // refresh (at most 33 ms apart) or the slack's end. A busy host only spaces them further,
+        // so this cannot pass by the host's load alone when the slack is lost.
+        long meanGap = (last - first) / 10;
+        assertTrue(meanGap >= 12_000_000, "mean gap between interrupts: " + meanGap + " ns");
+
+        // A key (any host input) ends the idleness at once, and for two seconds.
+        m.keyboard().key(0x1E, true);
+        m.inspect(board -> null);
+        long before = m.counters().slackSleeps();
+        Thread.sleep(500);
+        assertEquals(before, m.counters().slackSleeps(), "no slack right after input");
+        assertTrue(awaitSlackSleeps(m, before + 10) >= before + 10, "idle again later");
+        m.stop();
+    }
+
+    @Test
+    void aMachineWithoutIdleSlackNeverSleepsWithIt() throws Exception {
+        OneShotTicks cpu = new OneShotTicks();
+        PcMachine m = machine(cpu, DecodedBlocks.NEVER);
+        m.start();
+        Thread.sleep(GuestActivity.IDLE_NANOS / 1_000_000 + 500);
+        assertTrue(m.counters().sleeps() > 10, "it slept: " + m.counters());
+        assertEquals(0, m.counters().slackSleeps());
+        m.stop();
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.atrium.emulator.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,33 @@ class VirtualClockTest {
         assertEquals(List.of("display", "tick", "display"), fired, "but runs once due");
         display.arm(VirtualClock.NEVER - 10);
         assertEquals(VirtualClock.NEVER, clock.nextDeadline());
+    }
+
+    @Test
+    void aDeferrableTimerWaitsOutTheIdleSlackButFiresOnceDue() {
+        List<String> fired = new ArrayList<>();
+        Timer oneShot = clock.timer(() -> fired.add("one-shot"));
+        Timer strict = clock.timer(() -> fired.add("strict"));
+        oneShot.armDeferrable(100);
+        assertEquals(100, clock.nextDeadline(), "no idle slack: on time");
+        clock.setIdleSlack(5000);
+        assertEquals(5100, clock.nextDeadline(), "idle: the machine may sleep past it");
+        strict.arm(300);
+        assertEquals(300, clock.nextDeadline(), "a strict timer is never deferred");
+        host += 300;
+        clock.runDue();
+        assertEquals(List.of("one-shot", "strict"), fired, "both run at the wake-up");
+
+        oneShot.armDeferrable(1000);
+        oneShot.arm(1000);
+        assertEquals(1000, clock.nextDeadline(), "arm() makes it strict again");
+        oneShot.armDeferrable(1000);
+        Timer display = clock.timer(() -> fired.add("display"), 8000);
+        display.arm(1000);
+        assertEquals(6000, clock.nextDeadline(), "the idle slack, not the display's longer one");
+        clock.setIdleSlack(0);
+        assertEquals(1000, clock.nextDeadline(), "in use again: on time");
+        assertThrows(IllegalArgumentException.class, () -> clock.setIdleSlack(-1));
     }
 
     @Test

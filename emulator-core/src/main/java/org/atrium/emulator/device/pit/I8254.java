@@ -12,7 +12,9 @@ import org.atrium.emulator.time.VirtualTime;
  * commands with status. Counters are not stepped: their value and output are computed from the
  * virtual time at which the count was loaded, and only counter 0's rising output edges (the system
  * timer interrupts) are scheduled as timer deadlines, so an idle guest costs one host wake-up per
- * interrupt and nothing in between. Registers: offsets 0-2 counters, 3 control word.
+ * interrupt and nothing in between. A one-shot edge (modes 0, 1, 4 and 5) is deferrable: an idle
+ * machine may deliver it up to its idle timer slack late. Registers: offsets 0-2 counters, 3
+ * control word.
  *
  * <p>Left out: a low gate does not suspend counting in modes 0 and 4 (only its rising edge, which
  * retriggers modes 1, 2, 3 and 5, is modelled); counters 0 and 1 have their gate tied high, as on a
@@ -359,7 +361,16 @@ public final class I8254 implements BusDevice, Snapshottable<I8254State> {
             }
             long deadline = loadTime + ceilNanos(next);
             nextTransition = deadline <= at ? at + 1 : deadline;
-            timer.arm(nextTransition);
+            if (mode == 2 || mode == 3) {
+                // A periodic edge the controller sees late may merge with the next one, and a
+                // guest that counts its ticks (Linux's periodic mode) would lose time.
+                timer.arm(nextTransition);
+            } else {
+                // One edge per count the guest loads: a guest that programs it (Linux's one-shot
+                // clock event) reads its clock when the interrupt comes, and a late one only
+                // delays its timers, which an idle machine may do (Timer#armDeferrable).
+                timer.armDeferrable(nextTransition);
+            }
         }
 
         /**

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class BlockCacheSwitchTest {
+class GuestActivityTest {
     private static final long MS = 1_000_000L;
     // Per 100 ms window: an idle Linux guest's tick (250 Hz x 3,200 instructions) and a busy one.
     private static final long IDLE_WINDOW = 80_000;
     private static final long BUSY_WINDOW = 10_000_000;
 
-    private final BlockCacheSwitch cache = new BlockCacheSwitch();
+    private final GuestActivity cache = new GuestActivity();
     private long now;
     private long instructions;
 
@@ -88,5 +88,45 @@ class BlockCacheSwitchTest {
         assertFalse(cache.update(now, instructions), "the window is not over");
         now += MS;
         assertTrue(cache.update(now, instructions));
+    }
+
+    @Test
+    void anIdleGuestIsIdleTwoSecondsAfterItsStart() {
+        cache.update(now, instructions);
+        assertFalse(cache.idle(now), "just started");
+        run(19, IDLE_WINDOW);
+        assertFalse(cache.idle(now), "1.9 s after the start");
+        run(1, IDLE_WINDOW);
+        assertTrue(cache.idle(now));
+    }
+
+    @Test
+    void nothingIsIdleBeforeTheFirstReading() {
+        assertFalse(cache.idle(5_000 * MS));
+    }
+
+    @Test
+    void hostInputKeepsAnIdleGuestInUseForTwoSeconds() {
+        cache.update(now, instructions);
+        run(30, IDLE_WINDOW);
+        assertTrue(cache.idle(now));
+        cache.hostInput(now);
+        assertFalse(cache.idle(now), "a key was just pressed");
+        run(19, IDLE_WINDOW);
+        assertFalse(cache.idle(now));
+        run(1, IDLE_WINDOW);
+        assertTrue(cache.idle(now), "two quiet seconds after the key");
+    }
+
+    @Test
+    void aBusyGuestIsNotIdleUntilItHasBeenQuietForTwoSeconds() {
+        cache.update(now, instructions);
+        run(30, IDLE_WINDOW);
+        assertTrue(run(1, BUSY_WINDOW));
+        assertFalse(cache.idle(now));
+        run(19, IDLE_WINDOW);
+        assertFalse(cache.idle(now), "still busy after 1.9 quiet seconds");
+        run(1, IDLE_WINDOW);
+        assertTrue(cache.idle(now));
     }
 }
