@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.machine.RunCounters;
 import org.atrium.host.vm.BootSource;
+import org.atrium.host.vm.MachineTuning;
 import org.atrium.host.vm.PcMachineFactory;
 import org.atrium.host.vm.SnapshotStore;
 import org.atrium.host.vm.Vm;
@@ -52,15 +53,18 @@ public class CloneBench {
             System.exit(2);
         }
         int memory = Integer.parseInt(args[1]);
-        // As the desktop host runs its VMs (atrium.host.cpu-decoded-blocks, default when-busy).
+        // As the desktop host runs its VMs (atrium.host.cpu-decoded-blocks, default when-busy;
+        // atrium.host.idle-timer-slack, default 16 ms).
         DecodedBlocks decodedBlocks = DecodedBlocks.valueOf(
                 env("ATRIUM_BENCH_DECODED_BLOCKS", "when-busy").toUpperCase(Locale.ROOT).replace('-', '_'));
-        System.out.println("decoded blocks: " + decodedBlocks);
+        Duration idleSlack = Duration.parse("PT" + env("ATRIUM_BENCH_IDLE_SLACK", "0.016s"));
+        MachineTuning tuning = new MachineTuning(decodedBlocks, idleSlack);
+        System.out.println("decoded blocks: " + decodedBlocks + ", idle timer slack: " + idleSlack.toMillis() + " ms");
         SnapshotStore store = new SnapshotStore(STORE);
         Duration warmUp = Duration.parse("PT" + env("ATRIUM_BENCH_WARM_UP", "2s"));
         PcMachineFactory factory =
                 new PcMachineFactory(
-                        Path.of("/usr/share/seabios"), IMAGES, store, null, null, decodedBlocks, warmUp);
+                        Path.of("/usr/share/seabios"), IMAGES, store, null, null, tuning, warmUp);
         VmSupervisor supervisor =
                 new VmSupervisor(
                         factory,
@@ -91,7 +95,7 @@ public class CloneBench {
 
     static void template(VmSupervisor supervisor, int memory) throws Exception {
         long t0 = System.nanoTime();
-        String append = env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable highres=off");
+        String append = env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable");
         Vm vm =
                 supervisor.create(
                                 "template",
@@ -128,7 +132,7 @@ public class CloneBench {
                                 "qemu-system-i386", "-accel", "tcg", "-m", memory + "M",
                                 "-kernel", IMAGES.resolve(env("ATRIUM_BENCH_KERNEL", "vmlinuz-686")).toString(),
                                 "-initrd", IMAGES.resolve(env("ATRIUM_BENCH_INITRD", "initramfs-busybox-2.cpio.gz")).toString(),
-                                "-append", env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable highres=off"),
+                                "-append", env("ATRIUM_BENCH_APPEND", "console=ttyS0 tsc=reliable"),
                                 "-nographic", "-no-reboot", "-serial", "mon:stdio")
                         .redirectErrorStream(true)
                         .start();
@@ -242,17 +246,18 @@ public class CloneBench {
         long user = vms.stream().mapToLong(v -> threads.getThreadUserTime(counterThread(v))).sum() - user0;
         System.out.printf(Locale.ROOT, "idle: %d clones of %d MiB over %d s: %.2f %% of one core per clone (VM threads), process %.2f %% of one core in all%n",
                 n, memory, seconds, 100 * load[0] / n, 100 * load[1]);
-        RunCounters sum = new RunCounters(0, 0, 0, 0, 0, 0);
+        RunCounters sum = new RunCounters(0, 0, 0, 0, 0, 0, 0);
         for (int i = 0; i < n; i++) {
             RunCounters d = counters(vms.get(i)).since(before.get(i));
             sum = new RunCounters(sum.instructions() + d.instructions(), sum.sleeps() + d.sleeps(),
-                    sum.timerExpiries() + d.timerExpiries(), sum.portAccesses() + d.portAccesses(),
-                    sum.interrupts() + d.interrupts(), sum.decodedBlockSwitches() + d.decodedBlockSwitches());
+                    sum.slackSleeps() + d.slackSleeps(), sum.timerExpiries() + d.timerExpiries(),
+                    sum.portAccesses() + d.portAccesses(), sum.interrupts() + d.interrupts(),
+                    sum.decodedBlockSwitches() + d.decodedBlockSwitches());
         }
         double perSecond = (double) n * seconds;
         double irqs = Math.max(1, sum.interrupts());
-        System.out.printf(Locale.ROOT, "idle per clone and second: %.0f interrupts, %.0f sleeps, %.0f timer expiries, %.0f port accesses, %.0f instructions%n",
-                sum.interrupts() / perSecond, sum.sleeps() / perSecond, sum.timerExpiries() / perSecond,
+        System.out.printf(Locale.ROOT, "idle per clone and second: %.0f interrupts, %.0f sleeps (%.0f with the idle slack), %.0f timer expiries, %.0f port accesses, %.0f instructions%n",
+                sum.interrupts() / perSecond, sum.sleeps() / perSecond, sum.slackSleeps() / perSecond, sum.timerExpiries() / perSecond,
                 sum.portAccesses() / perSecond, sum.instructions() / perSecond);
         double userShare = user / (load[0] * seconds * 1e9);
         System.out.printf(Locale.ROOT, "idle per interrupt: %.0f instructions, %.1f port accesses, %.1f us of VM-thread CPU (%.0f %% user, %.0f %% system)%n",

@@ -29,7 +29,7 @@ public class HostBeans {
                 new LinuxMachineFactory(
                         guest.name(), guest.kernel(), guest.initrd(), guest.commandLine()),
                 disks,
-                config.cpuDecodedBlocks(),
+                new MachineTuning(config.cpuDecodedBlocks(), config.idleTimerSlack()),
                 config.snapshotWarmUp());
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.machine.DiskImageException;
 import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.machine.MachineConfig;
@@ -36,15 +35,15 @@ public final class LinuxMachineFactory implements MachineFactory {
 
     @Override
     public VmMachine create(String id, VmSpec spec) {
-        return create(id, spec, List.of(), DecodedBlocks.WHEN_BUSY);
+        return create(id, spec, List.of(), MachineTuning.HOST_DEFAULT);
     }
 
     /**
-     * The guest with {@code drives} on its IDE controller (the VM's disk overlays), its CPU running
-     * from decoded blocks as {@code decodedBlocks} says ({@link MachineConfig#decodedBlocks()}).
+     * The guest with {@code drives} on its IDE controller (the VM's disk overlays), run as {@code
+     * tuning} says.
      */
     public VmMachine create(
-            String id, VmSpec spec, List<DriveConfig> drives, DecodedBlocks decodedBlocks) {
+            String id, VmSpec spec, List<DriveConfig> drives, MachineTuning tuning) {
         String asked = spec.boot() instanceof BootSource.Linux(String guest) ? guest : null;
         if (!name.equals(asked)) {
             throw new VmProblemException(
@@ -67,9 +66,14 @@ public final class LinuxMachineFactory implements MachineFactory {
         try {
             PcMachineVm vm =
                     PcMachineVm.create(
-                            MachineConfig.linux(spec.memoryMiB(), null, kernel, initrd, commandLine)
-                                    .withDrives(drives)
-                                    .withDecodedBlocks(decodedBlocks));
+                            tuning.apply(
+                                    MachineConfig.linux(
+                                                    spec.memoryMiB(),
+                                                    null,
+                                                    kernel,
+                                                    initrd,
+                                                    commandLine)
+                                            .withDrives(drives)));
             vm.watchGuest(GUEST_READY);
             return vm;
         } catch (DiskImageException e) {

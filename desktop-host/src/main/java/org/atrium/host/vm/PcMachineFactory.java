@@ -13,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.machine.DiskImageException;
 import org.atrium.emulator.machine.DriveConfig;
 import org.atrium.emulator.machine.MachineConfig;
@@ -40,7 +39,7 @@ public final class PcMachineFactory implements MachineFactory {
     private final SnapshotStore snapshots;
     private final LinuxMachineFactory linux;
     private final DiskStore disks;
-    private final DecodedBlocks decodedBlocks;
+    private final MachineTuning tuning;
     private final Duration warmUp;
     private final SnapshotChecks checks = new SnapshotChecks();
     private final Object warmUpLock = new Object();
@@ -80,13 +79,12 @@ public final class PcMachineFactory implements MachineFactory {
             SnapshotStore snapshots,
             LinuxMachineFactory linux,
             DiskStore disks) {
-        this(firmwareDir, imageDir, snapshots, linux, disks, DecodedBlocks.WHEN_BUSY);
+        this(firmwareDir, imageDir, snapshots, linux, disks, MachineTuning.HOST_DEFAULT);
     }
 
     /**
-     * @param decodedBlocks when the machines' CPUs run guest code from decoded blocks ({@link
-     *     MachineConfig#decodedBlocks()}, {@code atrium.host.cpu-decoded-blocks}); {@link
-     *     DecodedBlocks#WHEN_BUSY} in the other constructors, as on the desktop host by default
+     * @param tuning how every machine runs (decoded blocks, idle timer slack); {@link
+     *     MachineTuning#HOST_DEFAULT} in the other constructors, as on the desktop host by default
      */
     public PcMachineFactory(
             Path firmwareDir,
@@ -94,8 +92,8 @@ public final class PcMachineFactory implements MachineFactory {
             SnapshotStore snapshots,
             LinuxMachineFactory linux,
             DiskStore disks,
-            DecodedBlocks decodedBlocks) {
-        this(firmwareDir, imageDir, snapshots, linux, disks, decodedBlocks, Duration.ZERO);
+            MachineTuning tuning) {
+        this(firmwareDir, imageDir, snapshots, linux, disks, tuning, Duration.ZERO);
     }
 
     /**
@@ -108,7 +106,7 @@ public final class PcMachineFactory implements MachineFactory {
             SnapshotStore snapshots,
             LinuxMachineFactory linux,
             DiskStore disks,
-            DecodedBlocks decodedBlocks,
+            MachineTuning tuning,
             Duration warmUp) {
         if (warmUp.isNegative()) {
             throw new IllegalArgumentException("warm-up must not be negative, got " + warmUp);
@@ -119,12 +117,12 @@ public final class PcMachineFactory implements MachineFactory {
         this.snapshots = snapshots;
         this.linux = linux;
         this.disks = disks;
-        this.decodedBlocks = Objects.requireNonNull(decodedBlocks, "decodedBlocks");
+        this.tuning = Objects.requireNonNull(tuning, "tuning");
     }
 
-    /** When the machines this factory builds run guest code from decoded blocks. */
-    public DecodedBlocks decodedBlocks() {
-        return decodedBlocks;
+    /** How the machines this factory builds run. */
+    public MachineTuning tuning() {
+        return tuning;
     }
 
     @Override
@@ -147,16 +145,16 @@ public final class PcMachineFactory implements MachineFactory {
                 case BootSource.Linux l -> linuxGuest(id, spec);
                 case BootSource.Kernel k ->
                         PcMachineVm.create(
-                                MachineConfig.linux(
-                                                spec.memoryMiB(),
-                                                null,
-                                                image(k.kernel(), "kernel"),
-                                                k.initrd() == null
-                                                        ? null
-                                                        : image(k.initrd(), "initrd"),
-                                                k.commandLine())
-                                        .withDrives(drives(id, spec.disks()))
-                                        .withDecodedBlocks(decodedBlocks));
+                                tuning.apply(
+                                        MachineConfig.linux(
+                                                        spec.memoryMiB(),
+                                                        null,
+                                                        image(k.kernel(), "kernel"),
+                                                        k.initrd() == null
+                                                                ? null
+                                                                : image(k.initrd(), "initrd"),
+                                                        k.commandLine())
+                                                .withDrives(drives(id, spec.disks()))));
                 case BootSource.Snapshot s -> clone(id, s.name());
             };
         } catch (DiskImageException e) {
@@ -189,7 +187,7 @@ public final class PcMachineFactory implements MachineFactory {
                                 + " is not readable in the configured firmware directory");
             }
         }
-        return MachineConfig.firmware(memoryMiB, bios, vgaBios).withDecodedBlocks(decodedBlocks);
+        return tuning.apply(MachineConfig.firmware(memoryMiB, bios, vgaBios));
     }
 
     private VmMachine linuxGuest(String id, VmSpec spec) {
@@ -197,7 +195,7 @@ public final class PcMachineFactory implements MachineFactory {
             throw new VmProblemException(
                     501, "Linux guest not configured", "this host has no Linux guest");
         }
-        return linux.create(id, spec, drives(id, spec.disks()), decodedBlocks);
+        return linux.create(id, spec, drives(id, spec.disks()), tuning);
     }
 
     /** The IDE disks of VM {@code id}: its overlays, one per disk of its spec. */
@@ -366,8 +364,8 @@ public final class PcMachineFactory implements MachineFactory {
      * boots the host's firmware.
      */
     private MachineConfig cloneConfig(int memoryMiB) {
-        return MachineConfig.firmware(
-                        memoryMiB, firmwareDir.resolve(BIOS), firmwareDir.resolve(VGA_BIOS))
-                .withDecodedBlocks(decodedBlocks);
+        return tuning.apply(
+                MachineConfig.firmware(
+                        memoryMiB, firmwareDir.resolve(BIOS), firmwareDir.resolve(VGA_BIOS)));
     }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.host.HostConfig;
+import org.atrium.host.vm.MachineTuning;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -47,6 +49,15 @@ class VmResourceTest {
         // atrium.host.cpu-decoded-blocks defaults to when-busy (hyphenated in the property, as
         // Quarkus spells enum values): the emulator's own default is always.
         assertEquals(DecodedBlocks.WHEN_BUSY, config.cpuDecodedBlocks());
+    }
+
+    @Test
+    void theHostsDefaultsAreTheFactorysDefaults() {
+        // "16ms" in the property's default must parse, and mean what MachineTuning says.
+        assertEquals(
+                MachineTuning.HOST_DEFAULT,
+                new MachineTuning(config.cpuDecodedBlocks(), config.idleTimerSlack()));
+        assertFalse(config.linux().commandLine().contains("highres=off"), "ADR 19");
     }
 
     @Test

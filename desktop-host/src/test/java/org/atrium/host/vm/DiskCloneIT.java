@@ -54,7 +54,7 @@ class DiskCloneIT {
                         guest.kernel(),
                         guest.initramfs(),
                         // The host's default command line without the screen console.
-                        "console=ttyS0 quiet tsc=reliable highres=off");
+                        "console=ttyS0 quiet tsc=reliable");
         VmSupervisor supervisor =
                 new VmSupervisor(
                         new PcMachineFactory(SEABIOS, null, snapshots, linux, disks),
@@ -108,6 +108,9 @@ class DiskCloneIT {
                                 .strip());
             }
 
+            Vm idle = supervisor.find("clone-1").orElseThrow();
+            assertIdleClockKeepsItsTicks(idle);
+
             VmProblemException inUse =
                     assertThrows(VmProblemException.class, () -> supervisor.deleteSnapshot("tpl"));
             assertEquals(409, inUse.status());
@@ -150,6 +153,48 @@ class DiskCloneIT {
         } finally {
             supervisor.stopAll();
         }
+    }
+
+    /**
+     * While the clone sleeps in the guest, nothing is typed: after two seconds it is idle, and its
+     * one-shot timer interrupts come up to the host's idle slack late (several ticks at once). The
+     * guest must still count every tick: its jiffies (HZ 250) follow its TSC-based clock over the
+     * ten seconds, as they would with no slack, while its timer interrupts are fewer than its
+     * ticks.
+     */
+    private void assertIdleClockKeepsItsTicks(Vm vm) throws Exception {
+        String read =
+                "grep -E '^(now at|jiffies)' /proc/timer_list | head -2 | tr -dc '0-9 \\n';"
+                        + " grep ' 0:' /proc/interrupts";
+        long slackBefore = ((PcMachineVm) vm.machine()).machine().counters().slackSleeps();
+        String[] out = run(vm, read + "; sleep 10; " + read).strip().split("\\s+");
+        long slackSleeps =
+                ((PcMachineVm) vm.machine()).machine().counters().slackSleeps() - slackBefore;
+        // now-at nanoseconds, jiffies, IRQ 0 count (its line's first number after "0:"), twice.
+        long nanos = Long.parseLong(out[6]) - Long.parseLong(out[0]);
+        // jiffies are 32 bits on i386 and start 300 s before wrapping.
+        long jiffies = (Long.parseLong(out[7]) - Long.parseLong(out[1])) & 0xFFFF_FFFFL;
+        long timerInterrupts = Long.parseLong(out[9]) - Long.parseLong(out[3]);
+        String figures =
+                nanos
+                        + " ns, "
+                        + jiffies
+                        + " jiffies, "
+                        + timerInterrupts
+                        + " timer interrupts, "
+                        + slackSleeps
+                        + " slack sleeps; "
+                        + String.join(" ", out);
+        assertTrue(slackSleeps > 0, "the idle clone slept with the slack: " + figures);
+        assertTrue(
+                Math.abs(jiffies * 4_000_000 - nanos) <= 40_000_000,
+                "jiffies follow the clock: " + figures);
+        System.out.println("idle clone over ten guest seconds: " + figures);
+        // Two seconds at 250 a second, then about 50: a third of the ticks, where a periodic tick
+        // (which the slack must not defer) would take one interrupt per tick.
+        assertTrue(
+                timerInterrupts * 5 < jiffies * 4,
+                "several ticks counted per interrupt: " + figures);
     }
 
     /** A shell command that writes {@code text} and a newline into sector {@code sector} of sda. */

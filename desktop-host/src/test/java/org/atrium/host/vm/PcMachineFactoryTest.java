@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.storage.ImageStore;
@@ -35,21 +36,35 @@ class PcMachineFactoryTest {
     }
 
     @Test
-    void theMachinesRunFromDecodedBlocksOnlyWhenTheHostSaysSo() {
+    void theMachinesRunAsTheHostSays() {
         assumeSeaBios();
         for (DecodedBlocks when : DecodedBlocks.values()) {
-            var factory = new PcMachineFactory(SEABIOS, null, null, null, null, when);
+            Duration slack = Duration.ofMillis(when.ordinal() * 10);
+            var factory =
+                    new PcMachineFactory(
+                            SEABIOS, null, null, null, null, new MachineTuning(when, slack));
             var machine = (PcMachineVm) factory.create("fw", new VmSpec(32, "seabios"));
             try {
                 assertEquals(when, machine.machine().config().decodedBlocks());
+                assertEquals(slack, machine.machine().config().idleTimerSlack());
             } finally {
                 machine.stop();
             }
         }
         assertEquals(
-                DecodedBlocks.WHEN_BUSY,
-                new PcMachineFactory(SEABIOS).decodedBlocks(),
+                new MachineTuning(DecodedBlocks.WHEN_BUSY, Duration.ofMillis(16)),
+                new PcMachineFactory(SEABIOS).tuning(),
                 "the host's default");
+    }
+
+    @Test
+    void anIdleTimerSlackOutOfRangeIsRefusedAtOnce() {
+        for (Duration bad : new Duration[] {Duration.ofMillis(-1), Duration.ofMillis(1001)}) {
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new MachineTuning(DecodedBlocks.WHEN_BUSY, bad),
+                    bad.toString());
+        }
     }
 
     @Test

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import org.atrium.emulator.machine.DecodedBlocks;
 import org.atrium.emulator.snapshot.SnapshotFile;
 import org.atrium.emulator.snapshot.SnapshotFormatException;
 import org.atrium.emulator.storage.ImageStore;
@@ -64,7 +63,7 @@ class SnapshotPreparationTest {
 
     private PcMachineFactory factory(Duration warmUp) {
         return new PcMachineFactory(
-                SEABIOS, null, snapshots, null, disks, DecodedBlocks.WHEN_BUSY, warmUp);
+                SEABIOS, null, snapshots, null, disks, MachineTuning.HOST_DEFAULT, warmUp);
     }
 
     /** Boots a template with a disk on the golden image and snapshots it as {@code name}. */
