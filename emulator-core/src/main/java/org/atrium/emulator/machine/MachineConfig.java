@@ -80,44 +80,22 @@ public record MachineConfig(
 
     /** This machine with {@code newDrives} on its IDE controller instead of its drives. */
     public MachineConfig withDrives(List<DriveConfig> newDrives) {
-        return new MachineConfig(
-                memoryMiB,
-                bios,
-                vgaBios,
-                kernel,
-                initrd,
-                commandLine,
-                newDrives,
-                decodedBlocks,
-                idleTimerSlack);
+        return with(newDrives, decodedBlocks, idleTimerSlack);
     }
 
     /** This machine with its CPU running from decoded blocks as {@code when} says. */
     public MachineConfig withDecodedBlocks(DecodedBlocks when) {
-        return new MachineConfig(
-                memoryMiB,
-                bios,
-                vgaBios,
-                kernel,
-                initrd,
-                commandLine,
-                drives,
-                when,
-                idleTimerSlack);
+        return with(drives, when, idleTimerSlack);
     }
 
     /** This machine with {@code slack} as its idle timer slack. */
     public MachineConfig withIdleTimerSlack(Duration slack) {
+        return with(drives, decodedBlocks, slack);
+    }
+
+    private MachineConfig with(List<DriveConfig> d, DecodedBlocks blocks, Duration slack) {
         return new MachineConfig(
-                memoryMiB,
-                bios,
-                vgaBios,
-                kernel,
-                initrd,
-                commandLine,
-                drives,
-                decodedBlocks,
-                slack);
+                memoryMiB, bios, vgaBios, kernel, initrd, commandLine, d, blocks, slack);
     }
 
     /** A machine that boots through the BIOS, with a VGA BIOS (or {@code null} for none). */

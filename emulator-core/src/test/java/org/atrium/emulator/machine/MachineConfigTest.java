@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +27,27 @@ class MachineConfigTest {
                 DecodedBlocks.WHEN_BUSY, withDrive.decodedBlocks(), "kept when the drives change");
         assertEquals(1, withDrive.drives().size());
         assertThrows(NullPointerException.class, () -> linux.withDecodedBlocks(null));
+    }
+
+    @Test
+    void idleTimerSlackIsNoneUnlessSaidOtherwiseAndBounded() {
+        MachineConfig linux = MachineConfig.linux(64, null, Path.of("vmlinuz"), null, "quiet");
+        assertEquals(Duration.ZERO, linux.idleTimerSlack(), "./atrium vm times exactly");
+        MachineConfig idle = linux.withIdleTimerSlack(Duration.ofMillis(16));
+        assertEquals(Duration.ofMillis(16), idle.idleTimerSlack());
+        assertEquals(
+                Duration.ofMillis(16),
+                idle.withDecodedBlocks(DecodedBlocks.NEVER).withDrives(List.of()).idleTimerSlack(),
+                "kept when other settings change");
+        assertEquals(
+                Duration.ofSeconds(1),
+                linux.withIdleTimerSlack(MachineConfig.MAX_IDLE_TIMER_SLACK).idleTimerSlack());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> linux.withIdleTimerSlack(Duration.ofNanos(-1)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> linux.withIdleTimerSlack(Duration.ofMillis(1001)));
+        assertThrows(NullPointerException.class, () -> linux.withIdleTimerSlack(null));
     }
 }

@@ -123,6 +123,17 @@ class PcMachineTest {
         return m;
     }
 
+    /**
+     * Initialises the master PIC as a BIOS leaves it (vector 8), with every line but IRQ 0 masked.
+     */
+    private static void picsForIrq0Only(IoPorts io) {
+        io.out(0x20, 1, 0x11);
+        io.out(0x21, 1, 0x08);
+        io.out(0x21, 1, 0x04);
+        io.out(0x21, 1, 0x01);
+        io.out(0x21, 1, 0xFE);
+    }
+
     private static void awaitRuns(ScriptedProcessor cpu, int atLeast) throws InterruptedException {
         for (int i = 0; i < 2000 && cpu.runs.get() < atLeast; i++) {
             Thread.sleep(5);
@@ -318,11 +329,7 @@ class PcMachineTest {
                     void step() {
                         if (runs.get() == 1) {
                             // PICs as a BIOS leaves them, IRQ0 only; PIT at 20 Hz; then HLT.
-                            io.out(0x20, 1, 0x11);
-                            io.out(0x21, 1, 0x08);
-                            io.out(0x21, 1, 0x04);
-                            io.out(0x21, 1, 0x01);
-                            io.out(0x21, 1, 0xFE);
+                            picsForIrq0Only(io);
                             io.out(0x43, 1, 0x34);
                             io.out(0x40, 1, 0x00);
                             io.out(0x40, 1, 0xE9); // 59648 ticks: 50 ms
@@ -420,11 +427,7 @@ class PcMachineTest {
         @Override
         void step() {
             if (runs.get() == 1) {
-                io.out(0x20, 1, 0x11);
-                io.out(0x21, 1, 0x08);
-                io.out(0x21, 1, 0x04);
-                io.out(0x21, 1, 0x01);
-                io.out(0x21, 1, 0xFE);
+                picsForIrq0Only(io);
             } else {
                 interrupts.add(System.nanoTime());
             }
