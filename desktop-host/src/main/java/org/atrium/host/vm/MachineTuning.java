@@ -1,6 +1,5 @@
 package org.atrium.host.vm;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.atrium.emulator.machine.DecodedBlocks;
@@ -22,10 +21,8 @@ public record MachineTuning(DecodedBlocks decodedBlocks, Duration idleTimerSlack
 
     public MachineTuning {
         Objects.requireNonNull(decodedBlocks, "decodedBlocks");
-        Objects.requireNonNull(idleTimerSlack, "idleTimerSlack");
-        // MachineConfig checks the range; here it fails at startup rather than at the first VM.
-        MachineConfig.firmware(MachineConfig.MIN_MEMORY_MIB, Path.of("bios.bin"), null)
-                .withIdleTimerSlack(idleTimerSlack);
+        // Checked here too, so that a bad setting fails the host's startup, not its first VM.
+        MachineConfig.requireIdleTimerSlack(idleTimerSlack);
     }
 
     /** {@code config} run as this says. */

@@ -60,14 +60,7 @@ public record MachineConfig(
             throw new IllegalArgumentException("initrd and commandLine need a kernel");
         }
         Objects.requireNonNull(decodedBlocks, "decodedBlocks");
-        Objects.requireNonNull(idleTimerSlack, "idleTimerSlack");
-        if (idleTimerSlack.isNegative() || idleTimerSlack.compareTo(MAX_IDLE_TIMER_SLACK) > 0) {
-            throw new IllegalArgumentException(
-                    "idleTimerSlack must be between 0 and "
-                            + MAX_IDLE_TIMER_SLACK.toMillis()
-                            + " ms, got "
-                            + idleTimerSlack);
-        }
+        requireIdleTimerSlack(idleTimerSlack);
         drives = drives == null ? List.of() : List.copyOf(drives);
         var taken = new HashSet<Integer>();
         for (DriveConfig drive : drives) {
@@ -76,6 +69,24 @@ public record MachineConfig(
                         "two drives at IDE position " + drive.position());
             }
         }
+    }
+
+    /**
+     * Returns {@code slack} if it can be a machine's idle timer slack.
+     *
+     * @throws IllegalArgumentException if it is negative or longer than {@link
+     *     #MAX_IDLE_TIMER_SLACK}
+     */
+    public static Duration requireIdleTimerSlack(Duration slack) {
+        Objects.requireNonNull(slack, "idleTimerSlack");
+        if (slack.isNegative() || slack.compareTo(MAX_IDLE_TIMER_SLACK) > 0) {
+            throw new IllegalArgumentException(
+                    "idleTimerSlack must be between 0 and "
+                            + MAX_IDLE_TIMER_SLACK.toMillis()
+                            + " ms, got "
+                            + slack);
+        }
+        return slack;
     }
 
     /** This machine with {@code newDrives} on its IDE controller instead of its drives. */
