@@ -208,16 +208,18 @@ public final class VirtualClock implements VirtualTime, Snapshottable<VirtualClo
 
         @Override
         public void arm(long deadlineNanos) {
-            deadline = deadlineNanos;
-            armed = true;
-            deferrable = false;
+            arm(deadlineNanos, false);
         }
 
         @Override
         public void armDeferrable(long deadlineNanos) {
+            arm(deadlineNanos, true);
+        }
+
+        private void arm(long deadlineNanos, boolean mayDefer) {
             deadline = deadlineNanos;
             armed = true;
-            deferrable = true;
+            deferrable = mayDefer;
         }
 
         @Override

@@ -342,6 +342,11 @@ public final class I8254 implements BusDevice, Snapshottable<I8254State> {
             };
         }
 
+        /** Modes 2 and 3 repeat by themselves; the others make one edge per count loaded. */
+        private boolean periodic() {
+            return mode == 2 || mode == 3;
+        }
+
         /** Drives OUT to its level at virtual time {@code at} and arms its next rising edge. */
         private void schedule(long at) {
             if (timer == null) {
@@ -354,14 +359,14 @@ public final class I8254 implements BusDevice, Snapshottable<I8254State> {
 
         private void armNextRise(long at, long d) {
             // A count of 1 is illegal in modes 2 and 3: the output would never change.
-            long next = count == 1 && (mode == 2 || mode == 3) ? -1 : nextRise(d);
+            long next = count == 1 && periodic() ? -1 : nextRise(d);
             if (next < 0) {
                 timer.cancel();
                 return;
             }
             long deadline = loadTime + ceilNanos(next);
             nextTransition = deadline <= at ? at + 1 : deadline;
-            if (mode == 2 || mode == 3) {
+            if (periodic()) {
                 // A periodic edge the controller sees late may merge with the next one, and a
                 // guest that counts its ticks (Linux's periodic mode) would lose time.
                 timer.arm(nextTransition);
