@@ -41,4 +41,13 @@ public interface PhysicalMemory {
     default int mappingVersion() {
         return 0;
     }
+
+    /**
+     * The write tracking of {@link #directMemory()}, told of every store into it (through the calls
+     * above, and the CPU's own); {@code null} (the default) when writes are not tracked, so that a
+     * CPU must compare cached code with RAM each time it runs it.
+     */
+    default CodeWatch codeWatch() {
+        return null;
+    }
 }

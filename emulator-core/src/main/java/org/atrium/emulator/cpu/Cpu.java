@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.atrium.emulator.bus.CodeWatch;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.snapshot.Snapshottable;
@@ -75,6 +76,8 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     private final PhysicalMemory memory;
+    // The write tracking of guest RAM, told of every store (null: not tracked).
+    private final CodeWatch codeWatch;
     private final IoPorts io;
     private final InterruptSource interrupts;
     private final LongSupplier timestampCounter;
@@ -190,7 +193,8 @@ public final class Cpu implements Snapshottable<CpuState> {
         this.timestampCounter = Objects.requireNonNull(timestampCounter, "timestampCounter");
         MemorySegment direct = memory.directMemory();
         this.ram = direct == null ? MemorySegment.ofArray(new byte[0]) : direct;
-        this.decoded = decodedBlocks ? new DecodedInstructions(ram) : null;
+        this.codeWatch = direct == null ? null : memory.codeWatch();
+        this.decoded = decodedBlocks ? new DecodedInstructions(ram, codeWatch) : null;
         reset();
     }
 
@@ -386,7 +390,7 @@ public final class Cpu implements Snapshottable<CpuState> {
      */
     public void useDecodedBlocks(boolean on) {
         if (on && decoded == null) {
-            decoded = new DecodedInstructions(ram);
+            decoded = new DecodedInstructions(ram, codeWatch);
         } else if (!on) {
             decoded = null;
         }
@@ -1216,10 +1220,16 @@ public final class Cpu implements Snapshottable<CpuState> {
         writeLinear16Slow(lin, v);
     }
 
-    /** Notes a store into the code of the running block of decoded instructions. */
+    /**
+     * Notes a store into guest RAM (inside one 4 KiB page): for the write tracking, and whether it
+     * went into the code of the running block of decoded instructions.
+     */
     private void noteWrite(long offset) {
         if (Long.compareUnsigned(offset - codeLow, codeSpan) < 0) {
             codeWritten = true;
+        }
+        if (codeWatch != null) {
+            codeWatch.stored(offset);
         }
     }
 
@@ -4023,6 +4033,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 return false;
             }
             MemorySegment.copy(ram, srcOffset, ram, dstOffset, bytes);
+            noteWrite(dstOffset);
             regs[ESI] = si + bytes;
         } else {
             int v = regs[EAX];
@@ -4043,6 +4054,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                     }
                 }
             }
+            noteWrite(dstOffset);
         }
         regs[EDI] = di + bytes;
         regs[ECX] = count - elements;

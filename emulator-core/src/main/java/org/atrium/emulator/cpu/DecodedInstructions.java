@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.atrium.emulator.bus.CodeWatch;
 
 /**
  * A cache of decoded instructions for {@link Cpu}: straight-line blocks of the common forms of
@@ -101,6 +102,8 @@ final class DecodedInstructions {
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment ram;
+    // The write tracking of guest RAM, or null: then every block is compared with RAM each time.
+    private final CodeWatch watch;
     // The highest RAM offset from which a block's bytes, and 16 bytes of decoding beyond its last
     // instruction's start, may be read.
     private final long lastOffset;
@@ -112,8 +115,9 @@ final class DecodedInstructions {
     // The instruction decodeOne decoded: its form word (length included) and operands.
     private long decodedWord, decodedOperands;
 
-    DecodedInstructions(MemorySegment ram) {
+    DecodedInstructions(MemorySegment ram, CodeWatch watch) {
         this.ram = ram;
+        this.watch = watch;
         this.lastOffset = ram.byteSize() - (MAX_BYTES + 16);
         clear();
     }
@@ -139,8 +143,9 @@ final class DecodedInstructions {
         for (int s = first; s < first + WAYS; s++) {
             if (keys[s] == key) {
                 int b = starts[s];
-                int length = byteLength(pool[b]);
-                if (length <= room && matches(offset, b + 1, length)) {
+                long header = pool[b];
+                int length = byteLength(header);
+                if (length <= room && (stamp(header) == epoch() || checked(offset, b, header))) {
                     if (s != first) {
                         // To the front of its set, which stays in order of last use.
                         System.arraycopy(keys, first, keys, first + 1, s - first);
@@ -158,6 +163,35 @@ final class DecodedInstructions {
         System.arraycopy(keys, first, keys, first + 1, WAYS - 1);
         System.arraycopy(starts, first, starts, first + 1, WAYS - 1);
         return build(offset, big, room, first, key);
+    }
+
+    /** The current epoch of the write tracking; -1, which no block's stamp is, without it. */
+    private long epoch() {
+        return watch == null ? -1 : watch.epoch();
+    }
+
+    /**
+     * Whether the block at {@code b} still matches RAM, compared byte for byte; if so, stamped with
+     * the current epoch and its page watched, so that it is not compared again until that moves.
+     */
+    private boolean checked(long offset, int b, long header) {
+        if (!matches(offset, b + 1, byteLength(header))) {
+            return false;
+        }
+        stampNow(offset, b, header);
+        return true;
+    }
+
+    private void stampNow(long offset, int b, long header) {
+        if (watch != null) {
+            pool[b] = (header & 0xFFFF) | (watch.epoch() << 16);
+            watch.watch(offset);
+        }
+    }
+
+    /** The epoch in which a block was last checked against RAM. */
+    static long stamp(long header) {
+        return header >>> 16;
     }
 
     static int count(long header) {
@@ -228,6 +262,7 @@ final class DecodedInstructions {
         }
         long header = count | ((long) length << 8);
         pool[b] = header;
+        stampNow(offset, b, header);
         System.arraycopy(pool, scratch, pool, first(b, header), 2 * count);
         for (int k = 0; k < (length + 7) >>> 3; k++) {
             long bytes = ram.get(LE64, offset + 8 * k);

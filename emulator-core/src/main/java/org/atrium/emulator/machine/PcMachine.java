@@ -727,6 +727,7 @@ public final class PcMachine {
         }
         if (options.ram() == RestoreOptions.RamMode.COPY) {
             file.copyInto(RAM_SECTION, board.ram());
+            board.memory().codeWatch().changedAll();
         }
         clock.pause();
         try {

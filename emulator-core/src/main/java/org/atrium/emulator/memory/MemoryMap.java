@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.atrium.emulator.bus.BusDevice;
+import org.atrium.emulator.bus.CodeWatch;
 import org.atrium.emulator.bus.PhysicalMemory;
 
 /**
@@ -37,6 +38,7 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
 
     private final Arena arena;
     private final MemorySegment ram;
+    private final CodeWatch code;
     private final long ramEnd;
     private final byte[] rom;
     private final long highRomBase;
@@ -79,13 +81,17 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
         }
         this.arena = owner;
         this.ram = ram;
+        this.code = new CodeWatch(ramBytes);
         this.ramEnd = ramBytes;
         this.rom = rom.clone();
         this.highRomBase = (1L << 32) - rom.length;
         this.lowRomBase = HOLE_END - Math.min(rom.length, LOW_ROM_ALIAS);
     }
 
-    /** Guest RAM, for loaders and snapshots. */
+    /**
+     * Guest RAM, for loaders and snapshots. Who writes into it directly tells {@link #codeWatch()}
+     * what changed.
+     */
     public MemorySegment ram() {
         return ram;
     }
@@ -93,6 +99,11 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
     @Override
     public MemorySegment directMemory() {
         return ram;
+    }
+
+    @Override
+    public CodeWatch codeWatch() {
+        return code;
     }
 
     /**
@@ -236,6 +247,7 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
         long a = address & a20Mask & 0xFFFF_FFFFL;
         if (a < HOLE_START || (a >= HOLE_END && a < ramEnd)) {
             ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
+            code.stored(a);
             return;
         }
         slowWrite(address & 0xFFFF_FFFFL, 1, value);
@@ -246,6 +258,7 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
         long a = address & a20Mask & 0xFFFF_FFFFL;
         if (fast(a, 2)) {
             ram.set(LE16, a, (short) value);
+            code.stored(a, 2);
             return;
         }
         slowWrite(address & 0xFFFF_FFFFL, 2, value);
@@ -256,6 +269,7 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
         long a = address & a20Mask & 0xFFFF_FFFFL;
         if (fast(a, 4)) {
             ram.set(LE32, a, value);
+            code.stored(a, 4);
             return;
         }
         slowWrite(address & 0xFFFF_FFFFL, 4, value);
@@ -329,12 +343,12 @@ public final class MemoryMap implements PhysicalMemory, AutoCloseable {
             w.device.write((int) (a - w.base), 1, value);
             return;
         }
-        if (a < HOLE_START || (a >= HOLE_END && a < ramEnd)) {
+        if ((a < HOLE_START || (a >= HOLE_END && a < ramEnd))
+                || (a >= SHADOW_START
+                        && a < HOLE_END
+                        && shadowWrite[(int) ((a - SHADOW_START) / SHADOW_BLOCK)])) {
             ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
-        } else if (a >= SHADOW_START
-                && a < HOLE_END
-                && shadowWrite[(int) ((a - SHADOW_START) / SHADOW_BLOCK)]) {
-            ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
+            code.stored(a);
         }
     }
 }

@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
+import org.atrium.emulator.bus.CodeWatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CPU's cache of decoded instructions must never run stale code: every program here runs an
- * instruction, changes its bytes (by a store of its own, in the same page or another, by a write
- * that bypasses the CPU as a device's DMA does, or by remapping the page) and runs it again.
+ * instruction, changes its bytes (by a store of its own, in the same page or another, by a string
+ * instruction, by a write that bypasses the CPU as a device's DMA does, or by remapping the page)
+ * and runs it again; with RAM whose writes are tracked ({@link CodeWatch}), where the cache trusts
+ * a block checked in the current epoch, and without, where it compares each block with RAM.
  */
 class DecodedInstructionsTest {
     private static void assertHalted(TestMachine m) {
@@ -17,9 +23,10 @@ class DecodedInstructionsTest {
         assertTrue(m.cpu.halted(), "program ran to its HLT");
     }
 
-    @Test
-    void aStoreChangesAnInstructionItAlreadyRanInTheSamePage() {
-        TestMachine m = new TestMachine();
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aStoreChangesAnInstructionItAlreadyRanInTheSamePage(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
         // mov ecx,2; L: mov eax,0x11111111; mov dword [0x1006],0x22222222; dec ecx; jnz L; hlt
         m.startFlat32("b9 02 00 00 00 b8 11 11 11 11 c7 05 06 10 00 00 22 22 22 22 49 75 ee f4");
         assertHalted(m);
@@ -50,18 +57,20 @@ class DecodedInstructionsTest {
         assertEquals(5050, m.cpu.eax());
     }
 
-    @Test
-    void aStoreChangesTheNextInstructionJustBeforeItRunsAgain() {
-        TestMachine m = new TestMachine();
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aStoreChangesTheNextInstructionJustBeforeItRunsAgain(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
         // mov ecx,3; L: mov [0x100c],cl; mov al,0; dec ecx; jnz L; hlt
         m.startFlat32("b9 03 00 00 00 88 0d 0c 10 00 00 b0 00 49 75 f5 f4");
         assertHalted(m);
         assertEquals(1, m.cpu.eax() & 0xFF, "each pass ran the immediate stored just before");
     }
 
-    @Test
-    void aStoreChangesAnInstructionItAlreadyRanInAnotherPage() {
-        TestMachine m = new TestMachine();
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aStoreChangesAnInstructionItAlreadyRanInAnotherPage(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
         m.load(0x2000, TestMachine.hex("b8 11 11 11 11 c3")); // mov eax,0x11111111; ret
         // call 0x2000; mov ebx,eax; mov dword [0x2001],0x22222222; call 0x2000; hlt
         m.startFlat32("e8 fb 0f 00 00 89 c3 c7 05 01 20 00 00 22 22 22 22 e8 ea 0f 00 00 f4");
@@ -70,9 +79,10 @@ class DecodedInstructionsTest {
         assertEquals(0x22222222, m.cpu.eax(), "the second call ran the rewritten immediate");
     }
 
-    @Test
-    void anInstructionAcrossAPageBoundarySeesAStoreToItsSecondPage() {
-        TestMachine m = new TestMachine();
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void anInstructionAcrossAPageBoundarySeesAStoreToItsSecondPage(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
         m.load(0x1FFE, TestMachine.hex("b8 11 11 11 11 c3")); // mov eax,0x11111111; ret
         // mov ecx,2; L: call 0x1ffe; mov byte [0x2001],0x33; dec ecx; jnz L; hlt
         m.startFlat32("b9 02 00 00 00 e8 f4 0f 00 00 c6 05 01 20 00 00 33 49 75 f1 f4");
@@ -80,9 +90,10 @@ class DecodedInstructionsTest {
         assertEquals(0x11331111, m.cpu.eax());
     }
 
-    @Test
-    void aWriteThatBypassesTheCpuChangesCodeItAlreadyRan() {
-        TestMachine m = new TestMachine();
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aWriteThatBypassesTheCpuChangesCodeItAlreadyRan(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
         // L: mov eax,0x11111111; jmp L
         m.startFlat32("b8 11 11 11 11 eb f9");
         assertEquals(10, m.cpu.run(10));
@@ -93,9 +104,10 @@ class DecodedInstructionsTest {
         assertEquals(0x22222222, m.cpu.eax());
     }
 
-    @Test
-    void codeAtALinearAddressFollowsItsPageWhenTheMappingChanges() {
-        TestMachine m = new TestMachine();
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void codeAtALinearAddressFollowsItsPageWhenTheMappingChanges(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
         // Page directory at 0x20000, one page table at 0x21000 mapping the first 2 MiB to
         // themselves except linear 0x5000, which maps to physical 0x6000.
         writeLe32(m, 0x20000, 0x21007);
@@ -116,14 +128,67 @@ class DecodedInstructionsTest {
         assertEquals(0x22222222, m.cpu.eax(), "then, remapped, physical 0x7000");
     }
 
-    @Test
-    void aResetCpuRunsTheCodeNowInMemory() {
-        TestMachine m = new TestMachine();
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aResetCpuRunsTheCodeNowInMemory(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
         m.startFlat32("b8 11 11 11 11 f4");
         assertHalted(m);
         m.startFlat32("b8 22 22 22 22 f4");
         assertHalted(m);
         assertEquals(0x22222222, m.cpu.eax());
+    }
+
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void repeatedStringStoresChangeCodeItAlreadyRan(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
+        m.load(0x2000, TestMachine.hex("b8 11 11 11 11 c3")); // mov eax,0x11111111; ret
+        m.load(0x3000, TestMachine.hex("33 33 33 33"));
+        // mov [0x2100],eax; mov ecx,[0x3000] (so that both pages take the CPU's fast paths, and
+        // the string instructions their block path); call 0x2000; mov ebx,eax; cld; mov al,0x22;
+        // mov edi,0x2001; mov ecx,4; rep stosb; call 0x2000; mov edx,eax; mov esi,0x3000;
+        // mov edi,0x2001; mov ecx,4; rep movsb; call 0x2000; hlt
+        m.startFlat32(
+                "a3 00 21 00 00 8b 0d 00 30 00 00 e8 f0 0f 00 00 89 c3 fc b0 22 bf 01 20 00 00"
+                        + " b9 04 00 00 00 f3 aa e8 da 0f 00 00 89 c2 be 00 30 00 00 bf 01 20 00"
+                        + " 00 b9 04 00 00 00 f3 a4 e8 c2 0f 00 00 f4");
+        assertHalted(m);
+        assertEquals(0x11111111, m.cpu.ebx());
+        assertEquals(0x22222222, m.cpu.edx(), "REP STOSB rewrote the immediate");
+        assertEquals(0x33333333, m.cpu.eax(), "REP MOVSB rewrote it again");
+    }
+
+    @Test
+    void aBlockCheckedInTheCurrentEpochIsTrustedUntilItsPageIsWritten() {
+        byte[] ram = new byte[1 << 16];
+        MemorySegment segment = MemorySegment.ofArray(ram);
+        CodeWatch watch = new CodeWatch(ram.length);
+        byte[] code = TestMachine.hex("b8 11 11 11 11 c3 c3"); // mov eax,0x11111111; ret; ret
+        System.arraycopy(code, 0, ram, 0x2000, code.length);
+        DecodedInstructions cache = new DecodedInstructions(segment, watch);
+        int first = cache.lookup(0x2000, true, 0x1000);
+        assertEquals(2, DecodedInstructions.count(cache.pool[first]));
+        assertEquals(first, cache.lookup(0x2000, true, 0x1000));
+
+        // A write nobody is told of is not seen: the block is not compared with RAM again.
+        ram[0x2005] = 0x40; // inc eax
+        assertEquals(first, cache.lookup(0x2000, true, 0x1000));
+        assertEquals(2, DecodedInstructions.count(cache.pool[first]));
+
+        // A store to another page leaves it trusted; one to its page makes it compared again.
+        watch.stored(0x3000);
+        assertEquals(first, cache.lookup(0x2000, true, 0x1000));
+        watch.stored(0x2FFF);
+        int again = cache.lookup(0x2000, true, 0x1000);
+        assertNotEquals(first, again, "decoded afresh");
+        assertEquals(3, DecodedInstructions.count(cache.pool[again]), "mov, inc, ret");
+
+        // Without write tracking every lookup compares.
+        DecodedInstructions untracked = new DecodedInstructions(segment, null);
+        int b = untracked.lookup(0x2000, true, 0x1000);
+        ram[0x2005] = (byte) 0xC3;
+        assertNotEquals(b, untracked.lookup(0x2000, true, 0x1000));
     }
 
     @Test
@@ -176,7 +241,7 @@ class DecodedInstructionsTest {
         byte[] ram = new byte[1 << 16];
         System.arraycopy(code, 0, ram, 0x1000, code.length);
         DecodedInstructions blocks =
-                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram));
+                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram), null);
         int b = blocks.lookup(0x1000, true, 0x1000);
         assertEquals(8, DecodedInstructions.count(blocks.pool[b]), "eight decoded, up to the HLT");
         assertEquals(code.length - 1, DecodedInstructions.byteLength(blocks.pool[b]));
@@ -198,7 +263,7 @@ class DecodedInstructionsTest {
             System.arraycopy(lea, 0, ram, 0x2000 + 7 * k, lea.length);
         }
         DecodedInstructions blocks =
-                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram));
+                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram), null);
         long nops = blocks.pool[blocks.lookup(0x1000, true, 0x1000)];
         assertEquals(64, DecodedInstructions.count(nops));
         assertEquals(64, DecodedInstructions.byteLength(nops));
@@ -278,7 +343,7 @@ class DecodedInstructionsTest {
             ram[(int) offset + 1] = (byte) 0xC3;
         }
         DecodedInstructions blocks =
-                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram));
+                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram), null);
         int[] first = new int[4];
         for (int k = 0; k < 4; k++) {
             first[k] = blocks.lookup(offsets[k], true, 0x100);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.atrium.emulator.bus.CodeWatch;
 import org.atrium.emulator.bus.IoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 
@@ -24,12 +25,24 @@ final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
     long tsc;
     final Cpu cpu;
 
+    // Told of every write into RAM, as a real board's memory is; null: writes are not tracked.
+    private final CodeWatch watch;
+
     TestMachine() {
         this(true);
     }
 
     /** A board whose CPU runs from decoded blocks or decodes every instruction each time. */
     TestMachine(boolean decodedBlocks) {
+        this(decodedBlocks, true);
+    }
+
+    /**
+     * A board whose CPU runs from decoded blocks or not, with RAM whose writes are tracked ({@link
+     * CodeWatch}) or not: then the CPU compares each cached block with RAM before it runs it.
+     */
+    TestMachine(boolean decodedBlocks, boolean trackWrites) {
+        watch = trackWrites ? new CodeWatch(RAM_SIZE) : null;
         cpu = new Cpu(this, this, this, () -> tsc, decodedBlocks);
     }
 
@@ -47,8 +60,12 @@ final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
         return out.toByteArray();
     }
 
+    /** Writes into RAM past the CPU, as a device's DMA does. */
     void load(int address, byte[] bytes) {
         System.arraycopy(bytes, 0, ram, address, bytes.length);
+        if (watch != null && bytes.length > 0) {
+            watch.stored(address, bytes.length);
+        }
     }
 
     /** Loads code at segment:0 in real mode and points CS:IP at it. */
@@ -110,6 +127,11 @@ final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
     }
 
     @Override
+    public CodeWatch codeWatch() {
+        return watch;
+    }
+
+    @Override
     public long directPage(int address) {
         return index(address & ~0xFFF);
     }
@@ -135,6 +157,9 @@ final class TestMachine implements PhysicalMemory, IoPorts, InterruptSource {
         int i = index(address);
         if (i >= 0) {
             ram[i] = (byte) value;
+            if (watch != null) {
+                watch.stored(i);
+            }
         }
     }
 

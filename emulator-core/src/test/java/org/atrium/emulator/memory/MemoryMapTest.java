@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.atrium.emulator.bus.BusDevice;
+import org.atrium.emulator.bus.CodeWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,35 @@ class MemoryMapTest {
         map.write8(0x7FFFFF, 0xAB);
         assertEquals(0xAB, map.read8(0x7FFFFF));
         assertEquals(0xAB, map.ram().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0x7FFFFF) & 0xFF);
+    }
+
+    @Test
+    void everyWriteIntoRamTellsTheCodeWatch() {
+        CodeWatch watch = map.codeWatch();
+        long[] pages = {0x3000, 0x4000, 0x5000, 0xC8000, 0x10_0000};
+        for (long page : pages) {
+            watch.watch(page);
+        }
+        long epoch = watch.epoch();
+        map.write32(0x2000, 1); // a page holding no code
+        map.write16(0x2FFE, 1);
+        assertEquals(epoch, watch.epoch(), "pages without code are written freely");
+
+        map.write8(0x3FFF, 1);
+        assertEquals(++epoch, watch.epoch(), "a byte into a page of code");
+        map.write8(0x3000, 1);
+        assertEquals(epoch, watch.epoch(), "the page is no longer watched");
+        map.write32(0x4FFE, 1); // ends in the next page
+        assertEquals(epoch += 2, watch.epoch(), "a dword across two pages of code");
+        map.setShadow(0xC8000, 0x4000, true, true);
+        map.write8(0xC8010, 1); // through the shadow area's byte path
+        assertEquals(++epoch, watch.epoch(), "a write into shadowed RAM");
+        map.write16(0x10_0000, 1);
+        assertEquals(++epoch, watch.epoch(), "a word");
+
+        watch.watch(0x6000);
+        map.write32(0x6FFF, -1); // across the end of the page
+        assertEquals(++epoch, watch.epoch());
     }
 
     @Test
