@@ -1793,10 +1793,12 @@ public final class Cpu implements Snapshottable<CpuState> {
         return r;
     }
 
+    /**
+     * Sets CF and OF, leaving the other flags as they are: those still lazy stay lazy, since none
+     * of them is computed from CF or OF.
+     */
     private void setCfOf(boolean c, boolean o) {
-        if ((lazyMask & (CF | OF)) != 0) {
-            materializedFlags();
-        }
+        lazyMask &= ~(CF | OF);
         eflags = (eflags & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0);
     }
 

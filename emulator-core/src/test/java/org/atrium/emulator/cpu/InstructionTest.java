@@ -91,6 +91,24 @@ class InstructionTest {
     }
 
     @Test
+    void rotatesSetCarryAndOverflowAndKeepTheFlagsOfTheResultBefore() {
+        // add eax,ebx leaves SF/ZF/AF/PF (and CF/OF) of its result; rol/ror/rcl/rcr ecx,1 then
+        // define only CF and OF (SDM vol. 2, ROL): the rest stay the add's.
+        exec("01 d8 d1 c1", 0xFFFFFFFF, 1, 0x80000000, 0, 0); // add -> 0; rol: 1
+        assertEquals(1, cpu.ecx());
+        expect(0, Z | A | P | C | O); // CF = new LSB 1, OF = MSB 0 ^ CF
+        exec("01 d8 d1 c9", 0x7FFFFFFF, 1, 1, 0, 0); // add -> 0x80000000; ror: 0x80000000
+        assertEquals(0x80000000, cpu.ecx());
+        expect(0x80000000, S | A | P | C | O); // CF = new MSB 1, OF = MSB ^ bit 30
+        exec("01 d8 d1 d1", 0xFFFFFFFF, 1, 0x40000000, 0, 0); // add -> 0, CF 1; rcl: 0x80000001
+        assertEquals(0x80000001, cpu.ecx());
+        expect(0, Z | A | P | O); // CF = old MSB 0, OF = MSB 1 ^ CF
+        exec("01 d8 d1 d9", 0x7FFFFFFF, 1, 3, 0, 0); // add -> 0x80000000, CF 0; rcr: 1
+        assertEquals(1, cpu.ecx());
+        expect(0x80000000, S | A | P | C); // CF = old LSB 1, OF = MSB 0 ^ bit 30 0
+    }
+
+    @Test
     void multiplyAndDivide() {
         exec("0f af c3", 0x10000, 0x10000, 0, 0, 0); // imul eax,ebx overflows
         assertEquals(0, cpu.eax());
