@@ -14,14 +14,16 @@ import org.atrium.emulator.bus.CodeWatch;
  * one lookup.
  *
  * <p>A block is keyed by its offset in guest RAM (a physical location, so paging changes need no
- * flush) and the CS D bit, and keeps the block's bytes: each lookup compares them with guest RAM
- * before use. So whoever changed the code between two runs of it (the guest through any mapping of
- * the page, a device's DMA, a snapshot restore) the changed bytes are decoded afresh, with no write
- * tracking in any writer. A store by the block into its own code while it runs is caught by {@link
- * Cpu}'s fast store path, which ends the block. A block ends at an unconditional control transfer
- * (a taken conditional jump leaves it too), at an instruction not decoded here (other opcodes and
- * prefixes, 16-bit code, or crossing the end of the fetch window, that is a page or CS's limit),
- * which the CPU's own decoder runs, or at 64 instructions or 128 bytes.
+ * flush) and the CS D bit, and keeps the block's bytes. With RAM's write tracking ({@link
+ * CodeWatch}, ADR 20) a block is compared with RAM once per epoch of the watch and runs unchecked
+ * while the epoch stays; any store to a page holding checked code moves the epoch on. Without it,
+ * each lookup compares the bytes. Either way, whoever changed the code between two runs of it (the
+ * guest through any mapping of the page, a device's DMA, a snapshot restore), the changed bytes are
+ * decoded afresh. A store by the block into its own code while it runs is caught by {@link Cpu}'s
+ * fast store path, which ends the block. A block ends at an unconditional control transfer (a taken
+ * conditional jump leaves it too), at an instruction not decoded here (other opcodes and prefixes,
+ * 16-bit code, or crossing the end of the fetch window, that is a page or CS's limit), which the
+ * CPU's own decoder runs, or at 64 instructions or 128 bytes.
  */
 final class DecodedInstructions {
     // Forms. GENERIC: run by the CPU's own decoder.
