@@ -2649,7 +2649,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             for (int k = 1; ; k++, p += 2) {
                 long word = pool[p];
                 int next = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
-                executeDecoded((int) word & 0xFF, word, pool[p + 1]);
+                BODIES[(int) word & 0xFF].run(this, word, pool[p + 1]);
                 blockRetired = done + k;
                 if (pollInterrupts || codeWritten) {
                     break run;
@@ -2689,127 +2689,573 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     /**
-     * Executes a decoded instruction: the ModRM fields and effective address {@link #step()} would
-     * have decoded, then the body of the opcode's case in the interpreter for 32-bit operands, in
-     * the same order of accesses.
+     * Sets the fields {@link #step()} would have decoded for a decoded instruction: EIP past it,
+     * the ModRM fields and the effective address and its segment. (The prefix state, op32, addr32,
+     * rep and segOverride, is not set: no decoded form reads it, and the effective segment is
+     * decoded.)
      */
-    private void executeDecoded(int form, long word, long operands) {
-        // The prefix state (op32, addr32, rep, segOverride) is not set: no decoded form reads it,
-        // and the effective segment is decoded.
-        eip = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
-        reg = (int) (word >>> DecodedInstructions.REG_SHIFT) & 7;
-        rm = (int) (word >>> DecodedInstructions.RM_SHIFT) & 7;
-        int imm = (int) (operands >>> 32);
-        int aux = (int) (word >>> DecodedInstructions.AUX_SHIFT);
-        if ((word & DecodedInstructions.REGISTER_FORM) != 0) {
+    private void decodeFields(long word, long operands) {
+        next(word);
+        reg = reg(word);
+        rm = rm(word);
+        if (registerForm(word)) {
             mod = 3;
         } else {
             mod = 0;
-            int base = (int) (word >>> DecodedInstructions.BASE_SHIFT) & 15;
-            int index = (int) (word >>> DecodedInstructions.INDEX_SHIFT) & 15;
-            int off = (int) operands;
-            if (base < 8) {
-                off += regs[base];
-            }
-            if (index < 8) {
-                off += regs[index] << ((int) (word >>> DecodedInstructions.SCALE_SHIFT) & 3);
-            }
-            eaOff = off;
-            eaSeg = (int) (word >>> DecodedInstructions.SEG_SHIFT) & 7;
-        }
-        switch (form) {
-            case DecodedInstructions.MOV_RM32 -> regs[reg] = rm32();
-            case DecodedInstructions.MOV_MR32 -> setRm32(regs[reg]);
-            case DecodedInstructions.ALU_MR32 -> {
-                int kind = aux & 7;
-                if (kind == 7) {
-                    alu32(7, rm32(), regs[reg]);
-                } else {
-                    setRm32(alu32(kind, rm32ForWrite(), regs[reg]));
-                }
-            }
-            case DecodedInstructions.ALU_RM32 -> {
-                int kind = aux & 7;
-                int r = alu32(kind, regs[reg], rm32());
-                if (kind != 7) {
-                    regs[reg] = r;
-                }
-            }
-            case DecodedInstructions.ALU_MI32 -> {
-                if (reg == 7) {
-                    alu32(7, rm32(), imm);
-                } else {
-                    setRm32(alu32(reg, rm32ForWrite(), imm));
-                }
-            }
-            case DecodedInstructions.TEST_MR32 -> alu32(4, rm32(), regs[reg]);
-            case DecodedInstructions.NOP -> {}
-            case DecodedInstructions.ALU_MR -> {
-                int kind = aux & 7, size = aux >> 3;
-                int a = kind == 7 ? readRm(size) : readRmForWrite(size);
-                int r = alu(kind, size, a, getReg(size, reg));
-                if (kind != 7) {
-                    writeRm(size, r);
-                }
-            }
-            case DecodedInstructions.ALU_RM -> {
-                int kind = aux & 7, size = aux >> 3;
-                int r = alu(kind, size, getReg(size, reg), readRm(size));
-                if (kind != 7) {
-                    setReg(size, reg, r);
-                }
-            }
-            case DecodedInstructions.ALU_AI -> {
-                int kind = aux & 7, size = aux >> 3;
-                int r = alu(kind, size, regs[EAX], imm);
-                if (kind != 7) {
-                    setReg(size, EAX, r);
-                }
-            }
-            case DecodedInstructions.ALU_MI -> {
-                int a = reg == 7 ? readRm(aux) : readRmForWrite(aux);
-                int r = alu(reg, aux, a, imm);
-                if (reg != 7) {
-                    writeRm(aux, r);
-                }
-            }
-            case DecodedInstructions.TEST_MR -> alu(4, aux, readRm(aux), getReg(aux, reg));
-            case DecodedInstructions.TEST_AI -> alu(4, aux, regs[EAX], imm);
-            case DecodedInstructions.MOV_MR -> writeRm(aux, getReg(aux, reg));
-            case DecodedInstructions.MOV_RM -> setReg(aux, reg, readRm(aux));
-            case DecodedInstructions.MOV_MI -> writeRm(aux, imm);
-            case DecodedInstructions.MOV_RI -> setReg(aux, reg, imm);
-            case DecodedInstructions.MOV_MOFFS -> {
-                int size = aux & 3;
-                int seg = (int) (word >>> DecodedInstructions.SEG_SHIFT) & 7;
-                if ((aux & 8) == 0) {
-                    setReg(size, EAX, readMem(size, seg, (int) operands));
-                } else {
-                    writeMem(size, seg, (int) operands, getReg(size, EAX));
-                }
-            }
-            default -> executeDecodedFlow(form, aux, imm);
+            eaOff = ea(word, operands);
+            eaSeg = seg(word);
         }
     }
 
-    // 32-bit operand accessors and ALU for the decoded forms: the same accesses as readRm,
-    // readRmForWrite, writeRm and alu with size D, without looking at the size.
-    private int rm32() {
-        return mod == 3 ? regs[rm] : read32(eaSeg, eaOff);
+    private static int aux(long word) {
+        return (int) (word >>> DecodedInstructions.AUX_SHIFT);
     }
 
-    private int rm32ForWrite() {
-        return mod == 3 ? regs[rm] : readMemForWrite(D, eaSeg, eaOff);
+    private static int imm(long operands) {
+        return (int) (operands >>> 32);
     }
 
-    private void setRm32(int v) {
-        if (mod == 3) {
-            regs[rm] = v;
+    private static int reg(long word) {
+        return (int) (word >>> DecodedInstructions.REG_SHIFT) & 7;
+    }
+
+    private static int rm(long word) {
+        return (int) (word >>> DecodedInstructions.RM_SHIFT) & 7;
+    }
+
+    private static boolean registerForm(long word) {
+        return (word & DecodedInstructions.REGISTER_FORM) != 0;
+    }
+
+    private static int seg(long word) {
+        return (int) (word >>> DecodedInstructions.SEG_SHIFT) & 7;
+    }
+
+    /** Sets EIP past a decoded instruction. */
+    private void next(long word) {
+        eip = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
+    }
+
+    /** The effective address of a decoded instruction's memory operand. */
+    private int ea(long word, long operands) {
+        int base = (int) (word >>> DecodedInstructions.BASE_SHIFT) & 15;
+        int index = (int) (word >>> DecodedInstructions.INDEX_SHIFT) & 15;
+        int off = (int) operands;
+        if (base < 8) {
+            off += regs[base];
+        }
+        if (index < 8) {
+            off += regs[index] << ((int) (word >>> DecodedInstructions.SCALE_SHIFT) & 3);
+        }
+        return off;
+    }
+
+    /**
+     * A 32-bit ALU operation of kind {@code kind} with a register or memory destination and source
+     * {@code b}; CMP (kind 7) only reads the destination, the others read it for a write.
+     */
+    private void aluToRm32(int kind, long word, long operands, int b) {
+        if (registerForm(word)) {
+            int r = rm(word);
+            int v = alu32(kind, regs[r], b);
+            if (kind != 7) {
+                regs[r] = v;
+            }
         } else {
-            write32(eaSeg, eaOff, v);
+            int seg = seg(word), off = ea(word, operands);
+            if (kind == 7) {
+                alu32(7, read32(seg, off), b);
+            } else {
+                write32(seg, off, alu32(kind, readMemForWrite(D, seg, off), b));
+            }
         }
     }
 
+    /**
+     * The body of a decoded form: the opcode's case in the interpreter, in the same order of
+     * accesses, with its operands taken from the form word (register numbers, effective address),
+     * or, for the forms that share the interpreter's operand accessors, from the fields {@link
+     * #step()} would have decoded ({@link #decodeFields}). Each form is a class of its own, and
+     * {@link #runBlock} calls its body through {@link #BODIES}: a call with many receivers, which
+     * C2 does not inline, so that each body is compiled on its own with its operand accessors, ALU
+     * and memory paths inlined into it. (With all forms in two large methods, C2 ran out of its
+     * inlining budget and called those out of line; ADR 21.)
+     */
+    private abstract static class Body {
+        abstract void run(Cpu c, long word, long operands);
+    }
+
+    /** The body of each decoded form, by form number. */
+    private static final Body[] BODIES = new Body[256];
+
+    static {
+        BODIES[DecodedInstructions.MOV_RM32] = new MovRm32();
+        BODIES[DecodedInstructions.MOV_MR32] = new MovMr32();
+        BODIES[DecodedInstructions.ALU_MR32] = new AluMr32();
+        BODIES[DecodedInstructions.ALU_RM32] = new AluRm32();
+        BODIES[DecodedInstructions.ALU_MI32] = new AluMi32();
+        BODIES[DecodedInstructions.TEST_MR32] = new TestMr32();
+        BODIES[DecodedInstructions.NOP] = new Nop();
+        BODIES[DecodedInstructions.ALU_MR] = new AluMr();
+        BODIES[DecodedInstructions.ALU_RM] = new AluRm();
+        BODIES[DecodedInstructions.ALU_AI] = new AluAi();
+        BODIES[DecodedInstructions.ALU_MI] = new AluMi();
+        BODIES[DecodedInstructions.TEST_MR] = new TestMr();
+        BODIES[DecodedInstructions.TEST_AI] = new TestAi();
+        BODIES[DecodedInstructions.MOV_MR] = new MovMr();
+        BODIES[DecodedInstructions.MOV_RM] = new MovRm();
+        BODIES[DecodedInstructions.MOV_MI] = new MovMi();
+        BODIES[DecodedInstructions.MOV_RI] = new MovRi();
+        BODIES[DecodedInstructions.MOV_MOFFS] = new MovMoffs();
+        BODIES[DecodedInstructions.LEA] = new Lea();
+        BODIES[DecodedInstructions.INC] = new Inc();
+        BODIES[DecodedInstructions.DEC] = new Dec();
+        BODIES[DecodedInstructions.PUSH_R] = new PushR();
+        BODIES[DecodedInstructions.POP_R] = new PopR();
+        BODIES[DecodedInstructions.PUSH_I] = new PushI();
+        BODIES[DecodedInstructions.JCC] = new Jcc();
+        BODIES[DecodedInstructions.JMP] = new Jmp();
+        BODIES[DecodedInstructions.CALL] = new Call();
+        BODIES[DecodedInstructions.RET] = new Ret();
+        BODIES[DecodedInstructions.RET_N] = new RetN();
+        BODIES[DecodedInstructions.LEAVE] = new Leave();
+        BODIES[DecodedInstructions.MOVX] = new Movx();
+        BODIES[DecodedInstructions.SETCC] = new Setcc();
+        BODIES[DecodedInstructions.CMOV] = new Cmov();
+        BODIES[DecodedInstructions.SHIFT] = new Shift();
+        BODIES[DecodedInstructions.GROUP5] = new Group5();
+        BODIES[DecodedInstructions.CWDE] = new Cwde();
+        BODIES[DecodedInstructions.CDQ] = new Cdq();
+        BODIES[DecodedInstructions.IMUL_RM] = new ImulRm();
+        BODIES[DecodedInstructions.IMUL_RMI] = new ImulRmi();
+        BODIES[DecodedInstructions.GROUP3] = new Group3();
+        Body none =
+                new Body() {
+                    @Override
+                    void run(Cpu c, long w, long o) {
+                        throw new IllegalStateException("no decoded form " + (w & 0xFF));
+                    }
+                };
+        for (int f = 0; f < BODIES.length; f++) {
+            if (BODIES[f] == null) {
+                BODIES[f] = none;
+            }
+        }
+    }
+
+    private static final class MovRm32 extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.regs[reg(w)] = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+        }
+    }
+
+    private static final class MovMr32 extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int v = c.regs[reg(w)];
+            if (registerForm(w)) {
+                c.regs[rm(w)] = v;
+            } else {
+                c.write32(seg(w), c.ea(w, o), v);
+            }
+        }
+    }
+
+    private static final class AluMr32 extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.aluToRm32(aux(w) & 7, w, o, c.regs[reg(w)]);
+        }
+    }
+
+    private static final class AluRm32 extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int kind = aux(w) & 7, r = reg(w);
+            int b = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            int v = c.alu32(kind, c.regs[r], b);
+            if (kind != 7) {
+                c.regs[r] = v;
+            }
+        }
+    }
+
+    private static final class AluMi32 extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.aluToRm32(reg(w), w, o, imm(o));
+        }
+    }
+
+    private static final class TestMr32 extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int a = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            c.alu32(4, a, c.regs[reg(w)]);
+        }
+    }
+
+    private static final class Nop extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+        }
+    }
+
+    private static final class AluMr extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int aux = aux(w);
+            int kind = aux & 7, size = aux >> 3;
+            int a = kind == 7 ? c.readRm(size) : c.readRmForWrite(size);
+            int r = c.alu(kind, size, a, c.getReg(size, c.reg));
+            if (kind != 7) {
+                c.writeRm(size, r);
+            }
+        }
+    }
+
+    private static final class AluRm extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int aux = aux(w);
+            int kind = aux & 7, size = aux >> 3;
+            int r = c.alu(kind, size, c.getReg(size, c.reg), c.readRm(size));
+            if (kind != 7) {
+                c.setReg(size, c.reg, r);
+            }
+        }
+    }
+
+    private static final class AluAi extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int aux = aux(w);
+            int kind = aux & 7, size = aux >> 3;
+            int r = c.alu(kind, size, c.regs[EAX], imm(o));
+            if (kind != 7) {
+                c.setReg(size, EAX, r);
+            }
+        }
+    }
+
+    private static final class AluMi extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int size = aux(w);
+            int a = c.reg == 7 ? c.readRm(size) : c.readRmForWrite(size);
+            int r = c.alu(c.reg, size, a, imm(o));
+            if (c.reg != 7) {
+                c.writeRm(size, r);
+            }
+        }
+    }
+
+    private static final class TestMr extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int size = aux(w);
+            c.alu(4, size, c.readRm(size), c.getReg(size, c.reg));
+        }
+    }
+
+    private static final class TestAi extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            c.alu(4, aux(w), c.regs[EAX], imm(o));
+        }
+    }
+
+    private static final class MovMr extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int size = aux(w);
+            c.writeRm(size, c.getReg(size, c.reg));
+        }
+    }
+
+    private static final class MovRm extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int size = aux(w);
+            c.setReg(size, c.reg, c.readRm(size));
+        }
+    }
+
+    private static final class MovMi extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            c.writeRm(aux(w), imm(o));
+        }
+    }
+
+    private static final class MovRi extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            c.setReg(aux(w), c.reg, imm(o));
+        }
+    }
+
+    private static final class MovMoffs extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int aux = aux(w);
+            int size = aux & 3;
+            int seg = (int) (w >>> DecodedInstructions.SEG_SHIFT) & 7;
+            if ((aux & 8) == 0) {
+                c.setReg(size, EAX, c.readMem(size, seg, (int) o));
+            } else {
+                c.writeMem(size, seg, (int) o, c.getReg(size, EAX));
+            }
+        }
+    }
+
+    private static final class Lea extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.regs[reg(w)] = c.ea(w, o);
+        }
+    }
+
+    private static final class Inc extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int r = reg(w);
+            c.regs[r] = c.incDec(D, c.regs[r], false);
+        }
+    }
+
+    private static final class Dec extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int r = reg(w);
+            c.regs[r] = c.incDec(D, c.regs[r], true);
+        }
+    }
+
+    private static final class PushR extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.push(D, c.regs[reg(w)]);
+        }
+    }
+
+    private static final class PopR extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int v = c.pop(D);
+            c.regs[reg(w)] = v;
+        }
+    }
+
+    private static final class PushI extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.push(D, imm(o));
+        }
+    }
+
+    private static final class Jcc extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            if (c.condition(aux(w))) {
+                c.eip += imm(o);
+            }
+        }
+    }
+
+    private static final class Jmp extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.eip += imm(o);
+        }
+    }
+
+    private static final class Call extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.push(D, c.eip);
+            c.eip += imm(o);
+        }
+    }
+
+    private static final class Ret extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.eip = c.pop(D);
+        }
+    }
+
+    private static final class RetN extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.eip = c.pop(D);
+            c.adjustSp(imm(o));
+        }
+    }
+
+    private static final class Leave extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int[] regs = c.regs;
+            if (c.stack32()) {
+                regs[ESP] = regs[EBP];
+            } else {
+                regs[ESP] = (regs[ESP] & 0xFFFF0000) | (regs[EBP] & 0xFFFF);
+            }
+            regs[EBP] = c.pop(D);
+        }
+    }
+
+    private static final class Movx extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int size = (aux(w) & 1) == 0 ? B : W;
+            int v = registerForm(w) ? c.getReg(size, rm(w)) : c.readMem(size, seg(w), c.ea(w, o));
+            c.regs[reg(w)] =
+                    switch (aux(w)) {
+                        case 0x6, 0x7 -> v;
+                        case 0xE -> (byte) v;
+                        default -> (short) v;
+                    };
+        }
+    }
+
+    private static final class Setcc extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int v = c.condition(aux(w)) ? 1 : 0;
+            if (registerForm(w)) {
+                c.setReg(B, rm(w), v);
+            } else {
+                c.write8(seg(w), c.ea(w, o), v);
+            }
+        }
+    }
+
+    private static final class Cmov extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int v = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            if (c.condition(aux(w))) {
+                c.regs[reg(w)] = v;
+            }
+        }
+    }
+
+    private static final class Shift extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int size = aux(w), imm = imm(o);
+            int a = c.readRmForWrite(size); // checked as a write even for a count of 0
+            int count = imm < 0 ? c.regs[ECX] & 0xFF : imm;
+            if ((count & 31) != 0) {
+                c.writeRm(size, c.shift(c.reg, size, a, count));
+            }
+        }
+    }
+
+    private static final class Group5 extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            switch (c.reg) {
+                case 0 -> c.writeRm(D, c.incDec(D, c.readRmForWrite(D), false));
+                case 1 -> c.writeRm(D, c.incDec(D, c.readRmForWrite(D), true));
+                case 2 -> {
+                    int target = c.readRm(D);
+                    c.push(D, c.eip);
+                    c.eip = target;
+                }
+                case 4 -> c.eip = c.readRm(D);
+                default -> c.push(D, c.readRm(D));
+            }
+        }
+    }
+
+    private static final class Cwde extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.regs[EAX] = (short) c.regs[EAX];
+        }
+    }
+
+    private static final class Cdq extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            c.regs[EDX] = c.regs[EAX] >> 31;
+        }
+    }
+
+    private static final class ImulRm extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int r = reg(w);
+            int b = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            c.regs[r] = c.imul2(D, c.regs[r], b);
+        }
+    }
+
+    private static final class ImulRmi extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.next(w);
+            int a = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            c.regs[reg(w)] = c.imul2(D, a, imm(o));
+        }
+    }
+
+    private static final class Group3 extends Body {
+        @Override
+        void run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            int size = aux(w);
+            if (c.reg <= 1) {
+                c.alu(4, size, c.readRm(size), imm(o));
+            } else {
+                c.group3Operation(size);
+            }
+        }
+    }
+
+    /** The ALU for 32-bit operands of the decoded forms: {@link #alu} with size D. */
     private int alu32(int op, int a, int b) {
         int r;
         switch (op) {
@@ -2847,94 +3293,6 @@ public final class Cpu implements Snapshottable<CpuState> {
             }
         }
         return r;
-    }
-
-    /** The rest of {@link #executeDecoded}: stack, control flow, two-byte opcodes. */
-    private void executeDecodedFlow(int form, int aux, int imm) {
-        switch (form) {
-            case DecodedInstructions.LEA -> regs[reg] = eaOff;
-            case DecodedInstructions.INC -> regs[reg] = incDec(D, regs[reg], false);
-            case DecodedInstructions.DEC -> regs[reg] = incDec(D, regs[reg], true);
-            case DecodedInstructions.PUSH_R -> push(D, regs[reg]);
-            case DecodedInstructions.POP_R -> {
-                int v = pop(D);
-                regs[reg] = v;
-            }
-            case DecodedInstructions.PUSH_I -> push(D, imm);
-            case DecodedInstructions.JCC -> {
-                if (condition(aux)) {
-                    eip += imm;
-                }
-            }
-            case DecodedInstructions.JMP -> eip += imm;
-            case DecodedInstructions.CALL -> {
-                push(D, eip);
-                eip += imm;
-            }
-            case DecodedInstructions.RET -> eip = pop(D);
-            case DecodedInstructions.RET_N -> {
-                eip = pop(D);
-                adjustSp(imm);
-            }
-            case DecodedInstructions.LEAVE -> {
-                if (stack32()) {
-                    regs[ESP] = regs[EBP];
-                } else {
-                    regs[ESP] = (regs[ESP] & 0xFFFF0000) | (regs[EBP] & 0xFFFF);
-                }
-                regs[EBP] = pop(D);
-            }
-            case DecodedInstructions.MOVX ->
-                    regs[reg] =
-                            switch (aux) {
-                                case 0x6 -> readRm(B);
-                                case 0x7 -> readRm(W);
-                                case 0xE -> (byte) readRm(B);
-                                default -> (short) readRm(W);
-                            };
-            case DecodedInstructions.SETCC -> writeRm(B, condition(aux) ? 1 : 0);
-            case DecodedInstructions.CMOV -> {
-                int v = readRm(D);
-                if (condition(aux)) {
-                    regs[reg] = v;
-                }
-            }
-            case DecodedInstructions.SHIFT -> {
-                int a = readRmForWrite(aux); // checked as a write even for a count of 0
-                int count = imm < 0 ? regs[ECX] & 0xFF : imm;
-                if ((count & 31) != 0) {
-                    writeRm(aux, shift(reg, aux, a, count));
-                }
-            }
-            case DecodedInstructions.GROUP5 -> {
-                switch (reg) {
-                    case 0 -> writeRm(D, incDec(D, readRmForWrite(D), false));
-                    case 1 -> writeRm(D, incDec(D, readRmForWrite(D), true));
-                    case 2 -> {
-                        int target = readRm(D);
-                        push(D, eip);
-                        eip = target;
-                    }
-                    case 4 -> eip = readRm(D);
-                    default -> push(D, readRm(D));
-                }
-            }
-            case DecodedInstructions.CWDE -> regs[EAX] = (short) regs[EAX];
-            case DecodedInstructions.CDQ -> regs[EDX] = regs[EAX] >> 31;
-            case DecodedInstructions.IMUL_RM -> regs[reg] = imul2(D, regs[reg], readRm(D));
-            case DecodedInstructions.IMUL_RMI -> {
-                int a = readRm(D);
-                regs[reg] = imul2(D, a, imm);
-            }
-            case DecodedInstructions.GROUP3 -> {
-                if (reg <= 1) {
-                    alu(4, aux, readRm(aux), imm);
-                } else {
-                    group3Operation(aux);
-                }
-            }
-            default -> throw new IllegalStateException("no decoded form " + form);
-        }
     }
 
     // ---------------------------------------------------------------- execution
