@@ -1793,6 +1793,65 @@ public final class Cpu implements Snapshottable<CpuState> {
         return r;
     }
 
+    /** A decoded shift or rotate of a 32-bit register or memory operand. */
+    private void shiftRm32(long word, long operands) {
+        next(word);
+        int imm = imm(operands), op = reg(word);
+        boolean register = registerForm(word);
+        int seg = 0, off = 0, a;
+        if (register) {
+            a = regs[rm(word)];
+        } else {
+            seg = seg(word);
+            off = ea(word, operands);
+            a = readMemForWrite(D, seg, off); // checked as a write even for a count of 0
+        }
+        int count = (imm < 0 ? regs[ECX] : imm) & 31;
+        if (count == 0) {
+            return;
+        }
+        int r = op == 2 || op == 3 ? shift(op, D, a, count) : shift32(op, a, count);
+        if (register) {
+            regs[rm(word)] = r;
+        } else {
+            write32(seg, off, r);
+        }
+    }
+
+    /**
+     * {@link #shift} for 32-bit operands, a count of 1 to 31 and every operation but RCL and RCR:
+     * the same results and flags, without looking at the size.
+     */
+    private int shift32(int op, int a, int count) {
+        int r;
+        switch (op) {
+            case 0 -> { // ROL
+                r = Integer.rotateLeft(a, count);
+                boolean c = (r & 1) != 0;
+                setCfOf(c, (r < 0) != c);
+            }
+            case 1 -> { // ROR
+                r = Integer.rotateRight(a, count);
+                boolean top = r < 0;
+                setCfOf(top, top != ((r & 0x40000000) != 0));
+            }
+            case 4, 6 -> { // SHL/SAL
+                r = a << count;
+                boolean c = ((a >>> (32 - count)) & 1) != 0;
+                setResultFlags(D, r, c, (r < 0) != c);
+            }
+            case 5 -> { // SHR
+                r = a >>> count;
+                setResultFlags(D, r, ((a >>> (count - 1)) & 1) != 0, a < 0);
+            }
+            default -> { // SAR
+                r = a >> count;
+                setResultFlags(D, r, ((a >> (count - 1)) & 1) != 0, false);
+            }
+        }
+        return r;
+    }
+
     /**
      * Sets CF and OF, leaving the other flags as they are: those still lazy stay lazy, since none
      * of them is computed from CF or OF.
@@ -3179,6 +3238,10 @@ public final class Cpu implements Snapshottable<CpuState> {
     private static final class Shift extends Body {
         @Override
         void run(Cpu c, long w, long o) {
+            if (aux(w) == D) {
+                c.shiftRm32(w, o);
+                return;
+            }
             c.decodeFields(w, o);
             int size = aux(w), imm = imm(o);
             int a = c.readRmForWrite(size); // checked as a write even for a count of 0
