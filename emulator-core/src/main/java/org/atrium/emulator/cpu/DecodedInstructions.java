@@ -85,8 +85,9 @@ final class DecodedInstructions {
             AUX_SHIFT = 35;
 
     // Blocks: an index by start offset into a pool of longs, filled from the start and emptied as
-    // a whole when full. A block is a header (instruction count, byte length), its bytes (a long
-    // per 8, the last masked) and two longs per instruction. 2 MiB of pool hold the blocks a Linux
+    // a whole when full. A block is a header (instruction count, byte length), a link to the block
+    // looked up after it last time (its key, its index: LINK), its bytes (a long per 8, the last
+    // masked) and two longs per instruction. 2 MiB of pool hold the blocks a Linux
     // guest's kernel and shell run over and over. The index is four-way set-associative, each set
     // in order of last use: with one slot per hash value, two hot blocks that shared it evicted
     // each other, and each eviction decoded a block again into the pool, which then filled and
@@ -96,7 +97,8 @@ final class DecodedInstructions {
     private static final int POOL = 1 << 18;
     static final int MAX_INSTRUCTIONS = 64;
     private static final int MAX_BYTES = 128;
-    private static final int BLOCK_LONGS = 1 + MAX_BYTES / 8 + 2 * MAX_INSTRUCTIONS;
+    private static final int LINK = 1, BYTES = 3;
+    private static final int BLOCK_LONGS = BYTES + MAX_BYTES / 8 + 2 * MAX_INSTRUCTIONS;
     private static final long EMPTY = -1;
     private static final ValueLayout.OfLong LE64 =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -116,6 +118,8 @@ final class DecodedInstructions {
 
     // The instruction decodeOne decoded: its form word (length included) and operands.
     private long decodedWord, decodedOperands;
+    // The block returned by the last lookup, -1 after a clear.
+    private int previous = -1;
 
     DecodedInstructions(MemorySegment ram, CodeWatch watch) {
         this.ram = ram;
@@ -128,6 +132,7 @@ final class DecodedInstructions {
     void clear() {
         Arrays.fill(keys, EMPTY);
         next = 0;
+        previous = -1;
     }
 
     /**
@@ -138,9 +143,22 @@ final class DecodedInstructions {
      */
     int lookup(long offset, boolean big, int room) {
         if (offset > lastOffset) {
+            previous = -1;
             return -1;
         }
         long key = (offset << 1) | (big ? 1 : 0);
+        // Most blocks are followed by the same one as last time: its link saves a search of the
+        // index (whose arrays are too large to stay in the host's first-level cache).
+        int prev = previous;
+        if (prev >= 0 && pool[prev + LINK] == key) {
+            int b = (int) pool[prev + LINK + 1];
+            long header = pool[b];
+            if (byteLength(header) <= room
+                    && (stamp(header) == epoch() || checked(offset, b, header))) {
+                previous = b;
+                return b;
+            }
+        }
         int first = ((int) (offset ^ (offset >>> 12)) & (SETS - 1)) * WAYS;
         for (int s = first; s < first + WAYS; s++) {
             if (keys[s] == key) {
@@ -155,16 +173,30 @@ final class DecodedInstructions {
                         keys[first] = key;
                         starts[first] = b;
                     }
-                    return b;
+                    return linked(key, b);
                 }
                 // Changed code, or less room: decoded afresh in the same way.
-                return build(offset, big, room, s, key);
+                return linked(key, build(offset, big, room, s, key));
             }
         }
         // A new block goes to the front of its set; the least recently used one leaves it.
         System.arraycopy(keys, first, keys, first + 1, WAYS - 1);
         System.arraycopy(starts, first, starts, first + 1, WAYS - 1);
-        return build(offset, big, room, first, key);
+        return linked(key, build(offset, big, room, first, key));
+    }
+
+    /**
+     * Links the block looked up before (unless the pool was emptied since) to block {@code b} with
+     * key {@code key}, and returns {@code b}.
+     */
+    private int linked(long key, int b) {
+        int prev = previous;
+        if (prev >= 0) {
+            pool[prev + LINK] = key;
+            pool[prev + LINK + 1] = b;
+        }
+        previous = b;
+        return b;
     }
 
     /** The current epoch of the write tracking; -1, which no block's stamp is, without it. */
@@ -177,7 +209,7 @@ final class DecodedInstructions {
      * the current epoch and its page watched, so that it is not compared again until that moves.
      */
     private boolean checked(long offset, int b, long header) {
-        if (!matches(offset, b + 1, byteLength(header))) {
+        if (!matches(offset, b + BYTES, byteLength(header))) {
             return false;
         }
         stampNow(offset, b, header);
@@ -209,7 +241,7 @@ final class DecodedInstructions {
      * {@code block} with {@code header}.
      */
     static int first(int block, long header) {
-        return block + 1 + ((byteLength(header) + 7) >>> 3);
+        return block + BYTES + ((byteLength(header) + 7) >>> 3);
     }
 
     private boolean matches(long offset, int p, int length) {
@@ -244,7 +276,7 @@ final class DecodedInstructions {
         int length = 0;
         // Instructions are decoded into the largest byte area and moved down once the length is
         // known.
-        int scratch = b + 1 + MAX_BYTES / 8;
+        int scratch = b + BYTES + MAX_BYTES / 8;
         while (count < MAX_INSTRUCTIONS && decodeOne(offset + length, big, room - length)) {
             int n = (int) (decodedWord >>> LENGTH_SHIFT) & 0xF;
             if (length + n > MAX_BYTES) {
@@ -264,11 +296,12 @@ final class DecodedInstructions {
         }
         long header = count | ((long) length << 8);
         pool[b] = header;
+        pool[b + LINK] = EMPTY;
         stampNow(offset, b, header);
         System.arraycopy(pool, scratch, pool, first(b, header), 2 * count);
         for (int k = 0; k < (length + 7) >>> 3; k++) {
             long bytes = ram.get(LE64, offset + 8 * k);
-            pool[b + 1 + k] = length - 8 * k >= 8 ? bytes : bytes & mask(length - 8 * k);
+            pool[b + BYTES + k] = length - 8 * k >= 8 ? bytes : bytes & mask(length - 8 * k);
         }
         keys[s] = key;
         starts[s] = b;

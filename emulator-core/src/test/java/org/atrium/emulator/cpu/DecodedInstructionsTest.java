@@ -336,9 +336,12 @@ class DecodedInstructionsTest {
     @Test
     void blocksThatShareAnIndexSetAreAllKept() {
         // Offsets k * 0x1001 all fall in the first set of the index; each holds "inc eax; ret".
+        // Each lookup comes after one of a block elsewhere, whose link then points to the block
+        // before: so each is looked up in the index.
         byte[] ram = new byte[1 << 16];
         long[] offsets = {0, 0x1001, 0x2002, 0x3003, 0x4004};
-        for (long offset : offsets) {
+        long elsewhere = 0x8888;
+        for (long offset : new long[] {0, 0x1001, 0x2002, 0x3003, 0x4004, elsewhere}) {
             ram[(int) offset] = 0x40;
             ram[(int) offset + 1] = (byte) 0xC3;
         }
@@ -346,22 +349,55 @@ class DecodedInstructionsTest {
                 new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram), null);
         int[] first = new int[4];
         for (int k = 0; k < 4; k++) {
+            blocks.lookup(elsewhere, true, 0x100);
             first[k] = blocks.lookup(offsets[k], true, 0x100);
             assertEquals(2, DecodedInstructions.count(blocks.pool[first[k]]));
         }
         // Run in turns, as a loop over four blocks would: each is found, none decoded again.
         for (int round = 0; round < 3; round++) {
             for (int k = 0; k < 4; k++) {
+                blocks.lookup(elsewhere, true, 0x100);
                 assertEquals(first[k], blocks.lookup(offsets[k], true, 0x100), "block " + k);
             }
         }
         // A fifth one takes the place of the least recently used, which is decoded afresh.
+        blocks.lookup(elsewhere, true, 0x100);
         int fifth = blocks.lookup(offsets[4], true, 0x100);
         assertEquals(2, DecodedInstructions.count(blocks.pool[fifth]));
+        blocks.lookup(elsewhere, true, 0x100);
         assertEquals(first[3], blocks.lookup(offsets[3], true, 0x100), "recently used: kept");
+        blocks.lookup(elsewhere, true, 0x100);
         int again = blocks.lookup(offsets[0], true, 0x100);
         assertNotEquals(first[0], again, "least recently used: decoded again");
         assertEquals(2, DecodedInstructions.count(blocks.pool[again]));
+    }
+
+    @Test
+    void aBlockReachedThroughItsPredecessorsLinkIsStillCheckedAgainstRam() {
+        // Block A ("inc eax; ret") is followed by block B ("inc eax; ret") twice: the second
+        // time B is found through A's link. Then B's code changes: found through the link again,
+        // it must be decoded afresh from the new bytes ("nop; nop; inc eax; ret").
+        byte[] ram = new byte[1 << 16];
+        int a = 0x100, b = 0x2340;
+        ram[a] = 0x40;
+        ram[a + 1] = (byte) 0xC3;
+        ram[b] = 0x40;
+        ram[b + 1] = (byte) 0xC3;
+        DecodedInstructions blocks =
+                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram), null);
+        blocks.lookup(a, true, 0x100);
+        int first = blocks.lookup(b, true, 0x100);
+        blocks.lookup(a, true, 0x100);
+        assertEquals(first, blocks.lookup(b, true, 0x100), "unchanged: the same block");
+        ram[b] = (byte) 0x90;
+        ram[b + 1] = (byte) 0x90;
+        ram[b + 2] = 0x40;
+        ram[b + 3] = (byte) 0xC3;
+        blocks.lookup(a, true, 0x100);
+        int changed = blocks.lookup(b, true, 0x100);
+        assertNotEquals(first, changed, "changed code: decoded again");
+        assertEquals(4, DecodedInstructions.count(blocks.pool[changed]), "nop, nop, inc, ret");
+        assertEquals(4, DecodedInstructions.byteLength(blocks.pool[changed]));
     }
 
     private static void writeLe32(TestMachine m, int address, int value) {
