@@ -817,6 +817,46 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     private boolean condition(int cc) {
+        // After a 32-bit CMP, SUB, TEST or logic operation, whose flags are all still lazy, the
+        // conditions but O and P are comparisons of its operands or result.
+        if (lazyMask == ARITH && lazySize == D && cc >= 2 && (cc >> 1) != 5) {
+            if (lazyOp == OP_SUB) {
+                return compared(cc, lazyA, lazyB);
+            }
+            if (lazyOp == OP_LOGIC) {
+                return tested(cc, lazyRes);
+            }
+        }
+        return conditionOfFlags(cc);
+    }
+
+    /** Condition {@code cc} (not O or P) after a 32-bit {@code a - b}. */
+    private static boolean compared(int cc, int a, int b) {
+        boolean r =
+                switch (cc >> 1) {
+                    case 1 -> Integer.compareUnsigned(a, b) < 0; // CF
+                    case 2 -> a == b; // ZF
+                    case 3 -> Integer.compareUnsigned(a, b) <= 0; // CF or ZF
+                    case 4 -> a - b < 0; // SF
+                    case 6 -> a < b; // SF != OF
+                    default -> a <= b; // ZF or SF != OF
+                };
+        return ((cc & 1) != 0) != r;
+    }
+
+    /** Condition {@code cc} (not O or P) after a 32-bit logic operation with result {@code v}. */
+    private static boolean tested(int cc, int v) {
+        boolean r =
+                switch (cc >> 1) {
+                    case 1 -> false; // CF is clear
+                    case 2, 3 -> v == 0;
+                    case 4, 6 -> v < 0; // OF is clear
+                    default -> v <= 0;
+                };
+        return ((cc & 1) != 0) != r;
+    }
+
+    private boolean conditionOfFlags(int cc) {
         boolean r =
                 switch (cc >> 1) {
                     case 0 -> of();
