@@ -2849,6 +2849,11 @@ public final class Cpu implements Snapshottable<CpuState> {
         return off;
     }
 
+    /** The 32-bit register or memory operand (r/m) of a decoded instruction. */
+    private int rm32(long word, long operands) {
+        return registerForm(word) ? regs[rm(word)] : read32(seg(word), ea(word, operands));
+    }
+
     /**
      * A 32-bit ALU operation of kind {@code kind} with a register or memory destination and source
      * {@code b}; CMP (kind 7) only reads the destination, the others read it for a write.
@@ -2874,11 +2879,11 @@ public final class Cpu implements Snapshottable<CpuState> {
      * The body of a decoded form: the opcode's case in the interpreter, in the same order of
      * accesses, with its operands taken from the form word (register numbers, effective address),
      * or, for the forms that share the interpreter's operand accessors, from the fields {@link
-     * #step()} would have decoded ({@link #decodeFields}). Each form is a class of its own, and
-     * {@link #runBlock} calls its body through {@link #BODIES}: a call with many receivers, which
-     * C2 does not inline, so that each body is compiled on its own with its operand accessors, ALU
-     * and memory paths inlined into it. (With all forms in two large methods, C2 ran out of its
-     * inlining budget and called those out of line; ADR 21.)
+     * #step()} would have decoded ({@link #decodeFields}). Each form has a body of its own class
+     * (INC and DEC share one), and {@link #runBlock} calls its body through {@link #BODIES}: a call
+     * with many receivers, which C2 does not inline, so that each body is compiled on its own with
+     * its operand accessors, ALU and memory paths inlined into it. (With all forms in two large
+     * methods, C2 ran out of its inlining budget and called those out of line; ADR 21.)
      */
     private abstract static class Body {
         abstract void run(Cpu c, long word, long operands);
@@ -2907,8 +2912,8 @@ public final class Cpu implements Snapshottable<CpuState> {
         BODIES[DecodedInstructions.MOV_RI] = new MovRi();
         BODIES[DecodedInstructions.MOV_MOFFS] = new MovMoffs();
         BODIES[DecodedInstructions.LEA] = new Lea();
-        BODIES[DecodedInstructions.INC] = new Inc();
-        BODIES[DecodedInstructions.DEC] = new Dec();
+        BODIES[DecodedInstructions.INC] = new IncDec(false);
+        BODIES[DecodedInstructions.DEC] = new IncDec(true);
         BODIES[DecodedInstructions.PUSH_R] = new PushR();
         BODIES[DecodedInstructions.POP_R] = new PopR();
         BODIES[DecodedInstructions.PUSH_I] = new PushI();
@@ -2946,7 +2951,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         @Override
         void run(Cpu c, long w, long o) {
             c.next(w);
-            c.regs[reg(w)] = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            c.regs[reg(w)] = c.rm32(w, o);
         }
     }
 
@@ -2976,7 +2981,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         void run(Cpu c, long w, long o) {
             c.next(w);
             int kind = aux(w) & 7, r = reg(w);
-            int b = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            int b = c.rm32(w, o);
             int v = c.alu32(kind, c.regs[r], b);
             if (kind != 7) {
                 c.regs[r] = v;
@@ -2996,7 +3001,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         @Override
         void run(Cpu c, long w, long o) {
             c.next(w);
-            int a = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            int a = c.rm32(w, o);
             c.alu32(4, a, c.regs[reg(w)]);
         }
     }
@@ -3135,21 +3140,19 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
     }
 
-    private static final class Inc extends Body {
-        @Override
-        void run(Cpu c, long w, long o) {
-            c.next(w);
-            int r = reg(w);
-            c.regs[r] = c.incDec(D, c.regs[r], false);
-        }
-    }
+    /** INC or DEC of a 32-bit register. */
+    private static final class IncDec extends Body {
+        private final boolean dec;
 
-    private static final class Dec extends Body {
+        IncDec(boolean dec) {
+            this.dec = dec;
+        }
+
         @Override
         void run(Cpu c, long w, long o) {
             c.next(w);
             int r = reg(w);
-            c.regs[r] = c.incDec(D, c.regs[r], true);
+            c.regs[r] = c.incDec(D, c.regs[r], dec);
         }
     }
 
@@ -3268,7 +3271,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         @Override
         void run(Cpu c, long w, long o) {
             c.next(w);
-            int v = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            int v = c.rm32(w, o);
             if (c.condition(aux(w))) {
                 c.regs[reg(w)] = v;
             }
@@ -3331,7 +3334,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         void run(Cpu c, long w, long o) {
             c.next(w);
             int r = reg(w);
-            int b = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            int b = c.rm32(w, o);
             c.regs[r] = c.imul2(D, c.regs[r], b);
         }
     }
@@ -3340,7 +3343,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         @Override
         void run(Cpu c, long w, long o) {
             c.next(w);
-            int a = registerForm(w) ? c.regs[rm(w)] : c.read32(seg(w), c.ea(w, o));
+            int a = c.rm32(w, o);
             c.regs[reg(w)] = c.imul2(D, a, imm(o));
         }
     }
