@@ -2730,7 +2730,8 @@ public final class Cpu implements Snapshottable<CpuState> {
         long[] pool = decoded.pool;
         long header = b < 0 ? 0 : pool[b];
         int count = DecodedInstructions.count(header);
-        if (count == 0) {
+        // A block runs whole or not at all, so that its fused groups cannot overrun the budget.
+        if (count == 0 || count > budget) {
             step();
             blockRetired = 1;
             return;
@@ -2743,12 +2744,15 @@ public final class Cpu implements Snapshottable<CpuState> {
         int done = 0;
         run:
         for (; ; ) {
-            int n = Math.min(count, budget - done);
             int p = first;
-            for (int k = 1; ; k++, p += 2) {
+            for (int k = 0; ; ) {
                 long word = pool[p];
                 int next = startEip + ((int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
-                BODIES[(int) word & 0xFF].run(this, word, pool[p + 1]);
+                // A body returns how many instructions it ran: more than one for a fused group,
+                // whose word has the group's length (DecodedInstructions.fuse).
+                int ran = BODIES[(int) word & 0xFF].run(this, word, pool[p + 1]);
+                k += ran;
+                p += ran << 1;
                 blockRetired = done + k;
                 if (pollInterrupts || codeWritten) {
                     break run;
@@ -2758,14 +2762,14 @@ public final class Cpu implements Snapshottable<CpuState> {
                 // touched the block's bytes (codeWritten) and the run loop's checks would pass
                 // (nothing polled).
                 if (eip != next) {
-                    if (eip != blockEip || done + k >= budget) {
+                    if (eip != blockEip || done + k + count > budget) {
                         break run;
                     }
                     done += k;
                     startEip = eip;
                     continue run;
                 }
-                if (k == n) {
+                if (k == count) {
                     break run;
                 }
                 startEip = eip;
@@ -2807,7 +2811,47 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     private static int aux(long word) {
-        return (int) (word >>> DecodedInstructions.AUX_SHIFT);
+        return (int) (word >>> DecodedInstructions.AUX_SHIFT) & DecodedInstructions.AUX_MASK;
+    }
+
+    /**
+     * The Jcc of a fused group (DecodedInstructions#fuse) after its first instruction ran: 2, the
+     * instructions run; or 1 if the run loop must look first, as it would have between them.
+     */
+    private int thenJcc(long word) {
+        if (pollInterrupts || codeWritten) {
+            eip = startEip + ((int) (word >>> DecodedInstructions.FIRST_LENGTH_SHIFT) & 0xF);
+            return 1;
+        }
+        if (condition((int) (word >>> DecodedInstructions.JCC_CONDITION_SHIFT) & 0xF)) {
+            eip += (int) ((word << 8) >> 52);
+        }
+        return 2;
+    }
+
+    /**
+     * The rest of a fused run of one-byte PUSH (or POP) of registers after its first ran, one at a
+     * time as the run loop would (a fault in one leaves those before it retired): how many ran.
+     */
+    private int runRest(long word, boolean pop) {
+        int parts = ((int) (word >>> DecodedInstructions.RUN_EXTRA_SHIFT) & 3) + 1;
+        int registers = (int) (word >>> DecodedInstructions.RUN_SHIFT);
+        for (int i = 1; i < parts; i++, registers >>>= 3) {
+            eip = startEip + 1;
+            if (pollInterrupts || codeWritten) {
+                return i;
+            }
+            startEip = eip;
+            blockRetired++;
+            if (pop) {
+                int v = pop(D);
+                regs[registers & 7] = v;
+            } else {
+                push(D, regs[registers & 7]);
+            }
+        }
+        eip = startEip + 1;
+        return parts;
     }
 
     private static int imm(long operands) {
@@ -2883,10 +2927,12 @@ public final class Cpu implements Snapshottable<CpuState> {
      * (INC and DEC share one), and {@link #runBlock} calls its body through {@link #BODIES}: a call
      * with many receivers, which C2 does not inline, so that each body is compiled on its own with
      * its operand accessors, ALU and memory paths inlined into it. (With all forms in two large
-     * methods, C2 ran out of its inlining budget and called those out of line; ADR 21.)
+     * methods, C2 ran out of its inlining budget and called those out of line; ADR 21.) A body
+     * returns how many instructions it ran: 1, or, from the first word of a fused group
+     * (DecodedInstructions#fuse), the whole group unless the run loop must look between them.
      */
     private abstract static class Body {
-        abstract void run(Cpu c, long word, long operands);
+        abstract int run(Cpu c, long word, long operands);
     }
 
     /** The body of each decoded form, by form number. */
@@ -2936,7 +2982,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         Body none =
                 new Body() {
                     @Override
-                    void run(Cpu c, long w, long o) {
+                    int run(Cpu c, long w, long o) {
                         throw new IllegalStateException("no decoded form " + (w & 0xFF));
                     }
                 };
@@ -2949,15 +2995,16 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     private static final class MovRm32 extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.regs[reg(w)] = c.rm32(w, o);
+            return 1;
         }
     }
 
     private static final class MovMr32 extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int v = c.regs[reg(w)];
             if (registerForm(w)) {
@@ -2965,20 +3012,22 @@ public final class Cpu implements Snapshottable<CpuState> {
             } else {
                 c.write32(seg(w), c.ea(w, o), v);
             }
+            return 1;
         }
     }
 
     private static final class AluMr32 extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.aluToRm32(aux(w) & 7, w, o, c.regs[reg(w)]);
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class AluRm32 extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int kind = aux(w) & 7, r = reg(w);
             int b = c.rm32(w, o);
@@ -2986,36 +3035,40 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (kind != 7) {
                 c.regs[r] = v;
             }
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class AluMi32 extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.aluToRm32(reg(w), w, o, imm(o));
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class TestMr32 extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int a = c.rm32(w, o);
             c.alu32(4, a, c.regs[reg(w)]);
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class Nop extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
+            return 1;
         }
     }
 
     private static final class AluMr extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int aux = aux(w);
             int kind = aux & 7, size = aux >> 3;
@@ -3024,12 +3077,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (kind != 7) {
                 c.writeRm(size, r);
             }
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class AluRm extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int aux = aux(w);
             int kind = aux & 7, size = aux >> 3;
@@ -3037,12 +3091,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (kind != 7) {
                 c.setReg(size, c.reg, r);
             }
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class AluAi extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int aux = aux(w);
             int kind = aux & 7, size = aux >> 3;
@@ -3050,12 +3105,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (kind != 7) {
                 c.setReg(size, EAX, r);
             }
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class AluMi extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int size = aux(w);
             int a = c.reg == 7 ? c.readRm(size) : c.readRmForWrite(size);
@@ -3063,63 +3119,70 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (c.reg != 7) {
                 c.writeRm(size, r);
             }
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class TestMr extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int size = aux(w);
             c.alu(4, size, c.readRm(size), c.getReg(size, c.reg));
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class TestAi extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             c.alu(4, aux(w), c.regs[EAX], imm(o));
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class MovMr extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int size = aux(w);
             c.writeRm(size, c.getReg(size, c.reg));
+            return 1;
         }
     }
 
     private static final class MovRm extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int size = aux(w);
             c.setReg(size, c.reg, c.readRm(size));
+            return 1;
         }
     }
 
     private static final class MovMi extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             c.writeRm(aux(w), imm(o));
+            return 1;
         }
     }
 
     private static final class MovRi extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             c.setReg(aux(w), c.reg, imm(o));
+            return 1;
         }
     }
 
     private static final class MovMoffs extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int aux = aux(w);
             int size = aux & 3;
@@ -3129,14 +3192,16 @@ public final class Cpu implements Snapshottable<CpuState> {
             } else {
                 c.writeMem(size, seg, (int) o, c.getReg(size, EAX));
             }
+            return 1;
         }
     }
 
     private static final class Lea extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.regs[reg(w)] = c.ea(w, o);
+            return 1;
         }
     }
 
@@ -3149,85 +3214,94 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
 
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int r = reg(w);
             c.regs[r] = c.incDec(D, c.regs[r], dec);
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 
     private static final class PushR extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.push(D, c.regs[reg(w)]);
+            return w < 0 ? c.runRest(w, false) : 1;
         }
     }
 
     private static final class PopR extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int v = c.pop(D);
             c.regs[reg(w)] = v;
+            return w < 0 ? c.runRest(w, true) : 1;
         }
     }
 
     private static final class PushI extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.push(D, imm(o));
+            return 1;
         }
     }
 
     private static final class Jcc extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             if (c.condition(aux(w))) {
                 c.eip += imm(o);
             }
+            return 1;
         }
     }
 
     private static final class Jmp extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.eip += imm(o);
+            return 1;
         }
     }
 
     private static final class Call extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.push(D, c.eip);
             c.eip += imm(o);
+            return 1;
         }
     }
 
     private static final class Ret extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.eip = c.pop(D);
+            return 1;
         }
     }
 
     private static final class RetN extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.eip = c.pop(D);
             c.adjustSp(imm(o));
+            return 1;
         }
     }
 
     private static final class Leave extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int[] regs = c.regs;
             if (c.stack32()) {
@@ -3236,12 +3310,13 @@ public final class Cpu implements Snapshottable<CpuState> {
                 regs[ESP] = (regs[ESP] & 0xFFFF0000) | (regs[EBP] & 0xFFFF);
             }
             regs[EBP] = c.pop(D);
+            return 1;
         }
     }
 
     private static final class Movx extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int size = (aux(w) & 1) == 0 ? B : W;
             int v = registerForm(w) ? c.getReg(size, rm(w)) : c.readMem(size, seg(w), c.ea(w, o));
@@ -3251,12 +3326,13 @@ public final class Cpu implements Snapshottable<CpuState> {
                         case 0xE -> (byte) v;
                         default -> (short) v;
                     };
+            return 1;
         }
     }
 
     private static final class Setcc extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int v = c.condition(aux(w)) ? 1 : 0;
             if (registerForm(w)) {
@@ -3264,26 +3340,28 @@ public final class Cpu implements Snapshottable<CpuState> {
             } else {
                 c.write8(seg(w), c.ea(w, o), v);
             }
+            return 1;
         }
     }
 
     private static final class Cmov extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int v = c.rm32(w, o);
             if (c.condition(aux(w))) {
                 c.regs[reg(w)] = v;
             }
+            return 1;
         }
     }
 
     private static final class Shift extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             if (aux(w) == D) {
                 c.shiftRm32(w, o);
-                return;
+                return 1;
             }
             c.decodeFields(w, o);
             int size = aux(w), imm = imm(o);
@@ -3292,12 +3370,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             if ((count & 31) != 0) {
                 c.writeRm(size, c.shift(c.reg, size, a, count));
             }
+            return 1;
         }
     }
 
     private static final class Group5 extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             switch (c.reg) {
                 case 0 -> c.writeRm(D, c.incDec(D, c.readRmForWrite(D), false));
@@ -3310,47 +3389,52 @@ public final class Cpu implements Snapshottable<CpuState> {
                 case 4 -> c.eip = c.readRm(D);
                 default -> c.push(D, c.readRm(D));
             }
+            return 1;
         }
     }
 
     private static final class Cwde extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.regs[EAX] = (short) c.regs[EAX];
+            return 1;
         }
     }
 
     private static final class Cdq extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             c.regs[EDX] = c.regs[EAX] >> 31;
+            return 1;
         }
     }
 
     private static final class ImulRm extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int r = reg(w);
             int b = c.rm32(w, o);
             c.regs[r] = c.imul2(D, c.regs[r], b);
+            return 1;
         }
     }
 
     private static final class ImulRmi extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.next(w);
             int a = c.rm32(w, o);
             c.regs[reg(w)] = c.imul2(D, a, imm(o));
+            return 1;
         }
     }
 
     private static final class Group3 extends Body {
         @Override
-        void run(Cpu c, long w, long o) {
+        int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             int size = aux(w);
             if (c.reg <= 1) {
@@ -3358,6 +3442,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             } else {
                 c.group3Operation(size);
             }
+            return w < 0 ? c.thenJcc(w) : 1;
         }
     }
 

@@ -82,7 +82,19 @@ final class DecodedInstructions {
             SCALE_SHIFT = 27,
             SEG_SHIFT = 29,
             OVERRIDE_SHIFT = 32,
-            AUX_SHIFT = 35;
+            AUX_SHIFT = 35,
+            AUX_MASK = 0x1F;
+
+    // A fused group (fuse): the first instruction's word, with FUSED set, the group's length in
+    // place of the first's, and the rest of the group in these fields. A flag-setting form then a
+    // Jcc: the condition and the displacement (12 bits, signed). A run of PUSH or POP of
+    // registers: the registers after the first, 3 bits each, and how many there are (1-3).
+    static final long FUSED = 1L << 63;
+    static final int JCC_CONDITION_SHIFT = 40,
+            JCC_DISPLACEMENT_SHIFT = 44,
+            FIRST_LENGTH_SHIFT = 56,
+            RUN_SHIFT = 40,
+            RUN_EXTRA_SHIFT = 60;
 
     // Blocks: an index by start offset into a pool of longs, filled from the start and emptied as
     // a whole when full. A block is a header (instruction count, byte length), a link to the block
@@ -278,7 +290,7 @@ final class DecodedInstructions {
         // known.
         int scratch = b + BYTES + MAX_BYTES / 8;
         while (count < MAX_INSTRUCTIONS && decodeOne(offset + length, big, room - length)) {
-            int n = (int) (decodedWord >>> LENGTH_SHIFT) & 0xF;
+            int n = length(decodedWord);
             if (length + n > MAX_BYTES) {
                 break;
             }
@@ -290,6 +302,7 @@ final class DecodedInstructions {
                 break;
             }
         }
+        fuse(scratch, count);
         if (count == 0) {
             // Left to the CPU's decoder: kept as a block of none, checked on its first byte.
             length = 1;
@@ -307,6 +320,86 @@ final class DecodedInstructions {
         starts[s] = b;
         next = first(b, header) + 2 * count;
         return b;
+    }
+
+    /**
+     * Fuses groups of the {@code count} instructions at pool index {@code at} that run as one body,
+     * each saving the run loop a dispatch: a flag-setting instruction and the Jcc after it (a
+     * compare and its branch), and runs of up to four one-byte PUSH or POP of registers (a
+     * function's prologue and epilogue). The first instruction's word describes the group ({@link
+     * #FUSED}); the others keep their slots, which the run loop steps over, so that a block's
+     * instruction count and layout stay as they were.
+     */
+    private void fuse(int at, int count) {
+        for (int i = 0; i + 1 < count; i++) {
+            long word = pool[at + 2 * i];
+            int form = (int) word & 0xFF;
+            int length = length(word);
+            long then = pool[at + 2 * i + 2];
+            if (setsFlagsForJcc(form) && ((int) then & 0xFF) == JCC) {
+                int total = length + length(then);
+                int displacement = (int) (pool[at + 2 * i + 3] >>> 32);
+                if (total <= 15 && displacement >= -2048 && displacement < 2048) {
+                    long condition = (then >>> AUX_SHIFT) & 0xF;
+                    pool[at + 2 * i] =
+                            grouped(word, total)
+                                    | (condition << JCC_CONDITION_SHIFT)
+                                    | ((long) (displacement & 0xFFF) << JCC_DISPLACEMENT_SHIFT);
+                    i++;
+                }
+            } else if ((form == PUSH_R || form == POP_R) && length == 1) {
+                int extra = 0;
+                long registers = 0;
+                while (extra < 3 && i + extra + 1 < count) {
+                    long more = pool[at + 2 * (i + extra + 1)];
+                    if (((int) more & 0xFF) != form || length(more) != 1) {
+                        break;
+                    }
+                    registers |= ((more >>> REG_SHIFT) & 7) << (3 * extra);
+                    extra++;
+                }
+                if (extra > 0) {
+                    pool[at + 2 * i] =
+                            grouped(word, 1 + extra)
+                                    | (registers << RUN_SHIFT)
+                                    | ((long) extra << RUN_EXTRA_SHIFT);
+                    i += extra;
+                }
+            }
+        }
+    }
+
+    private static int length(long word) {
+        return (int) (word >>> LENGTH_SHIFT) & 0xF;
+    }
+
+    /** The first word of a group of {@code total} bytes: its own length kept aside. */
+    private static long grouped(long word, int total) {
+        return (word & ~(0xFL << LENGTH_SHIFT))
+                | FUSED
+                | ((long) total << LENGTH_SHIFT)
+                | ((long) length(word) << FIRST_LENGTH_SHIFT);
+    }
+
+    /** The forms whose body can end with the fused Jcc after them. */
+    private static boolean setsFlagsForJcc(int form) {
+        return switch (form) {
+            case ALU_MR,
+                    ALU_RM,
+                    ALU_AI,
+                    ALU_MI,
+                    TEST_MR,
+                    TEST_AI,
+                    ALU_MR32,
+                    ALU_RM32,
+                    ALU_MI32,
+                    TEST_MR32,
+                    INC,
+                    DEC,
+                    GROUP3 ->
+                    true;
+            default -> false;
+        };
     }
 
     /**

@@ -128,6 +128,62 @@ class DecodedInstructionsTest {
         assertEquals(0x22222222, m.cpu.eax(), "then, remapped, physical 0x7000");
     }
 
+    @Test
+    void aFaultInsideAFusedRunOfPushesLeavesThoseBeforeItRetired() {
+        // Paging on, with linear 0x8000-0x8FFF not present; ESP 0x9008. Of the run of four
+        // pushes (one fused group), the third faults: without an IDT the fault ends in a shutdown,
+        // with the two pushes before it done and the fault's address in CR2.
+        TestMachine[] boards = {new TestMachine(true), new TestMachine(false)};
+        int[] ran = new int[boards.length];
+        for (int k = 0; k < boards.length; k++) {
+            TestMachine m = boards[k];
+            writeLe32(m, 0x20000, 0x21007);
+            for (int i = 0; i < 512; i++) {
+                writeLe32(m, 0x21000 + 4 * i, i == 8 ? 0 : (i << 12) | 7);
+            }
+            // mov eax,0x20000; mov cr3,eax; mov eax,cr0; or eax,0x80000001; mov cr0,eax;
+            // mov esp,0x9008; mov eax,0x11111111; mov ebx,0x22222222; mov ecx,0x33333333;
+            // push eax; push ebx; push ecx; push edx; hlt
+            m.startFlat32(
+                    "b8 00 00 02 00 0f 22 d8 0f 20 c0 0d 01 00 00 80 0f 22 c0 bc 08 90 00 00"
+                            + " b8 11 11 11 11 bb 22 22 22 22 b9 33 33 33 33 50 53 51 52 f4");
+            ran[k] = m.cpu.run(1000);
+            assertTrue(m.cpu.shutdownRequested(), "the fault in the run ended in a shutdown");
+            assertEquals(0x9000, m.cpu.esp(), "the two pushes before the fault retired");
+            assertEquals(0x11111111, m.read32(0x9004));
+            assertEquals(0x22222222, m.read32(0x9000));
+            assertEquals(0x8FFC, m.cpu.cr2(), "the third push faulted");
+        }
+        assertEquals(ran[1], ran[0], "instructions counted");
+        assertEquals(boards[1].cpu.eip(), boards[0].cpu.eip(), "EIP at the shutdown");
+    }
+
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aPushInAFusedRunThatOverwritesTheNextPushesRunsTheNewCode(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
+        // mov esp,0x1010; mov eax,0xF4909090; push eax; push ebx; push ecx; push edx (at
+        // 0x100A-0x100D, one fused run). The first push stores 90 90 90 F4 over 0x100C-0x100F: the
+        // third and fourth pushes become NOPs, then a NOP and a HLT.
+        m.startFlat32("bc 10 10 00 00 b8 90 90 90 f4 50 53 51 52 cc cc");
+        assertHalted(m);
+        assertEquals(0x1008, m.cpu.esp(), "two pushes ran, the third and fourth were rewritten");
+        assertEquals(0x1010, m.cpu.eip(), "after the HLT the first push stored");
+    }
+
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCompareThatRewritesTheJccAfterItRunsTheNewJcc(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
+        // mov eax,0; sub byte [0x100D],1; jnz +2 (at 0x100C, fused with the SUB); inc eax;
+        // inc ebx; hlt. The SUB turns the JNZ's displacement into 1, so the taken jump lands on
+        // INC EBX, not on the HLT.
+        m.startFlat32("b8 00 00 00 00 80 2d 0d 10 00 00 01 75 02 40 43 f4");
+        assertHalted(m);
+        assertEquals(0, m.cpu.eax(), "the jump was taken");
+        assertEquals(1, m.cpu.ebx(), "with the displacement the SUB stored");
+    }
+
     @ParameterizedTest(name = "writes tracked: {0}")
     @ValueSource(booleans = {true, false})
     void aResetCpuRunsTheCodeNowInMemory(boolean tracked) {
