@@ -98,8 +98,9 @@ final class DecodedInstructions {
 
     // Blocks: an index by start offset into a pool of longs, filled from the start and emptied as
     // a whole when full. A block is a header (instruction count, byte length), a link to the block
-    // looked up after it last time (its key, its index: LINK), its bytes (a long per 8, the last
-    // masked) and two longs per instruction. 2 MiB of pool hold the blocks a Linux
+    // looked up after it last time (its key, its index: LINK), two longs per instruction, and its
+    // bytes (a long per 8, the last masked), which only a check against RAM reads: so the header
+    // and the first instructions share a cache line. 2 MiB of pool hold the blocks a Linux
     // guest's kernel and shell run over and over. The index is four-way set-associative, each set
     // in order of last use: with one slot per hash value, two hot blocks that shared it evicted
     // each other, and each eviction decoded a block again into the pool, which then filled and
@@ -109,8 +110,8 @@ final class DecodedInstructions {
     private static final int POOL = 1 << 18;
     static final int MAX_INSTRUCTIONS = 64;
     private static final int MAX_BYTES = 128;
-    private static final int LINK = 1, BYTES = 3;
-    private static final int BLOCK_LONGS = BYTES + MAX_BYTES / 8 + 2 * MAX_INSTRUCTIONS;
+    private static final int LINK = 1, INSTRUCTIONS = 3;
+    private static final int BLOCK_LONGS = INSTRUCTIONS + 2 * MAX_INSTRUCTIONS + MAX_BYTES / 8;
     private static final long EMPTY = -1;
     private static final ValueLayout.OfLong LE64 =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -221,7 +222,7 @@ final class DecodedInstructions {
      * the current epoch and its page watched, so that it is not compared again until that moves.
      */
     private boolean checked(long offset, int b, long header) {
-        if (!matches(offset, b + BYTES, byteLength(header))) {
+        if (!matches(offset, bytes(b, header), byteLength(header))) {
             return false;
         }
         stampNow(offset, b, header);
@@ -253,7 +254,14 @@ final class DecodedInstructions {
      * {@code block} with {@code header}.
      */
     static int first(int block, long header) {
-        return block + BYTES + ((byteLength(header) + 7) >>> 3);
+        return block + INSTRUCTIONS;
+    }
+
+    /**
+     * The pool index of the copy of the bytes of the block at {@code block} with {@code header}.
+     */
+    private static int bytes(int block, long header) {
+        return block + INSTRUCTIONS + 2 * count(header);
     }
 
     private boolean matches(long offset, int p, int length) {
@@ -286,23 +294,21 @@ final class DecodedInstructions {
         int b = next;
         int count = 0;
         int length = 0;
-        // Instructions are decoded into the largest byte area and moved down once the length is
-        // known.
-        int scratch = b + BYTES + MAX_BYTES / 8;
+        int at = b + INSTRUCTIONS;
         while (count < MAX_INSTRUCTIONS && decodeOne(offset + length, big, room - length)) {
             int n = length(decodedWord);
             if (length + n > MAX_BYTES) {
                 break;
             }
-            pool[scratch + 2 * count] = decodedWord;
-            pool[scratch + 2 * count + 1] = decodedOperands;
+            pool[at + 2 * count] = decodedWord;
+            pool[at + 2 * count + 1] = decodedOperands;
             count++;
             length += n;
             if (endsBlock(decodedWord)) {
                 break;
             }
         }
-        fuse(scratch, count);
+        fuse(at, count);
         if (count == 0) {
             // Left to the CPU's decoder: kept as a block of none, checked on its first byte.
             length = 1;
@@ -311,14 +317,14 @@ final class DecodedInstructions {
         pool[b] = header;
         pool[b + LINK] = EMPTY;
         stampNow(offset, b, header);
-        System.arraycopy(pool, scratch, pool, first(b, header), 2 * count);
+        int copy = bytes(b, header);
         for (int k = 0; k < (length + 7) >>> 3; k++) {
             long bytes = ram.get(LE64, offset + 8 * k);
-            pool[b + BYTES + k] = length - 8 * k >= 8 ? bytes : bytes & mask(length - 8 * k);
+            pool[copy + k] = length - 8 * k >= 8 ? bytes : bytes & mask(length - 8 * k);
         }
         keys[s] = key;
         starts[s] = b;
-        next = first(b, header) + 2 * count;
+        next = copy + ((length + 7) >>> 3);
         return b;
     }
 
