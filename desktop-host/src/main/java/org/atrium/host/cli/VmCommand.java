@@ -203,11 +203,17 @@ public final class VmCommand {
                     err.println("atrium vm: the VM stopped: " + exit.reason());
                     exited.complete(exit);
                 });
-        RfbTarget target =
-                new RfbTarget(
-                        "atrium vm", machine.display(), machine.keyboard(), machine.pointer());
-        // Without --vnc or --vnc-ws the command starts no RFB server and no Netty event loop.
+        // Without --vnc or --vnc-ws the command starts no RFB server and no Netty event loop, and
+        // makes no RFB target: its client group alone loads some 140 of Netty's classes.
         boolean rfb = options.vnc() != null || options.vncWebSocket() != null;
+        RfbTarget target =
+                rfb
+                        ? new RfbTarget(
+                                "atrium vm",
+                                machine.display(),
+                                machine.keyboard(),
+                                machine.pointer())
+                        : null;
         try (RfbServer server = rfb ? new RfbServer(1) : null) {
             InetSocketAddress vnc = null;
             InetSocketAddress ws = null;
