@@ -2938,30 +2938,48 @@ public final class Cpu implements Snapshottable<CpuState> {
     /** The body of each decoded form, by form number. */
     private static final Body[] BODIES = new Body[256];
 
+    // The bodies that also begin fused groups: constants, so that C2 binds the calls to them in a
+    // group's body and inlines them there.
+    private static final Body ALU_MR_BODY = new AluMr(),
+            ALU_RM_BODY = new AluRm(),
+            ALU_AI_BODY = new AluAi(),
+            ALU_MI_BODY = new AluMi(),
+            TEST_MR_BODY = new TestMr(),
+            TEST_AI_BODY = new TestAi(),
+            INC_BODY = new IncDec(false),
+            DEC_BODY = new IncDec(true),
+            ALU_MR32_BODY = new AluMr32(),
+            ALU_RM32_BODY = new AluRm32(),
+            ALU_MI32_BODY = new AluMi32(),
+            TEST_MR32_BODY = new TestMr32(),
+            GROUP3_BODY = new Group3(),
+            PUSH_R_BODY = new PushR(),
+            POP_R_BODY = new PopR();
+
     static {
         BODIES[DecodedInstructions.MOV_RM32] = new MovRm32();
         BODIES[DecodedInstructions.MOV_MR32] = new MovMr32();
-        BODIES[DecodedInstructions.ALU_MR32] = new AluMr32();
-        BODIES[DecodedInstructions.ALU_RM32] = new AluRm32();
-        BODIES[DecodedInstructions.ALU_MI32] = new AluMi32();
-        BODIES[DecodedInstructions.TEST_MR32] = new TestMr32();
+        BODIES[DecodedInstructions.ALU_MR32] = ALU_MR32_BODY;
+        BODIES[DecodedInstructions.ALU_RM32] = ALU_RM32_BODY;
+        BODIES[DecodedInstructions.ALU_MI32] = ALU_MI32_BODY;
+        BODIES[DecodedInstructions.TEST_MR32] = TEST_MR32_BODY;
         BODIES[DecodedInstructions.NOP] = new Nop();
-        BODIES[DecodedInstructions.ALU_MR] = new AluMr();
-        BODIES[DecodedInstructions.ALU_RM] = new AluRm();
-        BODIES[DecodedInstructions.ALU_AI] = new AluAi();
-        BODIES[DecodedInstructions.ALU_MI] = new AluMi();
-        BODIES[DecodedInstructions.TEST_MR] = new TestMr();
-        BODIES[DecodedInstructions.TEST_AI] = new TestAi();
+        BODIES[DecodedInstructions.ALU_MR] = ALU_MR_BODY;
+        BODIES[DecodedInstructions.ALU_RM] = ALU_RM_BODY;
+        BODIES[DecodedInstructions.ALU_AI] = ALU_AI_BODY;
+        BODIES[DecodedInstructions.ALU_MI] = ALU_MI_BODY;
+        BODIES[DecodedInstructions.TEST_MR] = TEST_MR_BODY;
+        BODIES[DecodedInstructions.TEST_AI] = TEST_AI_BODY;
         BODIES[DecodedInstructions.MOV_MR] = new MovMr();
         BODIES[DecodedInstructions.MOV_RM] = new MovRm();
         BODIES[DecodedInstructions.MOV_MI] = new MovMi();
         BODIES[DecodedInstructions.MOV_RI] = new MovRi();
         BODIES[DecodedInstructions.MOV_MOFFS] = new MovMoffs();
         BODIES[DecodedInstructions.LEA] = new Lea();
-        BODIES[DecodedInstructions.INC] = new IncDec(false);
-        BODIES[DecodedInstructions.DEC] = new IncDec(true);
-        BODIES[DecodedInstructions.PUSH_R] = new PushR();
-        BODIES[DecodedInstructions.POP_R] = new PopR();
+        BODIES[DecodedInstructions.INC] = INC_BODY;
+        BODIES[DecodedInstructions.DEC] = DEC_BODY;
+        BODIES[DecodedInstructions.PUSH_R] = PUSH_R_BODY;
+        BODIES[DecodedInstructions.POP_R] = POP_R_BODY;
         BODIES[DecodedInstructions.PUSH_I] = new PushI();
         BODIES[DecodedInstructions.JCC] = new Jcc();
         BODIES[DecodedInstructions.JMP] = new Jmp();
@@ -2978,7 +2996,22 @@ public final class Cpu implements Snapshottable<CpuState> {
         BODIES[DecodedInstructions.CDQ] = new Cdq();
         BODIES[DecodedInstructions.IMUL_RM] = new ImulRm();
         BODIES[DecodedInstructions.IMUL_RMI] = new ImulRmi();
-        BODIES[DecodedInstructions.GROUP3] = new Group3();
+        BODIES[DecodedInstructions.GROUP3] = GROUP3_BODY;
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_MR] = new AluMrThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_RM] = new AluRmThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_AI] = new AluAiThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_MI] = new AluMiThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.TEST_MR] = new TestMrThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.TEST_AI] = new TestAiThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.INC] = new IncThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.DEC] = new DecThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_MR32] = new AluMr32ThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_RM32] = new AluRm32ThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_MI32] = new AluMi32ThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.TEST_MR32] = new TestMr32ThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.GROUP3] = new Group3ThenJcc();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.PUSH_R] = new PushRun();
+        BODIES[DecodedInstructions.FUSED + DecodedInstructions.POP_R] = new PopRun();
         Body none =
                 new Body() {
                     @Override
@@ -2990,6 +3023,129 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (BODIES[f] == null) {
                 BODIES[f] = none;
             }
+        }
+    }
+
+    // The fused groups (DecodedInstructions#fuse): each its own class, compiled with the body of
+    // its
+    // first instruction inlined, so that the plain bodies stay as they are.
+    private static final class AluMrThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            ALU_MR_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class AluRmThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            ALU_RM_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class AluAiThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            ALU_AI_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class AluMiThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            ALU_MI_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class TestMrThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            TEST_MR_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class TestAiThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            TEST_AI_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class IncThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            INC_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class DecThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            DEC_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class AluMr32ThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            ALU_MR32_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class AluRm32ThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            ALU_RM32_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class AluMi32ThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            ALU_MI32_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class TestMr32ThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            TEST_MR32_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class Group3ThenJcc extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            GROUP3_BODY.run(c, w, o);
+            return c.thenJcc(w);
+        }
+    }
+
+    private static final class PushRun extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            PUSH_R_BODY.run(c, w, o);
+            return c.runRest(w, false);
+        }
+    }
+
+    private static final class PopRun extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            POP_R_BODY.run(c, w, o);
+            return c.runRest(w, true);
         }
     }
 
@@ -3021,7 +3177,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int run(Cpu c, long w, long o) {
             c.next(w);
             c.aluToRm32(aux(w) & 7, w, o, c.regs[reg(w)]);
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3035,7 +3191,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (kind != 7) {
                 c.regs[r] = v;
             }
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3044,7 +3200,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int run(Cpu c, long w, long o) {
             c.next(w);
             c.aluToRm32(reg(w), w, o, imm(o));
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3054,7 +3210,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             c.next(w);
             int a = c.rm32(w, o);
             c.alu32(4, a, c.regs[reg(w)]);
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3077,7 +3233,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (kind != 7) {
                 c.writeRm(size, r);
             }
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3091,7 +3247,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (kind != 7) {
                 c.setReg(size, c.reg, r);
             }
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3105,7 +3261,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (kind != 7) {
                 c.setReg(size, EAX, r);
             }
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3119,7 +3275,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (c.reg != 7) {
                 c.writeRm(size, r);
             }
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3129,7 +3285,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             c.decodeFields(w, o);
             int size = aux(w);
             c.alu(4, size, c.readRm(size), c.getReg(size, c.reg));
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3138,7 +3294,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int run(Cpu c, long w, long o) {
             c.decodeFields(w, o);
             c.alu(4, aux(w), c.regs[EAX], imm(o));
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3218,7 +3374,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             c.next(w);
             int r = reg(w);
             c.regs[r] = c.incDec(D, c.regs[r], dec);
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 
@@ -3227,7 +3383,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int run(Cpu c, long w, long o) {
             c.next(w);
             c.push(D, c.regs[reg(w)]);
-            return w < 0 ? c.runRest(w, false) : 1;
+            return 1;
         }
     }
 
@@ -3237,7 +3393,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             c.next(w);
             int v = c.pop(D);
             c.regs[reg(w)] = v;
-            return w < 0 ? c.runRest(w, true) : 1;
+            return 1;
         }
     }
 
@@ -3442,7 +3598,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             } else {
                 c.group3Operation(size);
             }
-            return w < 0 ? c.thenJcc(w) : 1;
+            return 1;
         }
     }
 

@@ -85,11 +85,12 @@ final class DecodedInstructions {
             AUX_SHIFT = 35,
             AUX_MASK = 0x1F;
 
-    // A fused group (fuse): the first instruction's word, with FUSED set, the group's length in
-    // place of the first's, and the rest of the group in these fields. A flag-setting form then a
-    // Jcc: the condition and the displacement (12 bits, signed). A run of PUSH or POP of
-    // registers: the registers after the first, 3 bits each, and how many there are (1-3).
-    static final long FUSED = 1L << 63;
+    // A fused group (fuse): the first instruction's word, with the form FUSED + its own form, the
+    // group's length in place of its own (kept at FIRST_LENGTH_SHIFT), and the rest of the group in
+    // these fields. A flag-setting form then a Jcc: the condition and the displacement (12 bits,
+    // signed). A run of PUSH or POP of registers: the registers after the first, 3 bits each, and
+    // how many there are (1-3).
+    static final int FUSED = 64;
     static final int JCC_CONDITION_SHIFT = 40,
             JCC_DISPLACEMENT_SHIFT = 44,
             FIRST_LENGTH_SHIFT = 56,
@@ -332,9 +333,9 @@ final class DecodedInstructions {
      * Fuses groups of the {@code count} instructions at pool index {@code at} that run as one body,
      * each saving the run loop a dispatch: a flag-setting instruction and the Jcc after it (a
      * compare and its branch), and runs of up to four one-byte PUSH or POP of registers (a
-     * function's prologue and epilogue). The first instruction's word describes the group ({@link
-     * #FUSED}); the others keep their slots, which the run loop steps over, so that a block's
-     * instruction count and layout stay as they were.
+     * function's prologue and epilogue). The first instruction's word describes the group (its form
+     * is {@link #FUSED} plus its own); the others keep their slots, which the run loop steps over,
+     * so that a block's instruction count and layout stay as they were.
      */
     private void fuse(int at, int count) {
         for (int i = 0; i + 1 < count; i++) {
@@ -381,8 +382,8 @@ final class DecodedInstructions {
 
     /** The first word of a group of {@code total} bytes: its own length kept aside. */
     private static long grouped(long word, int total) {
-        return (word & ~(0xFL << LENGTH_SHIFT))
-                | FUSED
+        return (word & ~((0xFL << LENGTH_SHIFT) | 0xFF))
+                | (FUSED + (word & 0xFF))
                 | ((long) total << LENGTH_SHIFT)
                 | ((long) length(word) << FIRST_LENGTH_SHIFT);
     }
