@@ -3026,9 +3026,8 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
     }
 
-    // The fused groups (DecodedInstructions#fuse): each its own class, compiled with the body of
-    // its
-    // first instruction inlined, so that the plain bodies stay as they are.
+    // The fused groups (DecodedInstructions#fuse): each its own class, compiled with its first
+    // instruction's body inlined, so that the plain bodies stay as they are.
     private static final class AluMrThenJcc extends Body {
         @Override
         int run(Cpu c, long w, long o) {
