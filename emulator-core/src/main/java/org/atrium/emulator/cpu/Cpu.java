@@ -2740,7 +2740,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         codeSpan = DecodedInstructions.byteLength(header) + 3;
         codeWritten = false;
         int blockEip = eip;
-        int first = DecodedInstructions.first(b, header);
+        int first = DecodedInstructions.first(b);
         int done = 0;
         run:
         for (; ; ) {

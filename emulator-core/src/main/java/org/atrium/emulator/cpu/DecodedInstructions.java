@@ -252,9 +252,9 @@ final class DecodedInstructions {
 
     /**
      * The pool index of the first instruction (two longs: form word, operands) of the block at
-     * {@code block} with {@code header}.
+     * {@code block}: right after its header and link.
      */
-    static int first(int block, long header) {
+    static int first(int block) {
         return block + INSTRUCTIONS;
     }
 
