@@ -2957,6 +2957,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             POP_R_BODY = new PopR();
 
     static {
+        specializedBodies();
         BODIES[DecodedInstructions.MOV_RM32] = new MovRm32();
         BODIES[DecodedInstructions.MOV_MR32] = new MovMr32();
         BODIES[DecodedInstructions.ALU_MR32] = ALU_MR32_BODY;
@@ -3146,6 +3147,1089 @@ public final class Cpu implements Snapshottable<CpuState> {
             POP_R_BODY.run(c, w, o);
             return c.runRest(w, true);
         }
+    }
+
+    // ---------------------------------------------------------------- specialized forms
+
+    // The bodies of the specialized forms (DecodedInstructions#specialize, ADR 23): each calls one
+    // of these helpers with its kind, operand kind or condition as a constant, and is a class of
+    // its own, so that C2 compiles a copy of the helper with the constant folded in: no switch on
+    // the ALU kind or the condition, no test of the operand kind. A branch shared by all the
+    // instructions of a form was mispredicted as often as their kinds changed; after
+    // specialization the body's own dispatch has told them apart.
+
+    private int aluMr32Register(int kind, long w) {
+        next(w);
+        int r = rm(w);
+        int v = alu32(kind, regs[r], regs[reg(w)]);
+        if (kind != 7) {
+            regs[r] = v;
+        }
+        return 1;
+    }
+
+    private int aluMr32Memory(int kind, long w, long o) {
+        next(w);
+        return aluToMemory32(kind, w, o, regs[reg(w)]);
+    }
+
+    private int aluToMemory32(int kind, long w, long o, int b) {
+        int seg = seg(w), off = ea(w, o);
+        if (kind == 7) {
+            alu32(7, read32(seg, off), b);
+        } else {
+            write32(seg, off, alu32(kind, readMemForWrite(D, seg, off), b));
+        }
+        return 1;
+    }
+
+    private int aluRm32Register(int kind, long w) {
+        next(w);
+        int r = reg(w);
+        int v = alu32(kind, regs[r], regs[rm(w)]);
+        if (kind != 7) {
+            regs[r] = v;
+        }
+        return 1;
+    }
+
+    private int aluRm32Memory(int kind, long w, long o) {
+        next(w);
+        int r = reg(w);
+        int v = alu32(kind, regs[r], read32(seg(w), ea(w, o)));
+        if (kind != 7) {
+            regs[r] = v;
+        }
+        return 1;
+    }
+
+    private int aluMi32Register(int kind, long w, long o) {
+        next(w);
+        int r = rm(w);
+        int v = alu32(kind, regs[r], imm(o));
+        if (kind != 7) {
+            regs[r] = v;
+        }
+        return 1;
+    }
+
+    private int aluMi32Memory(int kind, long w, long o) {
+        next(w);
+        return aluToMemory32(kind, w, o, imm(o));
+    }
+
+    private int aluMi8(int kind, boolean memory, long w, long o) {
+        next(w);
+        if (memory) {
+            int seg = seg(w), off = ea(w, o);
+            if (kind == 7) {
+                alu(7, B, read8(seg, off), imm(o));
+            } else {
+                write8(seg, off, alu(kind, B, readMemForWrite(B, seg, off), imm(o)));
+            }
+        } else {
+            int r = rm(w);
+            int v = alu(kind, B, getReg(B, r), imm(o));
+            if (kind != 7) {
+                setReg(B, r, v);
+            }
+        }
+        return 1;
+    }
+
+    private int jccOn(int cc, long w, long o) {
+        next(w);
+        if (condition(cc)) {
+            eip += imm(o);
+        }
+        return 1;
+    }
+
+    private int cmovOn(int cc, long w, long o) {
+        next(w);
+        int v = rm32(w, o);
+        if (condition(cc)) {
+            regs[reg(w)] = v;
+        }
+        return 1;
+    }
+
+    private int setccRegisterOn(int cc, long w) {
+        next(w);
+        setReg(B, rm(w), condition(cc) ? 1 : 0);
+        return 1;
+    }
+
+    /** Puts the bodies of the specialized forms in {@link #BODIES}: one class each. */
+    private static void specializedBodies() {
+        // r/m32 op= r32: ADD, OR, ADC, SBB, AND, SUB, XOR, CMP; each in memory, then in a register
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 0] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Memory(0, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Register(0, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 2] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Memory(1, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 3] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Register(1, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 4] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Memory(2, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 5] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Register(2, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 6] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Memory(3, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 7] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Register(3, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 8] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Memory(4, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 9] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Register(4, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 10] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Memory(5, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 11] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Register(5, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 12] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Memory(6, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 13] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Register(6, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 14] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Memory(7, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 15] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMr32Register(7, w);
+                    }
+                };
+        // r32 op= r/m32: ADD, OR, ADC, SBB, AND, SUB, XOR, CMP; each in memory, then in a register
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 0] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Memory(0, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Register(0, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 2] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Memory(1, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 3] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Register(1, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 4] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Memory(2, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 5] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Register(2, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 6] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Memory(3, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 7] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Register(3, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 8] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Memory(4, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 9] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Register(4, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 10] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Memory(5, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 11] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Register(5, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 12] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Memory(6, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 13] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Register(6, w);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 14] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Memory(7, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_RM32_BY_KIND + 15] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluRm32Register(7, w);
+                    }
+                };
+        // r/m32 op= imm: ADD, OR, ADC, SBB, AND, SUB, XOR, CMP; each in memory, then in a register
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 0] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Memory(0, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Register(0, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 2] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Memory(1, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 3] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Register(1, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 4] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Memory(2, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 5] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Register(2, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 6] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Memory(3, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 7] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Register(3, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 8] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Memory(4, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 9] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Register(4, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 10] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Memory(5, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 11] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Register(5, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 12] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Memory(6, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 13] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Register(6, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 14] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Memory(7, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI32_BY_KIND + 15] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi32Register(7, w, o);
+                    }
+                };
+        // r/m8 op= imm8: ADD, OR, ADC, SBB, AND, SUB, XOR, CMP; each in memory, then in a register
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 0] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(0, true, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(0, false, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 2] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(1, true, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 3] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(1, false, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 4] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(2, true, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 5] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(2, false, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 6] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(3, true, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 7] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(3, false, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 8] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(4, true, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 9] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(4, false, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 10] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(5, true, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 11] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(5, false, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 12] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(6, true, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 13] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(6, false, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 14] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(7, true, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.ALU_MI8_BY_KIND + 15] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.aluMi8(7, false, w, o);
+                    }
+                };
+        // MOV r32, r/m32 and MOV r/m32, r32; MOV r8, r/m8 and MOV r/m8, r8: memory, then register
+        BODIES[DecodedInstructions.MOV_RM32_BY_OPERAND] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.regs[reg(w)] = c.read32(seg(w), c.ea(w, o));
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.MOV_RM32_BY_OPERAND + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.regs[reg(w)] = c.regs[rm(w)];
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.MOV_MR32_BY_OPERAND] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.write32(seg(w), c.ea(w, o), c.regs[reg(w)]);
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.MOV_MR32_BY_OPERAND + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.regs[rm(w)] = c.regs[reg(w)];
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.MOV_RM8_BY_OPERAND] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.setReg(B, reg(w), c.read8(seg(w), c.ea(w, o)));
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.MOV_RM8_BY_OPERAND + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.setReg(B, reg(w), c.getReg(B, rm(w)));
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.MOV_MR8_BY_OPERAND] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.write8(seg(w), c.ea(w, o), c.getReg(B, reg(w)));
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.MOV_MR8_BY_OPERAND + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.setReg(B, rm(w), c.getReg(B, reg(w)));
+                        return 1;
+                    }
+                };
+        // Jcc, conditions 0-15
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 0] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(0, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(1, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 2] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(2, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 3] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(3, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 4] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(4, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 5] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(5, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 6] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(6, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 7] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(7, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 8] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(8, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 9] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(9, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 10] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(10, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 11] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(11, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 12] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(12, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 13] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(13, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 14] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(14, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.JCC_BY_CONDITION + 15] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.jccOn(15, w, o);
+                    }
+                };
+        // CMOVcc r32, r/m32, conditions 0-15
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 0] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(0, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(1, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 2] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(2, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 3] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(3, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 4] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(4, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 5] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(5, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 6] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(6, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 7] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(7, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 8] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(8, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 9] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(9, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 10] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(10, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 11] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(11, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 12] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(12, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 13] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(13, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 14] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(14, w, o);
+                    }
+                };
+        BODIES[DecodedInstructions.CMOV_BY_CONDITION + 15] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.cmovOn(15, w, o);
+                    }
+                };
+        // SETcc r8, conditions 0-15
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 0] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(0, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(1, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 2] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(2, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 3] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(3, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 4] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(4, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 5] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(5, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 6] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(6, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 7] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(7, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 8] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(8, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 9] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(9, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 10] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(10, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 11] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(11, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 12] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(12, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 13] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(13, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 14] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(14, w);
+                    }
+                };
+        BODIES[DecodedInstructions.SETCC_REGISTER_BY_CONDITION + 15] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        return c.setccRegisterOn(15, w);
+                    }
+                };
+        // INC r32, DEC r32
+        BODIES[DecodedInstructions.INC32] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        int r = reg(w);
+                        c.regs[r] = c.incDec(D, c.regs[r], false);
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.DEC32] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        int r = reg(w);
+                        c.regs[r] = c.incDec(D, c.regs[r], true);
+                        return 1;
+                    }
+                };
+        // A CMP or TEST then a Jcc (fused): memory, then register
+        BODIES[DecodedInstructions.CMP8_MI_THEN_JCC] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMi8(7, true, w, o);
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP8_MI_THEN_JCC + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMi8(7, false, w, o);
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_MI32_THEN_JCC] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMi32Memory(7, w, o);
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_MI32_THEN_JCC + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMi32Register(7, w, o);
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_RM32_THEN_JCC] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluRm32Memory(7, w, o);
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_RM32_THEN_JCC + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluRm32Register(7, w);
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_MR32_THEN_JCC] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMr32Memory(7, w, o);
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_MR32_THEN_JCC + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMr32Register(7, w);
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.TEST8_REGISTERS_THEN_JCC] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.alu(4, B, c.getReg(B, rm(w)), c.getReg(B, reg(w)));
+                        return c.thenJcc(w);
+                    }
+                };
+        BODIES[DecodedInstructions.TEST32_REGISTERS_THEN_JCC] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.alu32(4, c.regs[rm(w)], c.regs[reg(w)]);
+                        return c.thenJcc(w);
+                    }
+                };
     }
 
     private static final class MovRm32 extends Body {

@@ -97,6 +97,30 @@ final class DecodedInstructions {
             RUN_SHIFT = 40,
             RUN_EXTRA_SHIFT = 60;
 
+    // Specialized forms (specialize, ADR 23), after the fused ones. A family's forms are its first
+    // plus 2 * kind (the ALU operation: ADD, OR, ADC, SBB, AND, SUB, XOR, CMP) plus 1 for a
+    // register operand (0 for memory); or its first plus the condition (0-15).
+    static final int ALU_MR32_BY_KIND = 105,
+            ALU_RM32_BY_KIND = 121,
+            ALU_MI32_BY_KIND = 137,
+            ALU_MI8_BY_KIND = 153,
+            MOV_RM32_BY_OPERAND = 169,
+            MOV_MR32_BY_OPERAND = 171,
+            MOV_RM8_BY_OPERAND = 173,
+            MOV_MR8_BY_OPERAND = 175,
+            JCC_BY_CONDITION = 177,
+            CMOV_BY_CONDITION = 193,
+            SETCC_REGISTER_BY_CONDITION = 209,
+            INC32 = 225,
+            DEC32 = 226,
+            CMP8_MI_THEN_JCC = 227,
+            CMP_MI32_THEN_JCC = 229,
+            CMP_RM32_THEN_JCC = 231,
+            CMP_MR32_THEN_JCC = 233,
+            TEST8_REGISTERS_THEN_JCC = 235,
+            TEST32_REGISTERS_THEN_JCC = 236,
+            FORMS = 237;
+
     // Blocks: an index by start offset into a pool of longs, filled from the start and emptied as
     // a whole when full. A block is a header (instruction count, byte length), a link to the block
     // looked up after it last time (its key, its index: LINK), two longs per instruction, and its
@@ -310,6 +334,7 @@ final class DecodedInstructions {
             }
         }
         fuse(at, count);
+        specialize(at, count);
         if (count == 0) {
             // Left to the CPU's decoder: kept as a block of none, checked on its first byte.
             length = 1;
@@ -372,6 +397,53 @@ final class DecodedInstructions {
                                     | ((long) extra << RUN_EXTRA_SHIFT);
                     i += extra;
                 }
+            }
+        }
+    }
+
+    /**
+     * Gives the words of a block's commonest forms a specialized form where one exists (ADR 23): a
+     * 32-bit ALU form (and the 8-bit ALU with an immediate) by its ALU operation and its operand
+     * (register or memory); the 32- and 8-bit MOVs by their operand; Jcc, CMOVcc and SETcc of a
+     * register by their condition; INC and DEC of a 32-bit register; and a fused CMP or TEST and
+     * Jcc by its operand. Each such form has a body of its own, with no switch or test on what the
+     * form fixes. The words inside a fused group are specialized too: they run on their own when a
+     * group stops after its first part.
+     */
+    private void specialize(int at, int count) {
+        for (int i = 0; i < count; i++) {
+            long word = pool[at + 2 * i];
+            int register = (word & REGISTER_FORM) != 0 ? 1 : 0;
+            int aux = (int) (word >>> AUX_SHIFT) & AUX_MASK;
+            int reg = (int) (word >>> REG_SHIFT) & 7;
+            int to =
+                    switch ((int) word & 0xFF) {
+                        case ALU_MR32 -> ALU_MR32_BY_KIND + 2 * (aux & 7) + register;
+                        case ALU_RM32 -> ALU_RM32_BY_KIND + 2 * (aux & 7) + register;
+                        case ALU_MI32 -> ALU_MI32_BY_KIND + 2 * reg + register;
+                        case ALU_MI -> aux == B ? ALU_MI8_BY_KIND + 2 * reg + register : -1;
+                        case MOV_RM32 -> MOV_RM32_BY_OPERAND + register;
+                        case MOV_MR32 -> MOV_MR32_BY_OPERAND + register;
+                        case MOV_RM -> aux == B ? MOV_RM8_BY_OPERAND + register : -1;
+                        case MOV_MR -> aux == B ? MOV_MR8_BY_OPERAND + register : -1;
+                        case JCC -> JCC_BY_CONDITION + (aux & 0xF);
+                        case CMOV -> CMOV_BY_CONDITION + (aux & 0xF);
+                        case SETCC ->
+                                register == 1 ? SETCC_REGISTER_BY_CONDITION + (aux & 0xF) : -1;
+                        case INC -> INC32;
+                        case DEC -> DEC32;
+                        case FUSED + ALU_MI ->
+                                aux == B && reg == 7 ? CMP8_MI_THEN_JCC + register : -1;
+                        case FUSED + ALU_MI32 -> reg == 7 ? CMP_MI32_THEN_JCC + register : -1;
+                        case FUSED + ALU_RM32 -> (aux & 7) == 7 ? CMP_RM32_THEN_JCC + register : -1;
+                        case FUSED + ALU_MR32 -> (aux & 7) == 7 ? CMP_MR32_THEN_JCC + register : -1;
+                        case FUSED + TEST_MR ->
+                                aux == B && register == 1 ? TEST8_REGISTERS_THEN_JCC : -1;
+                        case FUSED + TEST_MR32 -> register == 1 ? TEST32_REGISTERS_THEN_JCC : -1;
+                        default -> -1;
+                    };
+            if (to >= 0) {
+                pool[at + 2 * i] = (word & ~0xFFL) | to;
             }
         }
     }
