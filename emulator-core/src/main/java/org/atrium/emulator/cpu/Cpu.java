@@ -2830,6 +2830,21 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     /**
+     * The JE or JNE of a fused group whose first instruction is a CMP or TEST (the first of a
+     * specialized form, DecodedInstructions#specialize): ZF is whether its result is 0.
+     */
+    private int thenJz(long word) {
+        if (pollInterrupts || codeWritten) {
+            eip = startEip + ((int) (word >>> DecodedInstructions.FIRST_LENGTH_SHIFT) & 0xF);
+            return 1;
+        }
+        if ((lazyRes == 0) != ((word & (1L << DecodedInstructions.JCC_CONDITION_SHIFT)) != 0)) {
+            eip += (int) ((word << 8) >> 52);
+        }
+        return 2;
+    }
+
+    /**
      * The rest of a fused run of one-byte PUSH (or POP) of registers after its first ran, one at a
      * time as the run loop would (a fault in one leaves those before it retired): how many ran.
      */
@@ -2868,6 +2883,10 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     private static boolean registerForm(long word) {
         return (word & DecodedInstructions.REGISTER_FORM) != 0;
+    }
+
+    private static int base(long word) {
+        return (int) (word >>> DecodedInstructions.BASE_SHIFT) & 15;
     }
 
     private static int seg(long word) {
@@ -3262,6 +3281,99 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     /** Puts the bodies of the specialized forms in {@link #BODIES}: one class each. */
     private static void specializedBodies() {
+        // MOV r32, [base + displacement] and MOV [base + displacement], r32
+        BODIES[DecodedInstructions.MOV_RM32_BASE] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.regs[reg(w)] = c.read32(seg(w), c.regs[base(w)] + (int) o);
+                        return 1;
+                    }
+                };
+        BODIES[DecodedInstructions.MOV_MR32_BASE] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.write32(seg(w), c.regs[base(w)] + (int) o, c.regs[reg(w)]);
+                        return 1;
+                    }
+                };
+        // A CMP or TEST then JE or JNE (fused): memory, then register
+        BODIES[DecodedInstructions.CMP_MI32_THEN_JZ] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMi32Memory(7, w, o);
+                        return c.thenJz(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_MI32_THEN_JZ + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMi32Register(7, w, o);
+                        return c.thenJz(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_RM32_THEN_JZ] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluRm32Memory(7, w, o);
+                        return c.thenJz(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_RM32_THEN_JZ + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluRm32Register(7, w);
+                        return c.thenJz(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_MR32_THEN_JZ] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMr32Memory(7, w, o);
+                        return c.thenJz(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP_MR32_THEN_JZ + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMr32Register(7, w);
+                        return c.thenJz(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP8_MI_THEN_JZ] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMi8(7, true, w, o);
+                        return c.thenJz(w);
+                    }
+                };
+        BODIES[DecodedInstructions.CMP8_MI_THEN_JZ + 1] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.aluMi8(7, false, w, o);
+                        return c.thenJz(w);
+                    }
+                };
+        BODIES[DecodedInstructions.TEST32_REGISTERS_THEN_JZ] =
+                new Body() {
+                    @Override
+                    int run(Cpu c, long w, long o) {
+                        c.next(w);
+                        c.alu32(4, c.regs[rm(w)], c.regs[reg(w)]);
+                        return c.thenJz(w);
+                    }
+                };
         // r/m32 op= r32: ADD, OR, ADC, SBB, AND, SUB, XOR, CMP; each in memory, then in a register
         BODIES[DecodedInstructions.ALU_MR32_BY_KIND + 0] =
                 new Body() {

@@ -119,7 +119,14 @@ final class DecodedInstructions {
             CMP_MR32_THEN_JCC = 233,
             TEST8_REGISTERS_THEN_JCC = 235,
             TEST32_REGISTERS_THEN_JCC = 236,
-            FORMS = 237;
+            MOV_RM32_BASE = 237,
+            MOV_MR32_BASE = 238,
+            CMP_MI32_THEN_JZ = 239,
+            CMP_RM32_THEN_JZ = 241,
+            CMP_MR32_THEN_JZ = 243,
+            CMP8_MI_THEN_JZ = 245,
+            TEST32_REGISTERS_THEN_JZ = 247,
+            FORMS = 248;
 
     // Blocks: an index by start offset into a pool of longs, filled from the start and emptied as
     // a whole when full. A block is a header (instruction count, byte length), a link to the block
@@ -416,14 +423,19 @@ final class DecodedInstructions {
             int register = (word & REGISTER_FORM) != 0 ? 1 : 0;
             int aux = (int) (word >>> AUX_SHIFT) & AUX_MASK;
             int reg = (int) (word >>> REG_SHIFT) & 7;
+            boolean baseOnly =
+                    register == 0
+                            && ((word >>> INDEX_SHIFT) & 15) == NONE
+                            && ((word >>> BASE_SHIFT) & 15) != NONE;
+            boolean jz = ((word >>> JCC_CONDITION_SHIFT) & 0xE) == 4;
             int to =
                     switch ((int) word & 0xFF) {
                         case ALU_MR32 -> ALU_MR32_BY_KIND + 2 * (aux & 7) + register;
                         case ALU_RM32 -> ALU_RM32_BY_KIND + 2 * (aux & 7) + register;
                         case ALU_MI32 -> ALU_MI32_BY_KIND + 2 * reg + register;
                         case ALU_MI -> aux == B ? ALU_MI8_BY_KIND + 2 * reg + register : -1;
-                        case MOV_RM32 -> MOV_RM32_BY_OPERAND + register;
-                        case MOV_MR32 -> MOV_MR32_BY_OPERAND + register;
+                        case MOV_RM32 -> baseOnly ? MOV_RM32_BASE : MOV_RM32_BY_OPERAND + register;
+                        case MOV_MR32 -> baseOnly ? MOV_MR32_BASE : MOV_MR32_BY_OPERAND + register;
                         case MOV_RM -> aux == B ? MOV_RM8_BY_OPERAND + register : -1;
                         case MOV_MR -> aux == B ? MOV_MR8_BY_OPERAND + register : -1;
                         case JCC -> JCC_BY_CONDITION + (aux & 0xF);
@@ -433,13 +445,27 @@ final class DecodedInstructions {
                         case INC -> INC32;
                         case DEC -> DEC32;
                         case FUSED + ALU_MI ->
-                                aux == B && reg == 7 ? CMP8_MI_THEN_JCC + register : -1;
-                        case FUSED + ALU_MI32 -> reg == 7 ? CMP_MI32_THEN_JCC + register : -1;
-                        case FUSED + ALU_RM32 -> (aux & 7) == 7 ? CMP_RM32_THEN_JCC + register : -1;
-                        case FUSED + ALU_MR32 -> (aux & 7) == 7 ? CMP_MR32_THEN_JCC + register : -1;
+                                aux != B || reg != 7
+                                        ? -1
+                                        : (jz ? CMP8_MI_THEN_JZ : CMP8_MI_THEN_JCC) + register;
+                        case FUSED + ALU_MI32 ->
+                                reg != 7
+                                        ? -1
+                                        : (jz ? CMP_MI32_THEN_JZ : CMP_MI32_THEN_JCC) + register;
+                        case FUSED + ALU_RM32 ->
+                                (aux & 7) != 7
+                                        ? -1
+                                        : (jz ? CMP_RM32_THEN_JZ : CMP_RM32_THEN_JCC) + register;
+                        case FUSED + ALU_MR32 ->
+                                (aux & 7) != 7
+                                        ? -1
+                                        : (jz ? CMP_MR32_THEN_JZ : CMP_MR32_THEN_JCC) + register;
                         case FUSED + TEST_MR ->
                                 aux == B && register == 1 ? TEST8_REGISTERS_THEN_JCC : -1;
-                        case FUSED + TEST_MR32 -> register == 1 ? TEST32_REGISTERS_THEN_JCC : -1;
+                        case FUSED + TEST_MR32 ->
+                                register == 0
+                                        ? -1
+                                        : jz ? TEST32_REGISTERS_THEN_JZ : TEST32_REGISTERS_THEN_JCC;
                         default -> -1;
                     };
             if (to >= 0) {
