@@ -2954,6 +2954,15 @@ public final class Cpu implements Snapshottable<CpuState> {
         abstract int run(Cpu c, long word, long operands);
     }
 
+    /** The body of a form number that no decoded word has. */
+    private static final Body NO_BODY =
+            new Body() {
+                @Override
+                int run(Cpu c, long w, long o) {
+                    throw new IllegalStateException("no decoded form " + (w & 0xFF));
+                }
+            };
+
     /** The body of each decoded form, by form number. */
     private static final Body[] BODIES = new Body[256];
 
@@ -3032,18 +3041,16 @@ public final class Cpu implements Snapshottable<CpuState> {
         BODIES[DecodedInstructions.FUSED + DecodedInstructions.GROUP3] = new Group3ThenJcc();
         BODIES[DecodedInstructions.FUSED + DecodedInstructions.PUSH_R] = new PushRun();
         BODIES[DecodedInstructions.FUSED + DecodedInstructions.POP_R] = new PopRun();
-        Body none =
-                new Body() {
-                    @Override
-                    int run(Cpu c, long w, long o) {
-                        throw new IllegalStateException("no decoded form " + (w & 0xFF));
-                    }
-                };
         for (int f = 0; f < BODIES.length; f++) {
             if (BODIES[f] == null) {
-                BODIES[f] = none;
+                BODIES[f] = NO_BODY;
             }
         }
+    }
+
+    /** Whether decoded words of form {@code form} have a body to run. */
+    static boolean hasBody(int form) {
+        return BODIES[form] != NO_BODY;
     }
 
     // The fused groups (DecodedInstructions#fuse): each its own class, compiled with its first

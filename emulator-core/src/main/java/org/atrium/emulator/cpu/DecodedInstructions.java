@@ -125,8 +125,7 @@ final class DecodedInstructions {
             CMP_RM32_THEN_JZ = 241,
             CMP_MR32_THEN_JZ = 243,
             CMP8_MI_THEN_JZ = 245,
-            TEST32_REGISTERS_THEN_JZ = 247,
-            FORMS = 248;
+            TEST32_REGISTERS_THEN_JZ = 247;
 
     // Blocks: an index by start offset into a pool of longs, filled from the start and emptied as
     // a whole when full. A block is a header (instruction count, byte length), a link to the block

@@ -1,6 +1,7 @@
 package org.atrium.emulator.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -460,6 +461,17 @@ class DecodedInstructionsTest {
         for (int i = 0; i < 4; i++) {
             m.ram[address + i] = (byte) (value >>> (8 * i));
         }
+    }
+
+    @Test
+    void everySpecializedFormHasABody() {
+        // The specialized forms are numbered without a gap, from the first family to the last form.
+        for (int form = DecodedInstructions.ALU_MR32_BY_KIND;
+                form <= DecodedInstructions.TEST32_REGISTERS_THEN_JZ;
+                form++) {
+            assertTrue(Cpu.hasBody(form), "a body for form " + form);
+        }
+        assertFalse(Cpu.hasBody(DecodedInstructions.TEST32_REGISTERS_THEN_JZ + 1));
     }
 
     @Test
