@@ -410,11 +410,12 @@ final class DecodedInstructions {
     /**
      * Gives the words of a block's commonest forms a specialized form where one exists (ADR 23): a
      * 32-bit ALU form (and the 8-bit ALU with an immediate) by its ALU operation and its operand
-     * (register or memory); the 32- and 8-bit MOVs by their operand; Jcc, CMOVcc and SETcc of a
-     * register by their condition; INC and DEC of a 32-bit register; and a fused CMP or TEST and
-     * Jcc by its operand. Each such form has a body of its own, with no switch or test on what the
-     * form fixes. The words inside a fused group are specialized too: they run on their own when a
-     * group stops after its first part.
+     * (register or memory); the 32- and 8-bit MOVs by their operand, with a 32-bit MOV of [base +
+     * displacement] apart; Jcc, CMOVcc and SETcc of a register by their condition; INC and DEC of a
+     * 32-bit register; and a fused CMP or TEST and Jcc by its operand, apart when the Jcc is JE or
+     * JNE. Each such form has a body of its own, with no switch or test on what the form fixes. The
+     * words inside a fused group are specialized too: they run on their own when a group stops
+     * after its first part.
      */
     private void specialize(int at, int count) {
         for (int i = 0; i < count; i++) {
