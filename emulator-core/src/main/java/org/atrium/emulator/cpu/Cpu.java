@@ -2942,13 +2942,13 @@ public final class Cpu implements Snapshottable<CpuState> {
      * The body of a decoded form: the opcode's case in the interpreter, in the same order of
      * accesses, with its operands taken from the form word (register numbers, effective address),
      * or, for the forms that share the interpreter's operand accessors, from the fields {@link
-     * #step()} would have decoded ({@link #decodeFields}). Each form has a body of its own class
-     * (INC and DEC share one), and {@link #runBlock} calls its body through {@link #BODIES}: a call
-     * with many receivers, which C2 does not inline, so that each body is compiled on its own with
-     * its operand accessors, ALU and memory paths inlined into it. (With all forms in two large
-     * methods, C2 ran out of its inlining budget and called those out of line; ADR 21.) A body
-     * returns how many instructions it ran: 1, or, from the first word of a fused group
-     * (DecodedInstructions#fuse), the whole group unless the run loop must look between them.
+     * #step()} would have decoded ({@link #decodeFields}). Each form has a body of its own class,
+     * and {@link #runBlock} calls its body through {@link #BODIES}: a call with many receivers,
+     * which C2 does not inline, so that each body is compiled on its own with its operand
+     * accessors, ALU and memory paths inlined into it. (With all forms in two large methods, C2 ran
+     * out of its inlining budget and called those out of line; ADR 21.) A body returns how many
+     * instructions it ran: 1, or, from the first word of a fused group (DecodedInstructions#fuse),
+     * the whole group unless the run loop must look between them.
      */
     private abstract static class Body {
         abstract int run(Cpu c, long word, long operands);
@@ -2985,9 +2985,9 @@ public final class Cpu implements Snapshottable<CpuState> {
             POP_R_BODY = new PopR();
 
     static {
+        // MOV_RM32, MOV_MR32, INC, DEC, JCC and CMOV words are always specialized
+        // (DecodedInstructions#specialize): those forms have no plain body.
         specializedBodies();
-        BODIES[DecodedInstructions.MOV_RM32] = new MovRm32();
-        BODIES[DecodedInstructions.MOV_MR32] = new MovMr32();
         BODIES[DecodedInstructions.ALU_MR32] = ALU_MR32_BODY;
         BODIES[DecodedInstructions.ALU_RM32] = ALU_RM32_BODY;
         BODIES[DecodedInstructions.ALU_MI32] = ALU_MI32_BODY;
@@ -3005,12 +3005,9 @@ public final class Cpu implements Snapshottable<CpuState> {
         BODIES[DecodedInstructions.MOV_RI] = new MovRi();
         BODIES[DecodedInstructions.MOV_MOFFS] = new MovMoffs();
         BODIES[DecodedInstructions.LEA] = new Lea();
-        BODIES[DecodedInstructions.INC] = INC_BODY;
-        BODIES[DecodedInstructions.DEC] = DEC_BODY;
         BODIES[DecodedInstructions.PUSH_R] = PUSH_R_BODY;
         BODIES[DecodedInstructions.POP_R] = POP_R_BODY;
         BODIES[DecodedInstructions.PUSH_I] = new PushI();
-        BODIES[DecodedInstructions.JCC] = new Jcc();
         BODIES[DecodedInstructions.JMP] = new Jmp();
         BODIES[DecodedInstructions.CALL] = new Call();
         BODIES[DecodedInstructions.RET] = new Ret();
@@ -3018,7 +3015,6 @@ public final class Cpu implements Snapshottable<CpuState> {
         BODIES[DecodedInstructions.LEAVE] = new Leave();
         BODIES[DecodedInstructions.MOVX] = new Movx();
         BODIES[DecodedInstructions.SETCC] = new Setcc();
-        BODIES[DecodedInstructions.CMOV] = new Cmov();
         BODIES[DecodedInstructions.SHIFT] = new Shift();
         BODIES[DecodedInstructions.GROUP5] = new Group5();
         BODIES[DecodedInstructions.CWDE] = new Cwde();
@@ -4351,29 +4347,6 @@ public final class Cpu implements Snapshottable<CpuState> {
                 };
     }
 
-    private static final class MovRm32 extends Body {
-        @Override
-        int run(Cpu c, long w, long o) {
-            c.next(w);
-            c.regs[reg(w)] = c.rm32(w, o);
-            return 1;
-        }
-    }
-
-    private static final class MovMr32 extends Body {
-        @Override
-        int run(Cpu c, long w, long o) {
-            c.next(w);
-            int v = c.regs[reg(w)];
-            if (registerForm(w)) {
-                c.regs[rm(w)] = v;
-            } else {
-                c.write32(seg(w), c.ea(w, o), v);
-            }
-            return 1;
-        }
-    }
-
     private static final class AluMr32 extends Body {
         @Override
         int run(Cpu c, long w, long o) {
@@ -4608,17 +4581,6 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
     }
 
-    private static final class Jcc extends Body {
-        @Override
-        int run(Cpu c, long w, long o) {
-            c.next(w);
-            if (c.condition(aux(w))) {
-                c.eip += imm(o);
-            }
-            return 1;
-        }
-    }
-
     private static final class Jmp extends Body {
         @Override
         int run(Cpu c, long w, long o) {
@@ -4697,18 +4659,6 @@ public final class Cpu implements Snapshottable<CpuState> {
                 c.setReg(B, rm(w), v);
             } else {
                 c.write8(seg(w), c.ea(w, o), v);
-            }
-            return 1;
-        }
-    }
-
-    private static final class Cmov extends Body {
-        @Override
-        int run(Cpu c, long w, long o) {
-            c.next(w);
-            int v = c.rm32(w, o);
-            if (c.condition(aux(w))) {
-                c.regs[reg(w)] = v;
             }
             return 1;
         }
