@@ -2819,26 +2819,43 @@ public final class Cpu implements Snapshottable<CpuState> {
      * instructions run; or 1 if the run loop must look first, as it would have between them.
      */
     private int thenJcc(long word) {
-        if (pollInterrupts || codeWritten) {
-            eip = startEip + ((int) (word >>> DecodedInstructions.FIRST_LENGTH_SHIFT) & 0xF);
+        if (stopsAfterFirst(word)) {
             return 1;
         }
-        if (condition((int) (word >>> DecodedInstructions.JCC_CONDITION_SHIFT) & 0xF)) {
-            eip += (int) ((word << 8) >> 52);
-        }
-        return 2;
+        return jumpIf(
+                word, condition((int) (word >>> DecodedInstructions.JCC_CONDITION_SHIFT) & 0xF));
     }
 
     /**
      * The JE or JNE of a fused group whose first instruction is a CMP or TEST (the first of a
-     * specialized form, DecodedInstructions#specialize): ZF is whether its result is 0.
+     * specialized form, DecodedInstructions#specialize), as {@link #thenJcc}: ZF is whether its
+     * result is 0.
      */
     private int thenJz(long word) {
-        if (pollInterrupts || codeWritten) {
-            eip = startEip + ((int) (word >>> DecodedInstructions.FIRST_LENGTH_SHIFT) & 0xF);
+        if (stopsAfterFirst(word)) {
             return 1;
         }
-        if ((lazyRes == 0) != ((word & (1L << DecodedInstructions.JCC_CONDITION_SHIFT)) != 0)) {
+        return jumpIf(
+                word,
+                (lazyRes == 0) != ((word & (1L << DecodedInstructions.JCC_CONDITION_SHIFT)) != 0));
+    }
+
+    /**
+     * Whether a fused group stops after its first instruction, where the run loop would have looked
+     * (after a bus or port access, or a store into the block's code); EIP is then set past that
+     * instruction.
+     */
+    private boolean stopsAfterFirst(long word) {
+        if (pollInterrupts || codeWritten) {
+            eip = startEip + ((int) (word >>> DecodedInstructions.FIRST_LENGTH_SHIFT) & 0xF);
+            return true;
+        }
+        return false;
+    }
+
+    /** The fused Jcc's jump, if {@code taken}: 2, the group's instructions run. */
+    private int jumpIf(long word, boolean taken) {
+        if (taken) {
             eip += (int) ((word << 8) >> 52);
         }
         return 2;
@@ -3182,8 +3199,14 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     private int aluMr32Register(int kind, long w) {
         next(w);
-        int r = rm(w);
-        int v = alu32(kind, regs[r], regs[reg(w)]);
+        return aluToRegister32(kind, rm(w), regs[reg(w)]);
+    }
+
+    /**
+     * ALU operation {@code kind} on register {@code r} and {@code b}; CMP (7) keeps the register.
+     */
+    private int aluToRegister32(int kind, int r, int b) {
+        int v = alu32(kind, regs[r], b);
         if (kind != 7) {
             regs[r] = v;
         }
@@ -3207,32 +3230,17 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     private int aluRm32Register(int kind, long w) {
         next(w);
-        int r = reg(w);
-        int v = alu32(kind, regs[r], regs[rm(w)]);
-        if (kind != 7) {
-            regs[r] = v;
-        }
-        return 1;
+        return aluToRegister32(kind, reg(w), regs[rm(w)]);
     }
 
     private int aluRm32Memory(int kind, long w, long o) {
         next(w);
-        int r = reg(w);
-        int v = alu32(kind, regs[r], read32(seg(w), ea(w, o)));
-        if (kind != 7) {
-            regs[r] = v;
-        }
-        return 1;
+        return aluToRegister32(kind, reg(w), read32(seg(w), ea(w, o)));
     }
 
     private int aluMi32Register(int kind, long w, long o) {
         next(w);
-        int r = rm(w);
-        int v = alu32(kind, regs[r], imm(o));
-        if (kind != 7) {
-            regs[r] = v;
-        }
-        return 1;
+        return aluToRegister32(kind, rm(w), imm(o));
     }
 
     private int aluMi32Memory(int kind, long w, long o) {
