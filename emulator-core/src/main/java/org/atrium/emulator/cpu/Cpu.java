@@ -2726,7 +2726,8 @@ public final class Cpu implements Snapshottable<CpuState> {
             d = eip - fetchStart;
         }
         long offset = fetchOffset + d;
-        int b = decoded.lookup(offset, (segAttr[CS] & ATTR_DB) != 0, fetchLen - d);
+        boolean big = (segAttr[CS] & ATTR_DB) != 0;
+        int b = decoded.lookup(offset, big, fetchLen - d);
         long[] pool = decoded.pool;
         long header = b < 0 ? 0 : pool[b];
         int count = DecodedInstructions.count(header);
@@ -2761,18 +2762,49 @@ public final class Cpu implements Snapshottable<CpuState> {
                 // back to the block's start: a loop runs on without a lookup, since no store has
                 // touched the block's bytes (codeWritten) and the run loop's checks would pass
                 // (nothing polled).
-                if (eip != next) {
-                    if (eip != blockEip || done + k + count > budget) {
+                if (eip == next) {
+                    if (k != count) {
+                        startEip = eip;
+                        continue;
+                    }
+                } else if (eip == blockEip) {
+                    if (done + k + count > budget) {
                         break run;
                     }
                     done += k;
                     startEip = eip;
                     continue run;
                 }
-                if (k == count) {
+                // Leaving the block: on to the next one as the run loop would, if it is the one
+                // linked after this one (lookup's link) and still known to match RAM.
+                startEip = eip;
+                int e = eip - fetchStart;
+                if (Integer.compareUnsigned(e, fetchLen) >= 0) {
+                    // Another page: its fetch window opens as on entry (a fault in its fetch is
+                    // delivered with the instructions so far retired).
+                    if (!reopenFetch()) {
+                        break run;
+                    }
+                    e = eip - fetchStart;
+                }
+                long at = fetchOffset + e;
+                int n = decoded.linkedAfter(b, at, big, fetchLen - e);
+                if (n < 0) {
                     break run;
                 }
-                startEip = eip;
+                long h = pool[n];
+                int c = DecodedInstructions.count(h);
+                if (c == 0 || done + k + c > budget) {
+                    break run;
+                }
+                b = n;
+                count = c;
+                first = DecodedInstructions.first(n);
+                blockEip = eip;
+                codeLow = at - 3;
+                codeSpan = DecodedInstructions.byteLength(h) + 3;
+                done += k;
+                continue run;
             }
         }
         codeSpan = 0;

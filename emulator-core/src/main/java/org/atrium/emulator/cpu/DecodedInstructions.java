@@ -141,7 +141,7 @@ final class DecodedInstructions {
     private static final int POOL = 1 << 18;
     static final int MAX_INSTRUCTIONS = 64;
     private static final int MAX_BYTES = 128;
-    private static final int LINK = 1, INSTRUCTIONS = 3;
+    private static final int LINK = 1, INSTRUCTIONS = 3, LINK_KEY_SHIFT = 18;
     private static final int BLOCK_LONGS = INSTRUCTIONS + 2 * MAX_INSTRUCTIONS + MAX_BYTES / 8;
     private static final long EMPTY = -1;
     private static final ValueLayout.OfLong LE64 =
@@ -194,13 +194,15 @@ final class DecodedInstructions {
         // Most blocks are followed by the same one as last time: its link saves a search of the
         // index (whose arrays are too large to stay in the host's first-level cache).
         int prev = previous;
-        if (prev >= 0 && pool[prev + LINK] == key) {
-            int b = (int) pool[prev + LINK + 1];
-            long header = pool[b];
-            if (byteLength(header) <= room
-                    && (stamp(header) == epoch() || checked(offset, b, header))) {
-                previous = b;
-                return b;
+        if (prev >= 0) {
+            int b = linkTo(prev, key);
+            if (b >= 0) {
+                long header = pool[b];
+                if (byteLength(header) <= room
+                        && (stamp(header) == epoch() || checked(offset, b, header))) {
+                    previous = b;
+                    return b;
+                }
             }
         }
         int first = ((int) (offset ^ (offset >>> 12)) & (SETS - 1)) * WAYS;
@@ -236,8 +238,11 @@ final class DecodedInstructions {
     private int linked(long key, int b) {
         int prev = previous;
         if (prev >= 0) {
-            pool[prev + LINK] = key;
-            pool[prev + LINK + 1] = b;
+            long first = pool[prev + LINK];
+            if ((first >>> LINK_KEY_SHIFT) != key) {
+                pool[prev + LINK + 1] = first;
+            }
+            pool[prev + LINK] = (key << LINK_KEY_SHIFT) | b;
         }
         previous = b;
         return b;
@@ -246,6 +251,40 @@ final class DecodedInstructions {
     /** The current epoch of the write tracking; -1, which no block's stamp is, without it. */
     private long epoch() {
         return watch == null ? -1 : watch.epoch();
+    }
+
+    /**
+     * The block that block {@code b} (the last looked up) was linked to, if it starts at RAM offset
+     * {@code offset}, fits in {@code room} bytes and is known to match RAM in the current epoch; it
+     * becomes the last looked up. Else -1: then {@link #lookup} finds it.
+     */
+    int linkedAfter(int b, long offset, boolean big, int room) {
+        int n = linkTo(b, (offset << 1) | (big ? 1 : 0));
+        if (n < 0) {
+            return -1;
+        }
+        long header = pool[n];
+        if (byteLength(header) > room || stamp(header) != epoch()) {
+            return -1;
+        }
+        previous = n;
+        return n;
+    }
+
+    /**
+     * The block that block {@code b} links to with key {@code key}, or -1: a block keeps links to
+     * the last two blocks looked up after it, each a key above a pool index, the last first.
+     */
+    private int linkTo(int b, long key) {
+        long link = pool[b + LINK];
+        if ((link >>> LINK_KEY_SHIFT) == key) {
+            return (int) link & (POOL - 1);
+        }
+        link = pool[b + LINK + 1];
+        if ((link >>> LINK_KEY_SHIFT) == key) {
+            return (int) link & (POOL - 1);
+        }
+        return -1;
     }
 
     /**
@@ -348,6 +387,7 @@ final class DecodedInstructions {
         long header = count | ((long) length << 8);
         pool[b] = header;
         pool[b + LINK] = EMPTY;
+        pool[b + LINK + 1] = EMPTY;
         stampNow(offset, b, header);
         int copy = bytes(b, header);
         for (int k = 0; k < (length + 7) >>> 3; k++) {

@@ -58,6 +58,54 @@ class DecodedInstructionsTest {
         assertEquals(5050, m.cpu.eax());
     }
 
+    @Test
+    void blocksThatGoOnToTheirLinkedBlocksRunExactlyTheBudgetTheyAreGiven() {
+        // mov ecx,50; L: call 0x2000; add eax,ecx; dec ecx; jnz L; hlt
+        // 0x2000: inc ebx; jmp 0x2100 / 0x2100: add edx,2; ret
+        // Blocks in two pages, each linked to the next once it has run: a block goes on to the
+        // next without leaving the CPU's run loop, within its budget and in another page.
+        String code = "b9 32 00 00 00 e8 f6 0f 00 00 01 c8 49 75 f6 f4";
+        for (int budget = 1; budget <= 360; budget += budget < 40 ? 1 : 29) {
+            TestMachine chained = new TestMachine(true);
+            TestMachine plain = new TestMachine(false);
+            for (TestMachine m : new TestMachine[] {chained, plain}) {
+                m.load(0x2000, TestMachine.hex("43 e9 fa 00 00 00"));
+                m.load(0x2100, TestMachine.hex("83 c2 02 c3"));
+                m.startFlat32(code);
+            }
+            String after = "after a budget of " + budget;
+            // Twice: the second slice starts where the first stopped, with the links known.
+            for (int slice = 0; slice < 2; slice++) {
+                assertEquals(plain.cpu.run(budget), chained.cpu.run(budget), "steps " + after);
+                assertEquals(plain.cpu.eip(), chained.cpu.eip(), "EIP " + after);
+                for (int r = 0; r < 8; r++) {
+                    assertEquals(plain.cpu.register(r), chained.cpu.register(r), after);
+                }
+            }
+        }
+        TestMachine m = new TestMachine(true);
+        m.load(0x2000, TestMachine.hex("43 e9 fa 00 00 00"));
+        m.load(0x2100, TestMachine.hex("83 c2 02 c3"));
+        m.startFlat32(code);
+        assertHalted(m);
+        assertEquals(1275, m.cpu.eax(), "50 + 49 + ... + 1");
+        assertEquals(50, m.cpu.ebx());
+        assertEquals(0x610 + 100, m.cpu.edx(), "EDX from reset, plus 2 per call");
+    }
+
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aLinkedBlockWhoseCodeWasChangedIsDecodedAfresh(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
+        m.load(0x2000, TestMachine.hex("b8 00 01 00 00 c3")); // mov eax,0x100; ret
+        // mov ecx,3; L: call 0x2000; add ebx,eax; mov [0x2001],ecx; dec ecx; jnz L; hlt
+        // From the second pass the block at L is linked to the one at 0x2000, whose immediate
+        // each pass has just changed.
+        m.startFlat32("b9 03 00 00 00 e8 f6 0f 00 00 01 c3 89 0d 01 20 00 00 49 75 f0 f4");
+        assertHalted(m);
+        assertEquals(0x100 + 3 + 2, m.cpu.ebx(), "each pass ran the immediate stored before it");
+    }
+
     @ParameterizedTest(name = "writes tracked: {0}")
     @ValueSource(booleans = {true, false})
     void aStoreChangesTheNextInstructionJustBeforeItRunsAgain(boolean tracked) {
