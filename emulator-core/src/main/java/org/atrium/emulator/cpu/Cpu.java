@@ -1273,6 +1273,16 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
     }
 
+    /** {@link #noteWrite} for {@code bytes} stored from {@code offset}, inside one page. */
+    private void noteWrites(long offset, int bytes) {
+        if (codeSpan != 0 && offset < codeLow + codeSpan && offset + bytes > codeLow) {
+            codeWritten = true;
+        }
+        if (codeWatch != null) {
+            codeWatch.stored(offset);
+        }
+    }
+
     private void writeLinear16Slow(int lin, int v) {
         if (paging() && (lin & 0xFFF) == 0xFFF) {
             // Translate both pages before writing so a fault leaves memory untouched.
@@ -3071,6 +3081,13 @@ public final class Cpu implements Snapshottable<CpuState> {
         BODIES[DecodedInstructions.IMUL_RM] = new ImulRm();
         BODIES[DecodedInstructions.IMUL_RMI] = new ImulRmi();
         BODIES[DecodedInstructions.GROUP3] = GROUP3_BODY;
+        BODIES[DecodedInstructions.XCHG] = new Xchg();
+        BODIES[DecodedInstructions.DIRECTION] = new Direction();
+        BODIES[DecodedInstructions.GROUP4] = new Group4();
+        BODIES[DecodedInstructions.BIT_I] = new BitI();
+        BODIES[DecodedInstructions.BIT_R] = new BitR();
+        BODIES[DecodedInstructions.CMPXCHG] = new Cmpxchg();
+        BODIES[DecodedInstructions.STRING] = new StringMoveOrStore();
         BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_MR] = new AluMrThenJcc();
         BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_RM] = new AluRmThenJcc();
         BODIES[DecodedInstructions.FUSED + DecodedInstructions.ALU_AI] = new AluAiThenJcc();
@@ -4741,6 +4758,79 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
     }
 
+    private static final class Xchg extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            c.exchange(aux(w));
+            return 1;
+        }
+    }
+
+    private static final class Direction extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            c.next(w);
+            c.eflags = aux(w) == 0 ? c.eflags & ~DF : c.eflags | DF;
+            return 1;
+        }
+    }
+
+    private static final class Group4 extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            c.writeRm(B, c.incDec(B, c.readRmForWrite(B), c.reg == 1));
+            return 1;
+        }
+    }
+
+    /** BT, BTS, BTR, BTC with an immediate bit offset: the operand size in op32, as decoded. */
+    private static final class BitI extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            c.op32 = aux(w) == D;
+            c.bitOpDecoded(c.reg - 4, imm(o));
+            return 1;
+        }
+    }
+
+    /** BT, BTS, BTR, BTC with a register bit offset, which may address beyond the operand. */
+    private static final class BitR extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            c.op32 = (aux(w) & 3) == D;
+            c.addr32 = true;
+            c.bitOpDecoded(aux(w) >> 2, -1);
+            return 1;
+        }
+    }
+
+    private static final class Cmpxchg extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            c.decodeFields(w, o);
+            c.compareExchange(aux(w));
+            return 1;
+        }
+    }
+
+    /** MOVS and STOS, once or with REP, from 32-bit code: the prefix state they read is set. */
+    private static final class StringMoveOrStore extends Body {
+        @Override
+        int run(Cpu c, long w, long o) {
+            c.next(w);
+            int aux = aux(w);
+            c.rep = (aux & 8) != 0 ? 0xF3 : 0;
+            c.addr32 = true;
+            c.segOverride = seg(w);
+            c.stringOp((aux & 4) == 0 ? 0 : 2, aux & 3);
+            return 1;
+        }
+    }
+
     private static final class Cwde extends Body {
         @Override
         int run(Cpu c, long w, long o) {
@@ -5035,11 +5125,8 @@ public final class Cpu implements Snapshottable<CpuState> {
                 alu(4, size, readRm(size), getReg(size, reg));
             }
             case 0x86, 0x87 -> {
-                int size = op == 0x86 ? B : osz;
                 decodeModrm();
-                int a = readRm(size);
-                writeRm(size, getReg(size, reg));
-                setReg(size, reg, a);
+                exchange(op == 0x86 ? B : osz);
             }
             case 0x88 -> {
                 decodeModrm();
@@ -5932,7 +6019,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 return false;
             }
             MemorySegment.copy(ram, srcOffset, ram, dstOffset, bytes);
-            noteWrite(dstOffset);
+            noteWrites(dstOffset, bytes);
             regs[ESI] = si + bytes;
         } else {
             int v = regs[EAX];
@@ -5953,7 +6040,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                     }
                 }
             }
-            noteWrite(dstOffset);
+            noteWrites(dstOffset, bytes);
         }
         regs[EDI] = di + bytes;
         regs[ECX] = count - elements;
@@ -6198,8 +6285,8 @@ public final class Cpu implements Snapshottable<CpuState> {
                 adjustSp(BYTES[osz]);
             }
             case 0xA2 -> cpuid();
-            case 0xA3 -> bitOp(0, false);
-            case 0xAB -> bitOp(1, false);
+            case 0xA3 -> bitOp(0);
+            case 0xAB -> bitOp(1);
             case 0xA4, 0xA5, 0xAC, 0xAD -> {
                 decodeModrm();
                 int dst = readRmForWrite(osz);
@@ -6219,27 +6306,18 @@ public final class Cpu implements Snapshottable<CpuState> {
     /** Two-byte opcodes 0F B0-FF. */
     private void execute0FHigh(int op, int osz) {
         switch (op) {
-            case 0xB3 -> bitOp(2, false);
-            case 0xBB -> bitOp(3, false);
+            case 0xB3 -> bitOp(2);
+            case 0xBB -> bitOp(3);
             case 0xBA -> {
                 decodeModrm();
                 if (reg < 4) {
                     throw ud();
                 }
-                bitOpDecoded(reg - 4, true);
+                bitOpDecoded(reg - 4, fetch8());
             }
             case 0xB0, 0xB1 -> {
-                int size = op == 0xB0 ? B : osz;
                 decodeModrm();
-                int dst = readRmForWrite(size); // CMPXCHG always writes its destination
-                alu(7, size, regs[EAX], dst);
-                if (zf()) {
-                    writeRm(size, getReg(size, reg));
-                } else {
-                    // The destination is written back unchanged, as the locked cycle does.
-                    writeRm(size, dst);
-                    setReg(size, EAX, dst);
-                }
+                compareExchange(op == 0xB0 ? B : osz);
             }
             case 0xB2 -> loadFarPointer(SS);
             case 0xB4 -> loadFarPointer(FS);
@@ -6312,18 +6390,42 @@ public final class Cpu implements Snapshottable<CpuState> {
     /**
      * BT(0) BTS(1) BTR(2) BTC(3) with a register bit offset (which may address beyond the operand).
      */
-    private void bitOp(int kind, boolean immediate) {
-        decodeModrm();
-        bitOpDecoded(kind, immediate);
+    /** XCHG of the decoded ModRM operand and the register operand. */
+    private void exchange(int size) {
+        int a = readRm(size);
+        writeRm(size, getReg(size, reg));
+        setReg(size, reg, a);
     }
 
-    private void bitOpDecoded(int kind, boolean immediate) {
+    /** CMPXCHG of the decoded ModRM operand with the accumulator. */
+    private void compareExchange(int size) {
+        int dst = readRmForWrite(size); // CMPXCHG always writes its destination
+        alu(7, size, regs[EAX], dst);
+        if (zf()) {
+            writeRm(size, getReg(size, reg));
+        } else {
+            // The destination is written back unchanged, as the locked cycle does.
+            writeRm(size, dst);
+            setReg(size, EAX, dst);
+        }
+    }
+
+    private void bitOp(int kind) {
+        decodeModrm();
+        bitOpDecoded(kind, -1);
+    }
+
+    /**
+     * BT, BTS, BTR or BTC (kind 0-3) of the decoded ModRM operand, with the bit offset {@code
+     * immediate} (0-255), or from the register operand when it is -1.
+     */
+    private void bitOpDecoded(int kind, int immediate) {
         int osz = osize();
         int bits = 8 << osz;
         int offset;
         int seg = eaSeg, off = eaOff;
-        if (immediate) {
-            offset = fetch8() & (bits - 1);
+        if (immediate >= 0) {
+            offset = immediate & (bits - 1);
         } else {
             int raw = osz == W ? (short) getReg(W, reg) : regs[reg];
             if (mod == 3) {

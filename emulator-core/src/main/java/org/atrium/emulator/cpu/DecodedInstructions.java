@@ -65,6 +65,17 @@ final class DecodedInstructions {
     static final int ALU_MR32 = 34, ALU_RM32 = 35, ALU_MI32 = 36, TEST_MR32 = 37;
     static final int MOV_MR32 = 38, MOV_RM32 = 39;
     static final int GROUP3 = 40; // F6, F7: TEST imm, NOT, NEG, MUL, IMUL, DIV, IDIV (aux: size)
+    // Forms a Linux guest's C library runs often enough that leaving them to the CPU's decoder
+    // cost a block's end and a step each (ADR 24).
+    static final int XCHG = 41; // 86, 87 (aux: size)
+    static final int DIRECTION = 42; // FC, FD (aux: the new DF)
+    static final int GROUP4 = 43; // FE /0 /1: INC, DEC r/m8
+    static final int BIT_I = 44; // 0F BA /4-/7: BT, BTS, BTR, BTC r/m, imm8 (aux: size)
+    static final int BIT_R =
+            45; // 0F A3, AB, B3, BB: BT, BTS, BTR, BTC r/m, r (aux: size | kind << 2)
+    static final int CMPXCHG = 46; // [F0] 0F B0, B1 (aux: size)
+    static final int STRING =
+            47; // [F3] A4, A5, AA, AB: MOVS, STOS (aux: size | STOS << 2 | REP << 3)
 
     // Operand sizes, as in Cpu.
     private static final int B = 0, W = 1, D = 2;
@@ -564,7 +575,12 @@ final class DecodedInstructions {
                     MOV_MI,
                     MOV_RI,
                     SHIFT,
-                    GROUP3 ->
+                    GROUP3,
+                    XCHG,
+                    BIT_I,
+                    BIT_R,
+                    CMPXCHG,
+                    STRING ->
                     true;
             case NOP -> op == 0x90;
             default -> false;
@@ -599,9 +615,11 @@ final class DecodedInstructions {
         int p = 0;
         int override = -1;
         boolean operand16 = false;
+        boolean lock = false;
+        boolean repeat = false;
         int op = u8(offset, p++);
-        // At most one segment override and one operand-size prefix, in either order.
-        for (int prefixes = 0; prefixes < 2; prefixes++) {
+        // At most one segment override, one operand-size prefix and one LOCK or REP, in any order.
+        for (int prefixes = 0; prefixes < 3; prefixes++) {
             int seg =
                     switch (op) {
                         case 0x26 -> 0;
@@ -616,6 +634,9 @@ final class DecodedInstructions {
                 override = seg;
             } else if (op == 0x66 && !operand16) {
                 operand16 = true;
+            } else if ((op == 0xF0 || op == 0xF3) && !lock && !repeat) {
+                lock = op == 0xF0;
+                repeat = op == 0xF3;
             } else {
                 break;
             }
@@ -736,6 +757,24 @@ final class DecodedInstructions {
                     immUnsigned = op == 0xC6;
                 }
                 case 0xC9 -> form = LEAVE;
+                case 0x86, 0x87 -> {
+                    form = XCHG;
+                    modrm = true;
+                    aux = op == 0x86 ? B : D;
+                }
+                case 0xA4, 0xA5, 0xAA, 0xAB -> {
+                    form = STRING;
+                    aux = ((op & 1) == 0 ? B : D) | (op >= 0xAA ? 4 : 0) | (repeat ? 8 : 0);
+                    word |= (long) (override >= 0 ? override : DS) << SEG_SHIFT;
+                }
+                case 0xFC, 0xFD -> {
+                    form = DIRECTION;
+                    aux = op & 1;
+                }
+                case 0xFE -> {
+                    form = GROUP4;
+                    modrm = true;
+                }
                 case 0xE8 -> {
                     form = CALL;
                     immSize = 4;
@@ -771,6 +810,20 @@ final class DecodedInstructions {
                         form = CMOV;
                         modrm = true;
                         aux = op2 & 15;
+                    } else if (op2 == 0xA3 || op2 == 0xAB || op2 == 0xB3 || op2 == 0xBB) {
+                        form = BIT_R;
+                        modrm = true;
+                        aux = D | ((op2 >> 3) & 3) << 2;
+                    } else if (op2 == 0xBA) {
+                        form = BIT_I;
+                        modrm = true;
+                        aux = D;
+                        immSize = 1;
+                        immUnsigned = true;
+                    } else if (op2 == 0xB0 || op2 == 0xB1) {
+                        form = CMPXCHG;
+                        modrm = true;
+                        aux = op2 == 0xB0 ? B : D;
                     } else if (op2 == 0xAF) {
                         form = IMUL_RM;
                         modrm = true;
@@ -845,9 +898,22 @@ final class DecodedInstructions {
                 // Far CALL/JMP and the undefined /7: left to the CPU's decoder.
                 return false;
             }
+            if ((form == GROUP4 && reg > 1) || (form == BIT_I && reg < 4)) {
+                // Undefined: #UD from the CPU's decoder.
+                return false;
+            }
+            if (lock && mod == 3) {
+                // LOCK with a register destination is #UD.
+                return false;
+            }
         } else {
             // No effective address to compute.
             word |= REGISTER_FORM;
+        }
+        if (lock ? form != CMPXCHG && form != XCHG : repeat && form != STRING) {
+            // LOCK only on a read-modify-write of memory, REP only on a string form here; the
+            // CPU's decoder raises #UD or runs the rest (PAUSE, REP RET).
+            return false;
         }
         if (operand16) {
             if (!takesOperandSizePrefix(form, op)) {
@@ -858,6 +924,10 @@ final class DecodedInstructions {
             if (form == ALU_MR || form == ALU_RM || form == ALU_AI) {
                 if ((aux >> 3) == D) {
                     aux = (aux & 7) | (W << 3);
+                }
+            } else if (form == STRING || form == BIT_R) {
+                if ((aux & 3) == D) {
+                    aux = (aux & ~3) | W;
                 }
             } else if (aux == D) {
                 aux = W;

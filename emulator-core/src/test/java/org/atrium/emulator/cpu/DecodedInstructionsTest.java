@@ -357,6 +357,109 @@ class DecodedInstructionsTest {
     }
 
     @Test
+    void theStringBitAndExchangeFormsRunAlikeFromDecodedBlocks() {
+        // REP MOVSB, MOVSB, REP STOSB, REP STOSD, STD, MOVSD and STOSB backwards, CLD; XCHG of
+        // memory and registers; LOCK CMPXCHG that stores and one that does not, CMPXCHG of 8 and
+        // 16 bits; BT, BTS, BTR, BTC with an immediate and a register offset (beyond the operand
+        // in memory, and negative); INC and DEC of bytes; then PUSHF; POP EBP for the flags.
+        String program =
+                "be 00 30 00 00 bf 00 31 00 00 c7 06 44 33 22 11 c7 46 04 88 77 66 55 b9 08 00"
+                        + " 00 00 fc f3 a4 a4 b0 ab b9 05 00 00 00 f3 aa b9 02 00 00 00 b8 be ba"
+                        + " fe ca f3 ab fd a5 aa fc bb 00 30 00 00 ba 77 00 00 00 87 13 86 d6 87"
+                        + " ca b8 44 33 22 11 f0 0f b1 0b f0 0f b1 0b 0f b0 d0 66 b8 34 12 66 0f"
+                        + " b1 4b 08 0f ba e8 03 0f ba 33 1f 0f ba fa 28 0f ba e1 07 b9 64 00 00"
+                        + " 00 0f ab 0b b9 f7 ff ff ff 0f bb 4b 10 0f b3 c8 0f a3 ca 66 0f ba 6b"
+                        + " 02 03 fe 03 fe 4b 01 fe c4 fe c9 66 87 43 06 9c 5d f4";
+        TestMachine decoded = new TestMachine(true);
+        TestMachine plain = new TestMachine(false);
+        for (TestMachine m : new TestMachine[] {decoded, plain}) {
+            m.startFlat32(program);
+            assertHalted(m);
+        }
+        for (int r = 0; r < 8; r++) {
+            assertEquals(plain.cpu.register(r), decoded.cpu.register(r), "register " + r);
+        }
+        assertEquals(plain.cpu.eflags(), decoded.cpu.eflags(), "EFLAGS");
+        assertTrue(java.util.Arrays.equals(plain.ram, decoded.ram), "RAM");
+        assertEquals(0x55667788, readLe32(decoded, 0x3104), "REP MOVSB copied 8 bytes");
+        assertEquals(0xCAFEBABE, readLe32(decoded, 0x310E), "REP STOSD after 5 bytes of STOSB");
+    }
+
+    @Test
+    void blocksCoverTheStringBitAndExchangeForms() {
+        String[] decoded = {
+            "f3 a4",
+            "a5",
+            "66 a5",
+            "f3 aa",
+            "3e f3 ab",
+            "fc",
+            "fd",
+            "87 13",
+            "86 d6",
+            "66 87 43 06",
+            "f0 0f b1 0b",
+            "0f b0 d0",
+            "66 0f b1 4b 08",
+            "0f ba e8 03",
+            "0f ba 33 1f",
+            "0f ab 0b",
+            "0f a3 ca",
+            "66 0f bb 4b 10",
+            "fe 03",
+            "fe c9"
+        };
+        for (String instruction : decoded) {
+            assertEquals(1, blockCount(instruction + " f4"), instruction + " is decoded");
+        }
+        // PAUSE, REP RET, LOCK on a register, LOCK BT (#UD), FE /2 (#UD), BT /0 with an
+        // immediate (#UD), REPNE MOVS: the CPU's decoder runs them.
+        String[] left = {
+            "f3 90",
+            "f3 c3",
+            "f0 87 ca",
+            "f0 0f ba 23 03",
+            "fe 13",
+            "0f ba 03 03",
+            "f2 a4",
+            "f0 f3 a4"
+        };
+        for (String instruction : left) {
+            assertEquals(0, blockCount(instruction + " f4"), instruction + " is left undecoded");
+        }
+    }
+
+    private static int blockCount(String code) {
+        byte[] bytes = TestMachine.hex(code);
+        byte[] ram = new byte[1 << 16];
+        System.arraycopy(bytes, 0, ram, 0x1000, bytes.length);
+        DecodedInstructions blocks = new DecodedInstructions(MemorySegment.ofArray(ram), null);
+        return DecodedInstructions.count(blocks.pool[blocks.lookup(0x1000, true, 0x1000)]);
+    }
+
+    private static int readLe32(TestMachine m, int address) {
+        return (m.ram[address] & 0xFF)
+                | (m.ram[address + 1] & 0xFF) << 8
+                | (m.ram[address + 2] & 0xFF) << 16
+                | (m.ram[address + 3] & 0xFF) << 24;
+    }
+
+    @ParameterizedTest(name = "writes tracked: {0}")
+    @ValueSource(booleans = {true, false})
+    void aRepeatedStoreThatRunsIntoTheRestOfItsBlockRunsTheNewCode(boolean tracked) {
+        TestMachine m = new TestMachine(true, tracked);
+        // jmp 0x1010; 14 bytes of data; mov [0x1000],al (so the page's stores take the fast path);
+        // mov edi,0x1000; mov ecx,0x27; mov al,0x90; rep stosb; 4 x inc ebx; hlt. The stores
+        // start before the block and end over its four INCs, which become NOPs.
+        m.startFlat32(
+                "eb 0e 00 00 00 00 00 00 00 00 00 00 00 00 00 00 a2 00 10 00 00 bf 00 10 00 00"
+                        + " b9 27 00 00 00 b0 90 f3 aa 43 43 43 43 f4");
+        assertHalted(m);
+        assertEquals(0, m.cpu.ebx(), "the INCs were overwritten before they ran");
+        assertEquals(0x1027, m.cpu.edi());
+    }
+
+    @Test
     void blocksEndAtSixtyFourInstructionsOrAHundredAndTwentyEightBytes() {
         byte[] ram = new byte[1 << 16];
         // 72 NOPs and a HLT: a block of 64, and the next one from the 65th up to the HLT.
