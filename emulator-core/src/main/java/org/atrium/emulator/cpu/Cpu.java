@@ -208,11 +208,13 @@ public final class Cpu implements Snapshottable<CpuState> {
             segLimit[s] = 0xFFFF;
             fetchMoved();
             segAttr[s] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED;
+            refreshFastLimits(s);
         }
         segSel[CS] = 0xF000;
         segBase[CS] = 0xFFFF0000;
         fetchMoved();
         segAttr[CS] = ATTR_P | ATTR_S | ATTR_CODE | ATTR_WRITE_READ | ATTR_ACCESSED;
+        refreshFastLimits(CS);
         eip = 0xFFF0;
         eflags = 2;
         lazyMask = 0;
@@ -587,6 +589,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             attr |= ATTR_CODE;
         }
         segAttr[seg] = attr;
+        refreshFastLimits(seg);
     }
 
     public int gdtBase() {
@@ -679,6 +682,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             segLimit[s] = seg.limit();
             fetchMoved();
             segAttr[s] = seg.attributes() & 0x00F0FF00;
+            refreshFastLimits(s);
         }
         eip = st.eip();
         setEflags(st.eflags());
@@ -948,12 +952,25 @@ public final class Cpu implements Snapshottable<CpuState> {
      * expand-down data segments) and returns its linear address.
      */
     private int checkedLinear(int seg, int off, int len, int access) {
-        int attr = segAttr[seg];
-        if (FAST_SEGMENT[(access << 5) | typeIndex(attr)]
-                && (off & 0xFFFFFFFFL) + (len - 1) <= (segLimit[seg] & 0xFFFFFFFFL)) {
+        if ((off & 0xFFFFFFFFL) + (len - 1) <= fastLimit[(access << 3) | seg]) {
             return segBase[seg] + off;
         }
         return checkedLinearSlow(seg, off, len, access);
+    }
+
+    /**
+     * For each access kind and segment register: the segment's limit when an access of that kind
+     * passes every check but the limit ({@link #FAST_SEGMENT}), else -1, which no offset is within.
+     * Kept by {@link #refreshFastLimits} wherever a segment's limit or attributes change.
+     */
+    private final long[] fastLimit = new long[3 << 3];
+
+    private void refreshFastLimits(int seg) {
+        int t = typeIndex(segAttr[seg]);
+        long limit = segLimit[seg] & 0xFFFFFFFFL;
+        for (int access = 0; access < 3; access++) {
+            fastLimit[(access << 3) | seg] = FAST_SEGMENT[(access << 5) | t] ? limit : -1;
+        }
     }
 
     /** The P, S, code, conforming/expand-down and read/write bits of a segment cache, as 0-31. */
@@ -2002,6 +2019,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         segLimit[seg] = descLimit(descLo, descHi);
         fetchMoved();
         segAttr[seg] = descHi & 0x00F0FF00;
+        refreshFastLimits(seg);
     }
 
     /** MOV/POP/LxS to a data or stack segment register (SDM vol. 2, MOV: protected-mode checks). */
@@ -2015,6 +2033,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 segLimit[seg] = 0xFFFF;
                 fetchMoved();
                 segAttr[seg] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (3 << 13);
+                refreshFastLimits(seg);
             }
             return;
         }
@@ -2028,6 +2047,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             segLimit[seg] = 0;
             fetchMoved();
             segAttr[seg] = 0;
+            refreshFastLimits(seg);
             return;
         }
         readDescriptor(sel);
@@ -2207,6 +2227,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 segLimit[SS] = oldLimit;
                 fetchMoved();
                 segAttr[SS] = oldAttr;
+                refreshFastLimits(SS);
                 regs[ESP] = oldEsp;
                 throw f;
             }
@@ -2416,6 +2437,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 if ((segSel[s] & 0xFFFC) != 0 && dataOrNonConf && ((a >> 13) & 3) < cpl) {
                     segSel[s] = 0;
                     segAttr[s] = 0;
+                    refreshFastLimits(s);
                 }
             }
         } else {
@@ -2591,6 +2613,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 segLimit[s] = 0;
                 fetchMoved();
                 segAttr[s] = 0;
+                refreshFastLimits(s);
             }
         }
         eflags &= ~(TF | NT | RF | VM);
@@ -2693,6 +2716,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                         | ATTR_ACCESSED
                         | (3 << 13)
                         | (seg == CS ? ATTR_CODE : 0);
+        refreshFastLimits(seg);
     }
 
     private void retFar(int extra) {
@@ -6049,8 +6073,7 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     /** Whether {@code len} bytes at {@code off} pass {@link #checkedLinear}'s fast path. */
     private boolean segmentCovers(int seg, int off, int len, int access) {
-        return FAST_SEGMENT[(access << 5) | typeIndex(segAttr[seg])]
-                && (off & 0xFFFFFFFFL) + (len - 1) <= (segLimit[seg] & 0xFFFFFFFFL);
+        return (off & 0xFFFFFFFFL) + (len - 1) <= fastLimit[(access << 3) | seg];
     }
 
     // A port write may move RAM (the A20 gate, PAM registers): the fast path follows.
@@ -6728,6 +6751,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                         | ATTR_G
                         | (dpl << 13)
                         | (seg == CS ? ATTR_CODE : 0);
+        refreshFastLimits(seg);
     }
 
     private long readMsr(int msr) {
