@@ -2745,8 +2745,9 @@ public final class Cpu implements Snapshottable<CpuState> {
      * lies inside the fetch window, so its fetch cannot fault, and behaves as {@link #step()}
      * would; the block stops early, as the run loop would, after a bus or port access, and after a
      * store into its own code. A block whose jump goes back to its own start (a loop's body) runs
-     * again without leaving, within the budget. Called only with a block cache: without one, {@link
-     * #run} steps through instructions itself.
+     * again without leaving, within the budget; a block that leaves goes on to the block linked
+     * after it, when that one is still known to match RAM and fits the budget (ADR 24). Called only
+     * with a block cache: without one, {@link #run} steps through instructions itself.
      */
     private void runBlock(int budget) {
         startEip = eip;

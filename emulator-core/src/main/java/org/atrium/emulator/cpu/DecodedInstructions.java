@@ -139,14 +139,15 @@ final class DecodedInstructions {
             TEST32_REGISTERS_THEN_JZ = 247;
 
     // Blocks: an index by start offset into a pool of longs, filled from the start and emptied as
-    // a whole when full. A block is a header (instruction count, byte length), a link to the block
-    // looked up after it last time (its key, its index: LINK), two longs per instruction, and its
-    // bytes (a long per 8, the last masked), which only a check against RAM reads: so the header
-    // and the first instructions share a cache line. 2 MiB of pool hold the blocks a Linux
-    // guest's kernel and shell run over and over. The index is four-way set-associative, each set
-    // in order of last use: with one slot per hash value, two hot blocks that shared it evicted
-    // each other, and each eviction decoded a block again into the pool, which then filled and
-    // emptied every few hundred milliseconds (361 times in 27 s of md5sum and a shell loop).
+    // a whole when full. A block is a header (instruction count, byte length), links to the last
+    // two blocks looked up after it (each its key above its index: LINK), two longs per
+    // instruction, and its bytes (a long per 8, the last masked), which only a check against RAM
+    // reads: so the header and the first instructions share a cache line. 2 MiB of pool hold the
+    // blocks a Linux guest's kernel and shell run over and over. The index is four-way
+    // set-associative, each set in order of last use: with one slot per hash value, two hot blocks
+    // that shared it evicted each other, and each eviction decoded a block again into the pool,
+    // which then filled and emptied every few hundred milliseconds (361 times in 27 s of md5sum and
+    // a shell loop).
     private static final int WAYS = 4;
     private static final int SETS = 1 << 12;
     private static final int POOL = 1 << 18;
