@@ -71,11 +71,11 @@ final class DecodedInstructions {
     static final int DIRECTION = 42; // FC, FD (aux: the new DF)
     static final int GROUP4 = 43; // FE /0 /1: INC, DEC r/m8
     static final int BIT_I = 44; // 0F BA /4-/7: BT, BTS, BTR, BTC r/m, imm8 (aux: size)
-    static final int BIT_R =
-            45; // 0F A3, AB, B3, BB: BT, BTS, BTR, BTC r/m, r (aux: size | kind << 2)
+    // 0F A3, AB, B3, BB: BT, BTS, BTR, BTC r/m, r (aux: size | kind << 2)
+    static final int BIT_R = 45;
     static final int CMPXCHG = 46; // [F0] 0F B0, B1 (aux: size)
-    static final int STRING =
-            47; // [F3] A4, A5, AA, AB: MOVS, STOS (aux: size | STOS << 2 | REP << 3)
+    // [F3] A4, A5, AA, AB: MOVS, STOS (aux: size | STOS << 2 | REP << 3)
+    static final int STRING = 47;
 
     // Operand sizes, as in Cpu.
     private static final int B = 0, W = 1, D = 2;

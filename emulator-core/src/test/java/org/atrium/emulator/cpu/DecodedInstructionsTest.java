@@ -58,21 +58,25 @@ class DecodedInstructionsTest {
         assertEquals(5050, m.cpu.eax());
     }
 
+    /**
+     * mov ecx,50; L: call 0x2000; add eax,ecx; dec ecx; jnz L; hlt, with 0x2000: inc ebx; jmp
+     * 0x2100 and 0x2100: add edx,2; ret: blocks in two pages, each linked to the next once it ran.
+     */
+    private static TestMachine callsIntoAnotherPage(boolean decodedBlocks) {
+        TestMachine m = new TestMachine(decodedBlocks);
+        m.load(0x2000, TestMachine.hex("43 e9 fa 00 00 00"));
+        m.load(0x2100, TestMachine.hex("83 c2 02 c3"));
+        m.startFlat32("b9 32 00 00 00 e8 f6 0f 00 00 01 c8 49 75 f6 f4");
+        return m;
+    }
+
     @Test
     void blocksThatGoOnToTheirLinkedBlocksRunExactlyTheBudgetTheyAreGiven() {
-        // mov ecx,50; L: call 0x2000; add eax,ecx; dec ecx; jnz L; hlt
-        // 0x2000: inc ebx; jmp 0x2100 / 0x2100: add edx,2; ret
-        // Blocks in two pages, each linked to the next once it has run: a block goes on to the
-        // next without leaving the CPU's run loop, within its budget and in another page.
-        String code = "b9 32 00 00 00 e8 f6 0f 00 00 01 c8 49 75 f6 f4";
+        // A block goes on to the next without leaving the CPU's run loop, within its budget and in
+        // another page.
         for (int budget = 1; budget <= 360; budget += budget < 40 ? 1 : 29) {
-            TestMachine chained = new TestMachine(true);
-            TestMachine plain = new TestMachine(false);
-            for (TestMachine m : new TestMachine[] {chained, plain}) {
-                m.load(0x2000, TestMachine.hex("43 e9 fa 00 00 00"));
-                m.load(0x2100, TestMachine.hex("83 c2 02 c3"));
-                m.startFlat32(code);
-            }
+            TestMachine chained = callsIntoAnotherPage(true);
+            TestMachine plain = callsIntoAnotherPage(false);
             String after = "after a budget of " + budget;
             // Twice: the second slice starts where the first stopped, with the links known.
             for (int slice = 0; slice < 2; slice++) {
@@ -83,10 +87,7 @@ class DecodedInstructionsTest {
                 }
             }
         }
-        TestMachine m = new TestMachine(true);
-        m.load(0x2000, TestMachine.hex("43 e9 fa 00 00 00"));
-        m.load(0x2100, TestMachine.hex("83 c2 02 c3"));
-        m.startFlat32(code);
+        TestMachine m = callsIntoAnotherPage(true);
         assertHalted(m);
         assertEquals(1275, m.cpu.eax(), "50 + 49 + ... + 1");
         assertEquals(50, m.cpu.ebx());
