@@ -203,18 +203,14 @@ public final class Cpu implements Snapshottable<CpuState> {
         Arrays.fill(regs, 0);
         regs[EDX] = 0x00000610; // family 6, model 1, stepping 0: matches CPUID leaf 1
         for (int s = 0; s < 6; s++) {
-            segSel[s] = 0;
-            segBase[s] = 0;
-            segLimit[s] = 0xFFFF;
-            fetchMoved();
-            segAttr[s] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED;
-            refreshFastLimits(s);
+            setCache(s, 0, 0, 0xFFFF, ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED);
         }
-        segSel[CS] = 0xF000;
-        segBase[CS] = 0xFFFF0000;
-        fetchMoved();
-        segAttr[CS] = ATTR_P | ATTR_S | ATTR_CODE | ATTR_WRITE_READ | ATTR_ACCESSED;
-        refreshFastLimits(CS);
+        setCache(
+                CS,
+                0xF000,
+                0xFFFF0000,
+                0xFFFF,
+                ATTR_P | ATTR_S | ATTR_CODE | ATTR_WRITE_READ | ATTR_ACCESSED);
         eip = 0xFFF0;
         eflags = 2;
         lazyMask = 0;
@@ -580,16 +576,11 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     /** Sets a segment cache directly, as a loader does for a flat 32-bit environment. */
     public void setSegment(int seg, int selector, int base, int limit, boolean big) {
-        segSel[seg] = selector & 0xFFFF;
-        segBase[seg] = base;
-        segLimit[seg] = limit;
-        fetchMoved();
         int attr = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (big ? ATTR_DB : 0);
         if (seg == CS) {
             attr |= ATTR_CODE;
         }
-        segAttr[seg] = attr;
-        refreshFastLimits(seg);
+        setCache(seg, selector & 0xFFFF, base, limit, attr);
     }
 
     public int gdtBase() {
@@ -677,12 +668,12 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
         for (int s = 0; s < 6; s++) {
             SegmentState seg = st.segments().get(s);
-            segSel[s] = seg.selector() & 0xFFFF;
-            segBase[s] = seg.base();
-            segLimit[s] = seg.limit();
-            fetchMoved();
-            segAttr[s] = seg.attributes() & 0x00F0FF00;
-            refreshFastLimits(s);
+            setCache(
+                    s,
+                    seg.selector() & 0xFFFF,
+                    seg.base(),
+                    seg.limit(),
+                    seg.attributes() & 0x00F0FF00);
         }
         eip = st.eip();
         setEflags(st.eflags());
@@ -952,7 +943,7 @@ public final class Cpu implements Snapshottable<CpuState> {
      * expand-down data segments) and returns its linear address.
      */
     private int checkedLinear(int seg, int off, int len, int access) {
-        if ((off & 0xFFFFFFFFL) + (len - 1) <= fastLimit[(access << 3) | seg]) {
+        if (segmentCovers(seg, off, len, access)) {
             return segBase[seg] + off;
         }
         return checkedLinearSlow(seg, off, len, access);
@@ -961,17 +952,9 @@ public final class Cpu implements Snapshottable<CpuState> {
     /**
      * For each access kind and segment register: the segment's limit when an access of that kind
      * passes every check but the limit ({@link #FAST_SEGMENT}), else -1, which no offset is within.
-     * Kept by {@link #refreshFastLimits} wherever a segment's limit or attributes change.
+     * Kept by {@link #setCache}, through which every change of a segment cache goes.
      */
     private final long[] fastLimit = new long[3 << 3];
-
-    private void refreshFastLimits(int seg) {
-        int t = typeIndex(segAttr[seg]);
-        long limit = segLimit[seg] & 0xFFFFFFFFL;
-        for (int access = 0; access < 3; access++) {
-            fastLimit[(access << 3) | seg] = FAST_SEGMENT[(access << 5) | t] ? limit : -1;
-        }
-    }
 
     /** The P, S, code, conforming/expand-down and read/write bits of a segment cache, as 0-31. */
     private static int typeIndex(int attr) {
@@ -2014,26 +1997,43 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     private void loadCache(int seg, int sel) {
-        segSel[seg] = sel & 0xFFFF;
-        segBase[seg] = descBase(descLo, descHi);
-        segLimit[seg] = descLimit(descLo, descHi);
+        setCache(
+                seg,
+                sel & 0xFFFF,
+                descBase(descLo, descHi),
+                descLimit(descLo, descHi),
+                descHi & 0x00F0FF00);
+    }
+
+    /**
+     * Sets a segment cache: selector, base, limit and attributes, and what is derived from them
+     * (the fetch window moves; the fast paths' bound, {@link #fastLimit}).
+     */
+    private void setCache(int seg, int sel, int base, int limit, int attr) {
+        segSel[seg] = sel;
+        segBase[seg] = base;
+        segLimit[seg] = limit;
+        segAttr[seg] = attr;
         fetchMoved();
-        segAttr[seg] = descHi & 0x00F0FF00;
-        refreshFastLimits(seg);
+        int t = typeIndex(attr);
+        long bound = limit & 0xFFFFFFFFL;
+        for (int access = 0; access < 3; access++) {
+            fastLimit[(access << 3) | seg] = FAST_SEGMENT[(access << 5) | t] ? bound : -1;
+        }
     }
 
     /** MOV/POP/LxS to a data or stack segment register (SDM vol. 2, MOV: protected-mode checks). */
     private void loadSegment(int seg, int sel) {
         sel &= 0xFFFF;
         if (realMode() || v86()) {
-            segSel[seg] = sel;
-            segBase[seg] = sel << 4;
-            fetchMoved();
             if (v86()) {
-                segLimit[seg] = 0xFFFF;
+                int attr = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (3 << 13);
+                setCache(seg, sel, sel << 4, 0xFFFF, attr);
+            } else {
+                // Real mode keeps the limit and attributes (so "unreal" mode works).
+                segSel[seg] = sel;
+                segBase[seg] = sel << 4;
                 fetchMoved();
-                segAttr[seg] = ATTR_P | ATTR_S | ATTR_WRITE_READ | ATTR_ACCESSED | (3 << 13);
-                refreshFastLimits(seg);
             }
             return;
         }
@@ -2042,12 +2042,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             if (seg == SS) {
                 throw gp(0);
             }
-            segSel[seg] = sel;
-            segBase[seg] = 0;
-            segLimit[seg] = 0;
-            fetchMoved();
-            segAttr[seg] = 0;
-            refreshFastLimits(seg);
+            setCache(seg, sel, 0, 0, 0);
             return;
         }
         readDescriptor(sel);
@@ -2222,12 +2217,7 @@ public final class Cpu implements Snapshottable<CpuState> {
             } catch (CpuFault f) {
                 cpl = oldCpl;
                 fetchMoved();
-                segSel[SS] = oldSs;
-                segBase[SS] = oldBase;
-                segLimit[SS] = oldLimit;
-                fetchMoved();
-                segAttr[SS] = oldAttr;
-                refreshFastLimits(SS);
+                setCache(SS, oldSs, oldBase, oldLimit, oldAttr);
                 regs[ESP] = oldEsp;
                 throw f;
             }
@@ -2435,9 +2425,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                 int a = segAttr[s];
                 boolean dataOrNonConf = (a & ATTR_CODE) == 0 || (a & ATTR_CONFORMING) == 0;
                 if ((segSel[s] & 0xFFFC) != 0 && dataOrNonConf && ((a >> 13) & 3) < cpl) {
-                    segSel[s] = 0;
-                    segAttr[s] = 0;
-                    refreshFastLimits(s);
+                    setCache(s, 0, segBase[s], segLimit[s], 0);
                 }
             }
         } else {
@@ -2608,12 +2596,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         eip = off;
         if (fromV86) {
             for (int s : DATA_SEGMENTS) {
-                segSel[s] = 0;
-                segBase[s] = 0;
-                segLimit[s] = 0;
-                fetchMoved();
-                segAttr[s] = 0;
-                refreshFastLimits(s);
+                setCache(s, 0, 0, 0, 0);
             }
         }
         eflags &= ~(TF | NT | RF | VM);
@@ -2705,18 +2688,14 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     private void loadV86Segment(int seg, int sel) {
-        segSel[seg] = sel & 0xFFFF;
-        segBase[seg] = (sel & 0xFFFF) << 4;
-        segLimit[seg] = 0xFFFF;
-        fetchMoved();
-        segAttr[seg] =
+        int attr =
                 ATTR_P
                         | ATTR_S
                         | ATTR_WRITE_READ
                         | ATTR_ACCESSED
                         | (3 << 13)
                         | (seg == CS ? ATTR_CODE : 0);
-        refreshFastLimits(seg);
+        setCache(seg, sel & 0xFFFF, (sel & 0xFFFF) << 4, 0xFFFF, attr);
     }
 
     private void retFar(int extra) {
@@ -6739,11 +6718,7 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     /** The fixed flat 4 GiB segments SYSENTER/SYSEXIT load without reading the GDT. */
     private void loadFlat(int seg, int sel, int dpl) {
-        segSel[seg] = sel & 0xFFFF;
-        segBase[seg] = 0;
-        segLimit[seg] = 0xFFFFFFFF;
-        fetchMoved();
-        segAttr[seg] =
+        int attr =
                 ATTR_P
                         | ATTR_S
                         | ATTR_WRITE_READ
@@ -6752,7 +6727,7 @@ public final class Cpu implements Snapshottable<CpuState> {
                         | ATTR_G
                         | (dpl << 13)
                         | (seg == CS ? ATTR_CODE : 0);
-        refreshFastLimits(seg);
+        setCache(seg, sel & 0xFFFF, 0, 0xFFFFFFFF, attr);
     }
 
     private long readMsr(int msr) {
