@@ -2912,7 +2912,7 @@ public final class Cpu implements Snapshottable<CpuState> {
      * time as the run loop would (a fault in one leaves those before it retired): how many ran.
      */
     private int runRest(long word, boolean pop) {
-        int parts = ((int) (word >>> DecodedInstructions.RUN_EXTRA_SHIFT) & 3) + 1;
+        int parts = runParts(word);
         int registers = (int) (word >>> DecodedInstructions.RUN_SHIFT);
         for (int i = 1; i < parts; i++, registers >>>= 3) {
             eip = startEip + 1;
@@ -3228,17 +3228,98 @@ public final class Cpu implements Snapshottable<CpuState> {
     private static final class PushRun extends Body {
         @Override
         int run(Cpu c, long w, long o) {
-            PUSH_R_BODY.run(c, w, o);
-            return c.runRest(w, false);
+            int parts = runParts(w);
+            long at = c.stackRun(w, -4 * parts, ACCESS_WRITE);
+            if (at < 0) {
+                PUSH_R_BODY.run(c, w, o);
+                return c.runRest(w, false);
+            }
+            // Each push stores below the one before it: the first at the top of the run's bytes.
+            int[] regs = c.regs;
+            long top = at + 4 * (parts - 1);
+            c.ram.set(LE32, top, regs[reg(w)]);
+            int registers = (int) (w >>> DecodedInstructions.RUN_SHIFT);
+            for (int i = 1; i < parts; i++, registers >>>= 3) {
+                c.ram.set(LE32, top - 4 * i, regs[registers & 7]);
+            }
+            c.noteWrites(at, 4 * parts);
+            regs[ESP] -= 4 * parts;
+            c.eip = c.startEip + parts;
+            return parts;
         }
     }
 
     private static final class PopRun extends Body {
         @Override
         int run(Cpu c, long w, long o) {
-            POP_R_BODY.run(c, w, o);
-            return c.runRest(w, true);
+            int parts = runParts(w);
+            long at = c.stackRun(w, 4 * parts, ACCESS_READ);
+            if (at < 0) {
+                POP_R_BODY.run(c, w, o);
+                return c.runRest(w, true);
+            }
+            int[] regs = c.regs;
+            regs[ESP] += 4 * parts;
+            regs[reg(w)] = c.ram.get(LE32, at);
+            int registers = (int) (w >>> DecodedInstructions.RUN_SHIFT);
+            for (int i = 1; i < parts; i++, registers >>>= 3) {
+                regs[registers & 7] = c.ram.get(LE32, at + 4 * i);
+            }
+            c.eip = c.startEip + parts;
+            return parts;
         }
+    }
+
+    /** How many instructions a fused run of PUSH or POP of registers has. */
+    private static int runParts(long word) {
+        return ((int) (word >>> DecodedInstructions.RUN_EXTRA_SHIFT) & 7) + 1;
+    }
+
+    /**
+     * The RAM offset of the stack bytes a fused run of PUSH or POP (word {@code word}) would
+     * access, when they can be accessed at once, as the instructions one at a time would, with
+     * nothing to check between them: a 32-bit stack, the bytes ({@code move} from ESP: below it for
+     * pushes, negative; from it for pops) within the stack segment and one page of plain RAM the
+     * access may reach without a fault, none of the block's own code, and ESP not among the
+     * registers (whose PUSH stores, and POP loads, the stack pointer in the middle of the run).
+     * Else -1: then the run goes one instruction at a time.
+     */
+    private long stackRun(long word, int move, int access) {
+        if (!stack32()) {
+            return -1;
+        }
+        int parts = runParts(word);
+        int registers = reg(word) | (int) (word >>> DecodedInstructions.RUN_SHIFT) << 3;
+        for (int i = 0; i < parts; i++, registers >>>= 3) {
+            if ((registers & 7) == ESP) {
+                return -1;
+            }
+        }
+        int esp = regs[ESP];
+        int low = move < 0 ? esp + move : esp;
+        int bytes = Math.abs(move);
+        // The run's bytes must not wrap around the top of the offsets.
+        if (Integer.compareUnsigned(low, low + bytes - 1) > 0
+                || !segmentCovers(SS, low, bytes, access)) {
+            return -1;
+        }
+        int lin = segBase[SS] + low;
+        if (((lin ^ (lin + bytes - 1)) & 0xFFFFF000) != 0) {
+            return -1;
+        }
+        int i = fastIndex(lin);
+        int[] tags = access == ACCESS_WRITE ? fastWriteTag : fastReadTag;
+        if (tags[i] != (lin & 0xFFFFF000)) {
+            return -1;
+        }
+        long at = fastOffset[i] + (lin & 0xFFF);
+        if (access == ACCESS_WRITE
+                && codeSpan != 0
+                && at < codeLow + codeSpan
+                && at + bytes > codeLow) {
+            return -1;
+        }
+        return at;
     }
 
     // ---------------------------------------------------------------- specialized forms

@@ -100,13 +100,17 @@ final class DecodedInstructions {
     // group's length in place of its own (kept at FIRST_LENGTH_SHIFT), and the rest of the group in
     // these fields. A flag-setting form then a Jcc: the condition and the displacement (12 bits,
     // signed). A run of PUSH or POP of registers: the registers after the first, 3 bits each, and
-    // how many there are (1-3).
+    // how many there are (1-7; a run's first word keeps no first length, which only a Jcc group
+    // reads).
     static final int FUSED = 64;
     static final int JCC_CONDITION_SHIFT = 40,
             JCC_DISPLACEMENT_SHIFT = 44,
             FIRST_LENGTH_SHIFT = 56,
             RUN_SHIFT = 40,
-            RUN_EXTRA_SHIFT = 60;
+            RUN_EXTRA_SHIFT = 61;
+
+    /** The most instructions in a fused run of PUSH or POP of registers. */
+    static final int MAX_RUN = 8;
 
     // Specialized forms (specialize, ADR 23), after the fused ones. A family's forms are its first
     // plus 2 * kind (the ALU operation: ADD, OR, ADC, SBB, AND, SUB, XOR, CMP) plus 1 for a
@@ -415,10 +419,11 @@ final class DecodedInstructions {
     /**
      * Fuses groups of the {@code count} instructions at pool index {@code at} that run as one body,
      * each saving the run loop a dispatch: a flag-setting instruction and the Jcc after it (a
-     * compare and its branch), and runs of up to four one-byte PUSH or POP of registers (a
-     * function's prologue and epilogue). The first instruction's word describes the group (its form
-     * is {@link #FUSED} plus its own); the others keep their slots, which the run loop steps over,
-     * so that a block's instruction count and layout stay as they were.
+     * compare and its branch), and runs of up to {@link #MAX_RUN} one-byte PUSH or POP of registers
+     * (a function's prologue and epilogue, a table cleared on the stack). The first instruction's
+     * word describes the group (its form is {@link #FUSED} plus its own); the others keep their
+     * slots, which the run loop steps over, so that a block's instruction count and layout stay as
+     * they were.
      */
     private void fuse(int at, int count) {
         for (int i = 0; i + 1 < count; i++) {
@@ -440,7 +445,7 @@ final class DecodedInstructions {
             } else if ((form == PUSH_R || form == POP_R) && length == 1) {
                 int extra = 0;
                 long registers = 0;
-                while (extra < 3 && i + extra + 1 < count) {
+                while (extra < MAX_RUN - 1 && i + extra + 1 < count) {
                     long more = pool[at + 2 * (i + extra + 1)];
                     if (((int) more & 0xFF) != form || length(more) != 1) {
                         break;
@@ -450,7 +455,7 @@ final class DecodedInstructions {
                 }
                 if (extra > 0) {
                     pool[at + 2 * i] =
-                            grouped(word, 1 + extra)
+                            (grouped(word, 1 + extra) & ~(0xFL << FIRST_LENGTH_SHIFT))
                                     | (registers << RUN_SHIFT)
                                     | ((long) extra << RUN_EXTRA_SHIFT);
                     i += extra;

@@ -387,6 +387,60 @@ class DecodedInstructionsTest {
     }
 
     @Test
+    void runsOfEightPushesAndPopsRunAlikeFromDecodedBlocks() {
+        // mov dword [0x2F00],0x99; mov eax,0x11; mov ecx,0x22; mov edx,0x33; mov ebx,0x44;
+        // mov ebp,0x55; mov esi,0x66; mov edi,0x77; mov esp,0x3000;
+        // push eax, ecx, edx, ebx, ebp, esi, edi, eax (one run of eight);
+        // push eax, esp, ecx (a run with ESP);
+        // pop eax, ebx, ecx, edx, esi, edi, ebp, eax (one run of eight);
+        // mov dword [0x2FF8],0x2F00; pop ecx, esp, edx (ESP popped in a run);
+        // mov esp,0x4008; push eax, ecx, edx, ebx (a run across a page boundary);
+        // mov esp,0x3FFC; pop esi, edi (and back); hlt
+        String program =
+                "c7 05 00 2f 00 00 99 00 00 00 b8 11 00 00 00 b9 22 00 00 00 ba 33 00 00 00"
+                        + " bb 44 00 00 00 bd 55 00 00 00 be 66 00 00 00 bf 77 00 00 00"
+                        + " bc 00 30 00 00 50 51 52 53 55 56 57 50 50 54 51"
+                        + " 58 5b 59 5a 5e 5f 5d 58 c7 05 f8 2f 00 00 00 2f 00 00 59 5c 5a"
+                        + " bc 08 40 00 00 50 51 52 53 bc fc 3f 00 00 5e 5f f4";
+        int[][] stack = {
+            {0x2FFC, 0x11}, {0x2FF8, 0x2F00}, {0x2FF4, 0x33}, {0x2FF0, 0x44}, {0x2FEC, 0x55},
+            {0x2FE8, 0x66}, {0x2FE4, 0x77}, {0x2FE0, 0x11}, {0x2FDC, 0x11}, {0x2FD8, 0x2FDC},
+            {0x2FD4, 0x22}, {0x4004, 0x44}, {0x4000, 0x33}, {0x3FFC, 0x99}, {0x3FF8, 0x2FDC}
+        };
+        for (boolean decoded : new boolean[] {true, false}) {
+            TestMachine m = new TestMachine(decoded);
+            m.startFlat32(program);
+            assertHalted(m);
+            String how = "decoded blocks " + decoded;
+            for (int[] slot : stack) {
+                assertEquals(slot[1], readLe32(m, slot[0]), how + ": the stack at " + slot[0]);
+            }
+            assertEquals(0x44, m.cpu.eax(), how + ": the eighth pop");
+            assertEquals(0x2FDC, m.cpu.ebx(), how + ": the ESP pushed in the run");
+            assertEquals(0x33, m.cpu.ecx(), how);
+            assertEquals(0x99, m.cpu.edx(), how + ": popped from the stack ESP was popped to");
+            assertEquals(0x99, m.cpu.esi(), how + ": across the page boundary");
+            assertEquals(0x33, m.cpu.edi(), how);
+            assertEquals(0x55, m.cpu.ebp(), how);
+            assertEquals(0x4004, m.cpu.esp(), how);
+        }
+        // The eight pushes, and the eight pops, are each one fused group.
+        byte[] ram = new byte[1 << 16];
+        byte[] runs = TestMachine.hex("50 51 52 53 55 56 57 50 58 5b 59 5a 5e 5f 5d 58 f4");
+        System.arraycopy(runs, 0, ram, 0x1000, runs.length);
+        DecodedInstructions blocks = new DecodedInstructions(MemorySegment.ofArray(ram), null);
+        int first = DecodedInstructions.first(blocks.lookup(0x1000, true, 0x1000));
+        for (int group = 0; group < 2; group++) {
+            long word = blocks.pool[first + 16 * group];
+            int form =
+                    DecodedInstructions.FUSED
+                            + (group == 0 ? DecodedInstructions.PUSH_R : DecodedInstructions.POP_R);
+            assertEquals(form, (int) word & 0xFF, "group " + group + " is a fused run");
+            assertEquals(8, (int) (word >>> DecodedInstructions.LENGTH_SHIFT) & 0xF);
+        }
+    }
+
+    @Test
     void blocksCoverTheStringBitAndExchangeForms() {
         String[] decoded = {
             "f3 a4",
