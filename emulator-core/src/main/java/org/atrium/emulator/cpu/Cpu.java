@@ -123,11 +123,11 @@ public final class Cpu implements Snapshottable<CpuState> {
     private final MemorySegment ram;
     private DecodedInstructions decoded;
     // While a block of decoded instructions runs: RAM offsets [codeLow, codeLow + codeSpan) cover
-    // its code (from 3 bytes before it, for wider stores that reach into it), codeWritten says a
-    // fast-path store went there, and blockRetired counts its instructions run to completion.
+    // its code (from 3 bytes before it, for wider stores that reach into it), and blockRetired
+    // counts its instructions run to completion. A fast-path store there sets pollInterrupts, so
+    // that the block stops after it as after a port access, with one test for both.
     private long codeLow;
     private long codeSpan;
-    private boolean codeWritten;
     private int blockRetired;
     private final int[] fastReadTag = new int[2 * TLB_SIZE];
     private final int[] fastWriteTag = new int[2 * TLB_SIZE];
@@ -153,7 +153,8 @@ public final class Cpu implements Snapshottable<CpuState> {
     private boolean nmiPending, nmiBlocked;
     private boolean interruptShadow;
     // The interrupt controller's request changes only when the CPU touches a port or a device, or
-    // acknowledges one (timers fire between run calls): asked again only then.
+    // acknowledges one (timers fire between run calls): asked again only then. Also set by a store
+    // into the running block's code (codeSpan), after which the block must stop.
     private boolean pollInterrupts;
     private boolean interruptRequest;
     // Set when the current instruction delivered an interrupt (INT n clears TF: no single-step
@@ -1266,7 +1267,7 @@ public final class Cpu implements Snapshottable<CpuState> {
      */
     private void noteWrite(long offset) {
         if (Long.compareUnsigned(offset - codeLow, codeSpan) < 0) {
-            codeWritten = true;
+            pollInterrupts = true;
         }
         if (codeWatch != null) {
             codeWatch.stored(offset);
@@ -1276,7 +1277,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     /** {@link #noteWrite} for {@code bytes} stored from {@code offset}, inside one page. */
     private void noteWrites(long offset, int bytes) {
         if (codeSpan != 0 && offset < codeLow + codeSpan && offset + bytes > codeLow) {
-            codeWritten = true;
+            pollInterrupts = true;
         }
         if (codeWatch != null) {
             codeWatch.stored(offset);
@@ -2753,7 +2754,6 @@ public final class Cpu implements Snapshottable<CpuState> {
         }
         codeLow = offset - 3;
         codeSpan = DecodedInstructions.byteLength(header) + 3;
-        codeWritten = false;
         int blockEip = eip;
         int first = DecodedInstructions.first(b);
         int done = 0;
@@ -2769,13 +2769,13 @@ public final class Cpu implements Snapshottable<CpuState> {
                 k += ran;
                 p += ran << 1;
                 blockRetired = done + k;
-                if (pollInterrupts || codeWritten) {
+                if (pollInterrupts) {
                     break run;
                 }
                 // A jump not taken runs on in the block. A taken one leaves it, unless it goes
                 // back to the block's start: a loop runs on without a lookup, since no store has
-                // touched the block's bytes (codeWritten) and the run loop's checks would pass
-                // (nothing polled).
+                // touched the block's bytes and the run loop's checks would pass (nothing to
+                // poll).
                 if (eip == next) {
                     if (k != count) {
                         startEip = eip;
@@ -2892,7 +2892,7 @@ public final class Cpu implements Snapshottable<CpuState> {
      * instruction.
      */
     private boolean stopsAfterFirst(long word) {
-        if (pollInterrupts || codeWritten) {
+        if (pollInterrupts) {
             eip = startEip + ((int) (word >>> DecodedInstructions.FIRST_LENGTH_SHIFT) & 0xF);
             return true;
         }
@@ -2916,7 +2916,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int registers = (int) (word >>> DecodedInstructions.RUN_SHIFT);
         for (int i = 1; i < parts; i++, registers >>>= 3) {
             eip = startEip + 1;
-            if (pollInterrupts || codeWritten) {
+            if (pollInterrupts) {
                 return i;
             }
             startEip = eip;
