@@ -2829,6 +2829,23 @@ public final class Cpu implements Snapshottable<CpuState> {
      * the first byte's fetch; false when EIP's page is not plain RAM.
      */
     private boolean reopenFetch() {
+        // Most often the whole page lies within CS (a flat CS: its base a page boundary, its limit
+        // at or past the page's end) and is in the TLB: the window is the page.
+        if ((segBase[CS] & 0xFFF) == 0 && segmentCovers(CS, eip | 0xFFF, 1, ACCESS_FETCH)) {
+            int lin = segBase[CS] + eip;
+            int i = fastIndex(lin);
+            if (fastReadTag[i] == (lin & 0xFFFFF000)) {
+                fetchStart = eip & 0xFFFFF000;
+                fetchLen = 0x1000;
+                fetchOffset = fastOffset[i];
+                limitFetch();
+                return true;
+            }
+        }
+        return reopenFetchSlow();
+    }
+
+    private boolean reopenFetchSlow() {
         int lin = checkedLinear(CS, eip, 1, ACCESS_FETCH);
         if (fastReadTag[fastIndex(lin)] != (lin & 0xFFFFF000)) {
             physical(lin, false);
