@@ -14,8 +14,9 @@ import org.atrium.host.vm.VmSpec;
 import org.atrium.host.vm.VmState;
 
 /**
- * Stands in for {@code PcMachine} in the API tests, where a real guest would take minutes to boot:
- * a machine with a 320x200 single-colour screen that records its life cycle and input.
+ * Stands in for {@code PcMachine} in the API tests, where each real guest would take most of a
+ * minute to boot: a machine with a 320x200 single-colour screen that records its life cycle and
+ * input.
  */
 @ApplicationScoped
 public class SyntheticMachineFactory implements MachineFactory {
