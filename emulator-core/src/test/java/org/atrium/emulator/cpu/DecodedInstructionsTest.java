@@ -344,10 +344,7 @@ class DecodedInstructionsTest {
                 TestMachine.hex(
                         "66 89 c3 66 05 ff ff 66 c1 e0 04 66 90 66 2e 8b 35 00 20 00 00"
                                 + " 66 f7 e3 f7 d0 f6 c3 04 f4");
-        byte[] ram = new byte[1 << 16];
-        System.arraycopy(code, 0, ram, 0x1000, code.length);
-        DecodedInstructions blocks =
-                new DecodedInstructions(java.lang.foreign.MemorySegment.ofArray(ram), null);
+        DecodedInstructions blocks = untrackedWithCodeAt0x1000(code);
         int b = blocks.lookup(0x1000, true, 0x1000);
         assertEquals(8, DecodedInstructions.count(blocks.pool[b]), "eight decoded, up to the HLT");
         assertEquals(code.length - 1, DecodedInstructions.byteLength(blocks.pool[b]));
@@ -425,10 +422,9 @@ class DecodedInstructionsTest {
             assertEquals(0x4004, m.cpu.esp(), how);
         }
         // The eight pushes, and the eight pops, are each one fused group.
-        byte[] ram = new byte[1 << 16];
-        byte[] runs = TestMachine.hex("50 51 52 53 55 56 57 50 58 5b 59 5a 5e 5f 5d 58 f4");
-        System.arraycopy(runs, 0, ram, 0x1000, runs.length);
-        DecodedInstructions blocks = new DecodedInstructions(MemorySegment.ofArray(ram), null);
+        DecodedInstructions blocks =
+                untrackedWithCodeAt0x1000(
+                        TestMachine.hex("50 51 52 53 55 56 57 50 58 5b 59 5a 5e 5f 5d 58 f4"));
         int first = DecodedInstructions.first(blocks.lookup(0x1000, true, 0x1000));
         for (int group = 0; group < 2; group++) {
             long word = blocks.pool[first + 16 * group];
@@ -485,11 +481,17 @@ class DecodedInstructionsTest {
     }
 
     private static int blockCount(String code) {
-        byte[] bytes = TestMachine.hex(code);
-        byte[] ram = new byte[1 << 16];
-        System.arraycopy(bytes, 0, ram, 0x1000, bytes.length);
-        DecodedInstructions blocks = new DecodedInstructions(MemorySegment.ofArray(ram), null);
+        DecodedInstructions blocks = untrackedWithCodeAt0x1000(TestMachine.hex(code));
         return DecodedInstructions.count(blocks.pool[blocks.lookup(0x1000, true, 0x1000)]);
+    }
+
+    /**
+     * A block cache without write tracking over 64 KiB of RAM that holds {@code code} at 0x1000.
+     */
+    private static DecodedInstructions untrackedWithCodeAt0x1000(byte[] code) {
+        byte[] ram = new byte[1 << 16];
+        System.arraycopy(code, 0, ram, 0x1000, code.length);
+        return new DecodedInstructions(MemorySegment.ofArray(ram), null);
     }
 
     private static int readLe32(TestMachine m, int address) {
