@@ -1276,12 +1276,19 @@ public final class Cpu implements Snapshottable<CpuState> {
 
     /** {@link #noteWrite} for {@code bytes} stored from {@code offset}, inside one page. */
     private void noteWrites(long offset, int bytes) {
-        if (codeSpan != 0 && offset < codeLow + codeSpan && offset + bytes > codeLow) {
+        if (inBlockCode(offset, bytes)) {
             pollInterrupts = true;
         }
         if (codeWatch != null) {
             codeWatch.stored(offset);
         }
+    }
+
+    /**
+     * Whether any of {@code bytes} from RAM offset {@code offset} lies in the running block's code.
+     */
+    private boolean inBlockCode(long offset, int bytes) {
+        return codeSpan != 0 && offset < codeLow + codeSpan && offset + bytes > codeLow;
     }
 
     private void writeLinear16Slow(int lin, int v) {
@@ -3246,7 +3253,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         @Override
         int run(Cpu c, long w, long o) {
             int parts = runParts(w);
-            long at = c.stackRun(w, -4 * parts, ACCESS_WRITE);
+            long at = c.stackRun(w, parts, true);
             if (at < 0) {
                 PUSH_R_BODY.run(c, w, o);
                 return c.runRest(w, false);
@@ -3270,7 +3277,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         @Override
         int run(Cpu c, long w, long o) {
             int parts = runParts(w);
-            long at = c.stackRun(w, 4 * parts, ACCESS_READ);
+            long at = c.stackRun(w, parts, false);
             if (at < 0) {
                 POP_R_BODY.run(c, w, o);
                 return c.runRest(w, true);
@@ -3293,28 +3300,27 @@ public final class Cpu implements Snapshottable<CpuState> {
     }
 
     /**
-     * The RAM offset of the stack bytes a fused run of PUSH or POP (word {@code word}) would
-     * access, when they can be accessed at once, as the instructions one at a time would, with
-     * nothing to check between them: a 32-bit stack, the bytes ({@code move} from ESP: below it for
-     * pushes, negative; from it for pops) within the stack segment and one page of plain RAM the
-     * access may reach without a fault, none of the block's own code, and ESP not among the
-     * registers (whose PUSH stores, and POP loads, the stack pointer in the middle of the run).
-     * Else -1: then the run goes one instruction at a time.
+     * The RAM offset of the stack bytes a fused run of {@code parts} PUSH (or POP) instructions
+     * (word {@code word}) would access, when they can be accessed at once, as the instructions one
+     * at a time would, with nothing to check between them: a 32-bit stack, the bytes (below ESP for
+     * pushes, from it for pops) within the stack segment and one page of plain RAM the access may
+     * reach without a fault, none of the block's own code, and ESP not among the registers (whose
+     * PUSH stores, and POP loads, the stack pointer in the middle of the run). Else -1: then the
+     * run goes one instruction at a time.
      */
-    private long stackRun(long word, int move, int access) {
+    private long stackRun(long word, int parts, boolean push) {
         if (!stack32()) {
             return -1;
         }
-        int parts = runParts(word);
         int registers = reg(word) | (int) (word >>> DecodedInstructions.RUN_SHIFT) << 3;
         for (int i = 0; i < parts; i++, registers >>>= 3) {
             if ((registers & 7) == ESP) {
                 return -1;
             }
         }
-        int esp = regs[ESP];
-        int low = move < 0 ? esp + move : esp;
-        int bytes = Math.abs(move);
+        int bytes = 4 * parts;
+        int access = push ? ACCESS_WRITE : ACCESS_READ;
+        int low = push ? regs[ESP] - bytes : regs[ESP];
         // The run's bytes must not wrap around the top of the offsets.
         if (Integer.compareUnsigned(low, low + bytes - 1) > 0
                 || !segmentCovers(SS, low, bytes, access)) {
@@ -3325,15 +3331,12 @@ public final class Cpu implements Snapshottable<CpuState> {
             return -1;
         }
         int i = fastIndex(lin);
-        int[] tags = access == ACCESS_WRITE ? fastWriteTag : fastReadTag;
+        int[] tags = push ? fastWriteTag : fastReadTag;
         if (tags[i] != (lin & 0xFFFFF000)) {
             return -1;
         }
         long at = fastOffset[i] + (lin & 0xFFF);
-        if (access == ACCESS_WRITE
-                && codeSpan != 0
-                && at < codeLow + codeSpan
-                && at + bytes > codeLow) {
+        if (push && inBlockCode(at, bytes)) {
             return -1;
         }
         return at;
