@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -33,14 +35,25 @@ public final class Broker {
 
     /** Registers a host (fake) and returns its name. */
     public static String registerHost(FakeHost host, int vms) {
+        return registerHost(host, vms, null);
+    }
+
+    /**
+     * Registers a host (fake) that says it holds {@code snapshots} (null: says nothing of them) and
+     * returns its name.
+     */
+    public static String registerHost(FakeHost host, int vms, List<String> snapshots) {
         String name = "host-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("controlUrl", host.controlUrl());
+        body.put("capacity", Map.of("memoryMiB", 4096, "vms", vms));
+        if (snapshots != null) {
+            body.put("snapshots", snapshots);
+        }
         given().header("Authorization", REGISTRATION)
                 .contentType(ContentType.JSON)
-                .body(
-                        Map.of(
-                                "name", name,
-                                "controlUrl", host.controlUrl(),
-                                "capacity", Map.of("memoryMiB", 4096, "vms", vms)))
+                .body(body)
                 .post("/api/v1/hosts/register")
                 .then()
                 .statusCode(200);

@@ -55,6 +55,11 @@ public class Fixtures {
     }
 
     public Pool pool(UUID tenantId, int size, String group) {
+        return pool(tenantId, size, group, "{\"firmware\":\"seabios\"}");
+    }
+
+    /** A pooled pool of {@code size} desktops, all kept warm, booted from {@code bootSource}. */
+    public Pool pool(UUID tenantId, int size, String group, String bootSource) {
         return pools.define(
                 tenantId,
                 new PoolDefinition(
@@ -63,7 +68,7 @@ public class Fixtures {
                         size,
                         size,
                         32,
-                        "{\"firmware\":\"seabios\"}",
+                        bootSource,
                         group));
     }
 

@@ -8,6 +8,8 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 
 /** A desktop host as it registered and last reported; hosts serve every tenant. */
 @Entity
@@ -40,6 +42,25 @@ public class Host extends PanacheEntityBase {
 
     @Column(name = "last_heartbeat", nullable = false)
     public Instant lastHeartbeat;
+
+    /**
+     * The snapshots the host holds, as it last reported them, joined by ','; null when it has not
+     * said (a host from before it).
+     */
+    @Column(name = "snapshots")
+    public String snapshots;
+
+    /** Records the snapshots the host reported; null (not reported) keeps what it said before. */
+    public void reportSnapshots(List<String> names) {
+        if (names != null) {
+            snapshots = String.join(",", names);
+        }
+    }
+
+    /** Whether the host said it holds snapshot {@code name}. */
+    public boolean holdsSnapshot(String name) {
+        return snapshots != null && Arrays.asList(snapshots.split(",")).contains(name);
+    }
 
     /** The WebSocket base the gateway connects to for this host's VMs. */
     public String socketBase() {

@@ -41,6 +41,21 @@ public class HostClient {
                         .build();
     }
 
+    /**
+     * The snapshot a VM of boot source {@code bootSource} is an instant clone of ({@code
+     * {"snapshot": "NAME"}}), if it is one: only a host that holds it can create the VM.
+     */
+    public Optional<String> snapshotOf(String bootSource) {
+        try {
+            JsonNode snapshot = json.readTree(bootSource).get("snapshot");
+            return snapshot != null && snapshot.isTextual()
+                    ? Optional.of(snapshot.asText())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** {@code PUT /api/v1/vms/{id}}: create and start (idempotent on the host). */
     public void createVm(String controlUrl, UUID vmId, int memoryMiB, String bootSource) {
         try {

@@ -56,6 +56,8 @@ public class HostService {
         host.capacityMemoryMiB = registration.capacity().memoryMiB();
         host.capacityVms = registration.capacity().vms();
         host.freeMemoryMiB = registration.capacity().memoryMiB();
+        host.snapshots = null;
+        host.reportSnapshots(registration.snapshots());
         host.state = HostState.UP;
         host.registeredAt = now;
         host.lastHeartbeat = now;
@@ -85,6 +87,7 @@ public class HostService {
         host.state = HostState.UP;
         host.lastHeartbeat = Instant.now();
         host.freeMemoryMiB = heartbeat.freeMemoryMiB();
+        host.reportSnapshots(heartbeat.snapshots());
         Map<String, Heartbeat.VmReport> reported = new HashMap<>();
         heartbeat.vms().forEach(vm -> reported.put(vm.id(), vm));
         List<UUID> running = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.atrium.broker.common.ProblemException;
 import org.atrium.broker.config.BrokerConfig;
 import org.atrium.broker.desktop.Desktop;
@@ -47,6 +48,8 @@ public class PoolReconciler {
     private final SessionRepository sessions;
     private final PoolService pools;
     private final TokenService tokens;
+    // Pools of instant clones whose snapshot no host holds, warned of until a desktop is placed.
+    private final Set<UUID> unplaceable = ConcurrentHashMap.newKeySet();
 
     public PoolReconciler(
             BrokerConfig config,
@@ -147,6 +150,7 @@ public class PoolReconciler {
                 LOG.debugf("no host has room for a desktop of pool %s", pool.name);
                 return;
             }
+            unplaceable.remove(pool.id);
             Desktop desktop = placed.get();
             String controlUrl =
                     QuarkusTransaction.requiringNew()
@@ -169,12 +173,22 @@ public class PoolReconciler {
 
     /**
      * Picks the UP host with the fewest desktops that still has a VM slot and memory for the pool
-     * (spread placement), and records the new desktop there as PROVISIONING.
+     * (spread placement), and records the new desktop there as PROVISIONING. A pool of instant
+     * clones goes only to hosts that said they hold its snapshot: another host would refuse each
+     * desktop, and as the least loaded it would be picked again on every tick.
      */
     private Optional<Desktop> place(Pool pool, Set<String> refusing) {
+        Optional<String> snapshot = hostClient.snapshotOf(pool.bootSource);
         List<Host> candidates = new ArrayList<>();
         Map<String, Integer> load = new HashMap<>();
+        boolean held = false;
         for (Host host : hosts.listUp()) {
+            if (snapshot.isPresent()) {
+                if (!host.holdsSnapshot(snapshot.get())) {
+                    continue;
+                }
+                held = true;
+            }
             if (refusing.contains(host.name)) {
                 continue;
             }
@@ -185,6 +199,11 @@ public class PoolReconciler {
                 candidates.add(host);
                 load.put(host.name, onHost.size());
             }
+        }
+        if (snapshot.isPresent() && !held && unplaceable.add(pool.id)) {
+            LOG.warnf(
+                    "no host that is up holds snapshot %s of pool %s: its desktops wait for one",
+                    snapshot.get(), pool.name);
         }
         return candidates.stream()
                 .min(Comparator.comparing((Host h) -> load.get(h.name)).thenComparing(h -> h.name))
