@@ -109,12 +109,14 @@ public final class BrokerRegistration implements AutoCloseable {
         body.put(
                 "capacity",
                 Map.of("memoryMiB", supervisor.maxGuestMemoryMiB(), "vms", supervisor.maxVms()));
+        body.put("snapshots", supervisor.snapshotNames());
         return body;
     }
 
     /**
      * The VMs' states and the host's capacity in use: guest RAM committed and free, CPU load (of
-     * all cores; each VM's of one core) over the last interval, and resident memory.
+     * all cores; each VM's of one core) over the last interval, and resident memory; and the
+     * snapshots it holds, which the broker places instant clones by.
      */
     Map<String, Object> heartbeat() {
         ResourceMeter.HostUsage usage = meter.sample();
@@ -138,6 +140,7 @@ public final class BrokerRegistration implements AutoCloseable {
         body.put("cpuLoad", round(usage.cpuLoad()));
         body.put("cores", usage.cores());
         body.put("residentMemoryMiB", usage.residentMemoryMiB());
+        body.put("snapshots", supervisor.snapshotNames());
         return body;
     }
 

@@ -444,6 +444,14 @@ public final class VmSupervisor {
         }
     }
 
+    /**
+     * The names of the stored snapshots, the most recent first: what the broker places instant
+     * clones by. None on a host without a snapshot store.
+     */
+    public List<String> snapshotNames() {
+        return snapshots == null ? List.of() : snapshots.names();
+    }
+
     private SnapshotStore requireSnapshots() {
         if (snapshots == null) {
             throw new VmProblemException(
