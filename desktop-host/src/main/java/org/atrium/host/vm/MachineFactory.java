@@ -21,6 +21,14 @@ public interface MachineFactory extends AutoCloseable {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * Whether stored snapshot {@code name}, as its file is now, was found damaged: its clones are
+     * refused until it changes. False by default.
+     */
+    default boolean knownDamaged(String name) {
+        return false;
+    }
+
     /** Ends background work; the machines built stay the supervisor's. */
     @Override
     default void close() {}

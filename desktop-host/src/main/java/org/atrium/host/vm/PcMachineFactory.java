@@ -253,6 +253,11 @@ public final class PcMachineFactory implements MachineFactory {
         }
     }
 
+    @Override
+    public boolean knownDamaged(String name) {
+        return snapshots != null && checks.knownDamaged(snapshots.file(name));
+    }
+
     private SnapshotStore.Entry snapshot(String name) {
         if (snapshots == null) {
             throw new VmProblemException(

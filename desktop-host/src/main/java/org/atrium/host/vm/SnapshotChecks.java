@@ -67,6 +67,21 @@ final class SnapshotChecks {
         }
     }
 
+    /** Whether {@code file}, as it is now, was checked and found damaged. */
+    boolean knownDamaged(Path file) {
+        Check check = checks.get(file);
+        if (check == null
+                || !check.done().isCompletedExceptionally()
+                || failedToRead(check.done())) {
+            return false;
+        }
+        try {
+            return check.identity().equals(identify(file));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether a check ended for another reason than the file being damaged. */
     private static boolean failedToRead(CompletableFuture<Void> check) {
         return check.isCompletedExceptionally()

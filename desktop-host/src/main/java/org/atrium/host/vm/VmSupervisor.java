@@ -445,11 +445,13 @@ public final class VmSupervisor {
     }
 
     /**
-     * The names of the stored snapshots, the most recent first: what the broker places instant
-     * clones by. None on a host without a snapshot store.
+     * The names of the stored snapshots that can be cloned, the most recent first: what the broker
+     * places instant clones by. A snapshot found damaged is left out while its file stays as it is.
+     * None on a host without a snapshot store.
      */
     public List<String> snapshotNames() {
-        return snapshots == null ? List.of() : snapshots.names();
+        if (snapshots == null) return List.of();
+        return snapshots.names().stream().filter(name -> !factory.knownDamaged(name)).toList();
     }
 
     private SnapshotStore requireSnapshots() {

@@ -138,6 +138,7 @@ class SnapshotPreparationTest {
         SnapshotStore.Entry entry = template("tpl");
         flipRamByte(entry.file());
         VmSupervisor restarted = host(factory(Duration.ofMillis(300)));
+        assertEquals(List.of("tpl"), restarted.snapshotNames(), "not checked yet: reported");
 
         CompletionException failed =
                 assertThrows(
@@ -149,6 +150,8 @@ class SnapshotPreparationTest {
                 assertThrows(VmProblemException.class, () -> restarted.create("c", clone("tpl")));
         assertEquals(422, e.status());
         assertTrue(restarted.list().isEmpty());
+        // Found damaged, it is no longer among the snapshots the broker hears of.
+        assertEquals(List.of(), restarted.snapshotNames());
 
         // The damage is remembered for this file as it is: mended in place behind the host's back,
         // its modification time put back, it is not read again and stays refused.
@@ -160,7 +163,9 @@ class SnapshotPreparationTest {
                 assertThrows(VmProblemException.class, () -> restarted.create("c", clone("tpl")))
                         .status());
         // Changed as a file is changed, it is checked again, and now passes.
+        assertEquals(List.of(), restarted.snapshotNames());
         Files.setLastModifiedTime(entry.file(), FileTime.from(damaged.toInstant().plusSeconds(1)));
+        assertEquals(List.of("tpl"), restarted.snapshotNames(), "changed: reported again");
         assertEquals(VmState.RUNNING, restarted.create("c", clone("tpl")).vm().state());
     }
 
