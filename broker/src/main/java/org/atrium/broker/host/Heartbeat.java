@@ -13,7 +13,7 @@ import java.util.List;
 public record Heartbeat(
         @NotNull List<@Valid VmReport> vms,
         @Min(0) int freeMemoryMiB,
-        List<@NotNull @Pattern(regexp = HostRegistration.SNAPSHOT_NAME) String> snapshots) {
+        List<@NotNull @Pattern(regexp = HostRegistration.NAME) String> snapshots) {
     /** {@code guestReady} is absent from hosts that cannot tell whether the guest is up. */
     public record VmReport(@NotNull String id, @NotNull String state, Boolean guestReady) {}
 }

@@ -14,13 +14,13 @@ import java.util.List;
  * leaves it out gets no instant clones until a heartbeat says which it holds.
  */
 public record HostRegistration(
-        @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}") String name,
+        @NotNull @Pattern(regexp = NAME) String name,
         @NotNull @Pattern(regexp = "https?://[^\\s]+") String controlUrl,
         @Pattern(regexp = "wss?://[^\\s]+") String rfbUrl,
         @NotNull @Valid Capacity capacity,
-        List<@NotNull @Pattern(regexp = SNAPSHOT_NAME) String> snapshots) {
-    /** A snapshot's name, as a desktop host's snapshot store allows it. */
-    public static final String SNAPSHOT_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
+        List<@NotNull @Pattern(regexp = NAME) String> snapshots) {
+    /** A host's name, and a snapshot's as a desktop host's snapshot store allows it. */
+    public static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
 
     public record Capacity(@Min(1) @Max(16_777_216) int memoryMiB, @Min(1) @Max(100_000) int vms) {}
 }
