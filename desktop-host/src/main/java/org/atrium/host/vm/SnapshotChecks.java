@@ -72,7 +72,7 @@ final class SnapshotChecks {
         Check check = checks.get(file);
         if (check == null
                 || !check.done().isCompletedExceptionally()
-                || failedToRead(check.done())) {
+                || !(check.done().exceptionNow() instanceof SnapshotFormatException)) {
             return false;
         }
         try {
