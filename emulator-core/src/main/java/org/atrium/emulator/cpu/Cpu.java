@@ -121,6 +121,16 @@ public final class Cpu implements Snapshottable<CpuState> {
     private static final ValueLayout.OfInt LE32 =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private final MemorySegment ram;
+    // The fast paths (the fast-path slots above, the fetch window, runs of pushes and pops, block
+    // string stores) reach guest RAM in native memory by host address, through one segment that
+    // spans the address space: a constant, so that an access costs no bounds or liveness check
+    // (ADR 26). Each such access stays inside one 4 KiB page of RAM, since fillFast only takes
+    // pages that lie whole in it; RAM is freed only by the machine's thread, after its CPU has
+    // stopped for good. RAM on the heap, which test boards give, goes through its segment
+    // (ramAddress is then 0).
+    private static final MemorySegment HOST_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private final long ramAddress;
+    private final long ramBytes;
     private DecodedInstructions decoded;
     // While a block of decoded instructions runs: RAM offsets [codeLow, codeLow + codeSpan) cover
     // its code (from 3 bytes before it, for wider stores that reach into it), and blockRetired
@@ -195,6 +205,8 @@ public final class Cpu implements Snapshottable<CpuState> {
         MemorySegment direct = memory.directMemory();
         this.ram = direct == null ? MemorySegment.ofArray(new byte[0]) : direct;
         this.codeWatch = direct == null ? null : memory.codeWatch();
+        this.ramAddress = ram.isNative() ? ram.address() : 0;
+        this.ramBytes = ram.byteSize();
         this.decoded = decodedBlocks ? new DecodedInstructions(ram, codeWatch) : null;
         reset();
     }
@@ -1062,7 +1074,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     /** Records a successful translation in the fast path when its page is plain RAM. */
     private void fillFast(int lin, int phys, boolean write) {
         long offset = memory.directPage(phys);
-        if (offset < 0) {
+        if (offset < 0 || offset > ramBytes - 0x1000) {
             return;
         }
         int i = fastIndex(lin);
@@ -1204,7 +1216,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     private int readLinear8(int lin) {
         int i = fastIndex(lin);
         if (fastReadTag[i] == (lin & 0xFFFFF000)) {
-            return ram.get(ValueLayout.JAVA_BYTE, fastOffset[i] + (lin & 0xFFF)) & 0xFF;
+            return ram8(fastOffset[i] + (lin & 0xFFF)) & 0xFF;
         }
         return busRead8(physical(lin, false));
     }
@@ -1212,7 +1224,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     private int readLinear16(int lin) {
         int i = fastIndex(lin);
         if (fastReadTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) != 0xFFF) {
-            return ram.get(LE16, fastOffset[i] + (lin & 0xFFF)) & 0xFFFF;
+            return ram16(fastOffset[i] + (lin & 0xFFF)) & 0xFFFF;
         }
         return readLinear16Slow(lin);
     }
@@ -1227,7 +1239,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     private int readLinear32(int lin) {
         int i = fastIndex(lin);
         if (fastReadTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
-            return ram.get(LE32, fastOffset[i] + (lin & 0xFFF));
+            return ram32(fastOffset[i] + (lin & 0xFFF));
         }
         return readLinear32Slow(lin);
     }
@@ -1239,11 +1251,50 @@ public final class Cpu implements Snapshottable<CpuState> {
         return busRead32(physical(lin, false));
     }
 
+    // Guest RAM at an offset the fast paths checked (HOST_MEMORY).
+    private byte ram8(long offset) {
+        return ramAddress != 0
+                ? HOST_MEMORY.get(ValueLayout.JAVA_BYTE, ramAddress + offset)
+                : ram.get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    private short ram16(long offset) {
+        return ramAddress != 0 ? HOST_MEMORY.get(LE16, ramAddress + offset) : ram.get(LE16, offset);
+    }
+
+    private int ram32(long offset) {
+        return ramAddress != 0 ? HOST_MEMORY.get(LE32, ramAddress + offset) : ram.get(LE32, offset);
+    }
+
+    private void setRam8(long offset, byte v) {
+        if (ramAddress != 0) {
+            HOST_MEMORY.set(ValueLayout.JAVA_BYTE, ramAddress + offset, v);
+        } else {
+            ram.set(ValueLayout.JAVA_BYTE, offset, v);
+        }
+    }
+
+    private void setRam16(long offset, short v) {
+        if (ramAddress != 0) {
+            HOST_MEMORY.set(LE16, ramAddress + offset, v);
+        } else {
+            ram.set(LE16, offset, v);
+        }
+    }
+
+    private void setRam32(long offset, int v) {
+        if (ramAddress != 0) {
+            HOST_MEMORY.set(LE32, ramAddress + offset, v);
+        } else {
+            ram.set(LE32, offset, v);
+        }
+    }
+
     private void writeLinear8(int lin, int v) {
         int i = fastIndex(lin);
         if (fastWriteTag[i] == (lin & 0xFFFFF000)) {
             long o = fastOffset[i] + (lin & 0xFFF);
-            ram.set(ValueLayout.JAVA_BYTE, o, (byte) v);
+            setRam8(o, (byte) v);
             noteWrite(o);
             return;
         }
@@ -1254,7 +1305,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int i = fastIndex(lin);
         if (fastWriteTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) != 0xFFF) {
             long o = fastOffset[i] + (lin & 0xFFF);
-            ram.set(LE16, o, (short) v);
+            setRam16(o, (short) v);
             noteWrite(o);
             return;
         }
@@ -1306,7 +1357,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int i = fastIndex(lin);
         if (fastWriteTag[i] == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0xFFC) {
             long o = fastOffset[i] + (lin & 0xFFF);
-            ram.set(LE32, o, v);
+            setRam32(o, v);
             noteWrite(o);
             return;
         }
@@ -1398,7 +1449,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     /** Fetches the byte {@code d} bytes into the fetch window (small enough to inline). */
     private int fetchWindow8(int d) {
         eip++;
-        return ram.get(ValueLayout.JAVA_BYTE, fetchOffset + d) & 0xFF;
+        return ram8(fetchOffset + d) & 0xFF;
     }
 
     private int fetch8Slow() {
@@ -1454,7 +1505,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int d = eip - fetchStart;
         if (d >= 0 && d <= fetchEnd - 2) {
             eip += 2;
-            return ram.get(LE16, fetchOffset + d) & 0xFFFF;
+            return ram16(fetchOffset + d) & 0xFFFF;
         }
         return fetch16Slow();
     }
@@ -1472,7 +1523,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         int d = eip - fetchStart;
         if (d >= 0 && d <= fetchEnd - 4) {
             eip += 4;
-            return ram.get(LE32, fetchOffset + d);
+            return ram32(fetchOffset + d);
         }
         return fetch32Slow();
     }
@@ -3261,10 +3312,10 @@ public final class Cpu implements Snapshottable<CpuState> {
             // Each push stores below the one before it: the first at the top of the run's bytes.
             int[] regs = c.regs;
             long top = at + 4 * (parts - 1);
-            c.ram.set(LE32, top, regs[reg(w)]);
+            c.setRam32(top, regs[reg(w)]);
             int registers = (int) (w >>> DecodedInstructions.RUN_SHIFT);
             for (int i = 1; i < parts; i++, registers >>>= 3) {
-                c.ram.set(LE32, top - 4 * i, regs[registers & 7]);
+                c.setRam32(top - 4 * i, regs[registers & 7]);
             }
             c.noteWrites(at, 4 * parts);
             regs[ESP] -= 4 * parts;
@@ -3284,10 +3335,10 @@ public final class Cpu implements Snapshottable<CpuState> {
             }
             int[] regs = c.regs;
             regs[ESP] += 4 * parts;
-            regs[reg(w)] = c.ram.get(LE32, at);
+            regs[reg(w)] = c.ram32(at);
             int registers = (int) (w >>> DecodedInstructions.RUN_SHIFT);
             for (int i = 1; i < parts; i++, registers >>>= 3) {
-                regs[registers & 7] = c.ram.get(LE32, at + 4 * i);
+                regs[registers & 7] = c.ram32(at + 4 * i);
             }
             c.eip = c.startEip + parts;
             return parts;
@@ -6131,17 +6182,17 @@ public final class Cpu implements Snapshottable<CpuState> {
             switch (n) {
                 case 1 -> {
                     for (int i = 0; i < bytes; i++) {
-                        ram.set(ValueLayout.JAVA_BYTE, dstOffset + i, (byte) v);
+                        setRam8(dstOffset + i, (byte) v);
                     }
                 }
                 case 2 -> {
                     for (int i = 0; i < bytes; i += 2) {
-                        ram.set(LE16, dstOffset + i, (short) v);
+                        setRam16(dstOffset + i, (short) v);
                     }
                 }
                 default -> {
                     for (int i = 0; i < bytes; i += 4) {
-                        ram.set(LE32, dstOffset + i, v);
+                        setRam32(dstOffset + i, v);
                     }
                 }
             }

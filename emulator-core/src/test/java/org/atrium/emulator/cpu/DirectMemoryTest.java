@@ -3,13 +3,19 @@ package org.atrium.emulator.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import org.atrium.emulator.bus.IoPorts;
+import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.memory.MemoryMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * The CPU's fast path to plain RAM pages must follow the board: a page it already reads directly
- * moves when the A20 gate closes, and code it fetches directly sees the stores that change it.
+ * moves when the A20 gate closes, and code it fetches directly sees the stores that change it; and
+ * it reads by host address only inside the RAM segment it was given.
  */
 class DirectMemoryTest {
     @Test
@@ -56,6 +62,106 @@ class DirectMemoryTest {
         assertEquals(0x22, cpu.ebx() & 0xFF, "FFFF:0020 with A20 open is 0x100010");
         assertEquals(0x11, cpu.eax() & 0xFF, "FFFF:0020 with A20 closed wraps to 0x10");
         memory.close();
+    }
+
+    @Test
+    void aPageOutsideTheRamSegmentGoesThroughTheBus() {
+        try (Arena arena = Arena.ofConfined()) {
+            // Host memory of three pages, of which the CPU is given only the first as RAM; the
+            // board wrongly calls every page RAM. The third page, outside the segment, holds a
+            // marker that the CPU must not read.
+            MemorySegment host = arena.allocate(0x3000, 0x1000);
+            MemorySegment ram = host.asSlice(0, 0x1000);
+            ValueLayout.OfInt le32 =
+                    ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            host.set(le32, 0x2000, 0xDEADBEEF);
+            byte[] bus = new byte[0x3000];
+            bus[0x2000] = 0x44;
+            bus[0x2001] = 0x33;
+            bus[0x2002] = 0x22;
+            bus[0x2003] = 0x11;
+            // mov eax,[0x2000]; mov ebx,[0x2000]; hlt (at 0000:0100): the first read translates
+            // the page, and would put it in the CPU's fast path if it were RAM; the second would
+            // then read it there.
+            byte[] code = TestMachine.hex("66 a1 00 20 66 8b 1e 00 20 f4");
+            for (int i = 0; i < code.length; i++) {
+                bus[0x100 + i] = code[i];
+                ram.set(ValueLayout.JAVA_BYTE, 0x100 + i, code[i]);
+            }
+            PhysicalMemory memory =
+                    new PhysicalMemory() {
+                        @Override
+                        public int read8(int address) {
+                            return bus[address] & 0xFF;
+                        }
+
+                        @Override
+                        public int read16(int address) {
+                            return read8(address) | read8(address + 1) << 8;
+                        }
+
+                        @Override
+                        public int read32(int address) {
+                            return read16(address) | read16(address + 2) << 16;
+                        }
+
+                        @Override
+                        public void write8(int address, int value) {
+                            bus[address] = (byte) value;
+                        }
+
+                        @Override
+                        public void write16(int address, int value) {
+                            write8(address, value);
+                            write8(address + 1, value >>> 8);
+                        }
+
+                        @Override
+                        public void write32(int address, int value) {
+                            write16(address, value);
+                            write16(address + 2, value >>> 16);
+                        }
+
+                        @Override
+                        public MemorySegment directMemory() {
+                            return ram;
+                        }
+
+                        @Override
+                        public long directPage(int address) {
+                            return address & 0xFFFFF000L;
+                        }
+                    };
+            IoPorts noPorts =
+                    new IoPorts() {
+                        @Override
+                        public int in(int port, int size) {
+                            return -1;
+                        }
+
+                        @Override
+                        public void out(int port, int size, int value) {}
+                    };
+            InterruptSource none =
+                    new InterruptSource() {
+                        @Override
+                        public boolean pending() {
+                            return false;
+                        }
+
+                        @Override
+                        public int acknowledge() {
+                            return 0xFF;
+                        }
+                    };
+            Cpu cpu = new Cpu(memory, noPorts, none, () -> 0L);
+            cpu.setSegmentReal(Cpu.CS, 0);
+            cpu.setEip(0x100);
+            cpu.run(100);
+            assertTrue(cpu.halted());
+            assertEquals(0x11223344, cpu.eax(), "read through the bus");
+            assertEquals(0x11223344, cpu.ebx(), "read through the bus again, not past the segment");
+        }
     }
 
     @Test
