@@ -33,6 +33,12 @@ public final class CpuWorkloads {
             "2daeb1f36095b44b318410b3f4e8b5d989dcc7bb023d1426c492dab0a3053e74  -"
         },
         {
+            // Multi-precision arithmetic, as the boot's RSA self-tests run it (lib/mpi).
+            "bc 3^30000",
+            "echo '3^30000 % 1000007' | bc",
+            "252403"
+        },
+        {
             "sh loop 20k",
             "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo loop=$i",
             "loop=20000"
