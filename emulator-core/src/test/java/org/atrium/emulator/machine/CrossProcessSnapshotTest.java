@@ -60,6 +60,8 @@ class CrossProcessSnapshotTest {
                                 List.of(
                                         Path.of(System.getProperty("java.home"), "bin", "java")
                                                 .toString(),
+                                        // As every launcher of the emulator (guest RAM, ADR 26).
+                                        "--enable-native-access=ALL-UNNAMED",
                                         "-cp",
                                         testClassPath(),
                                         SnapshotResumeMain.class.getName(),

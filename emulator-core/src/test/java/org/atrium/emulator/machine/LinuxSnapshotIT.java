@@ -58,6 +58,8 @@ class LinuxSnapshotIT {
                                 List.of(
                                         Path.of(System.getProperty("java.home"), "bin", "java")
                                                 .toString(),
+                                        // As every launcher of the emulator (guest RAM, ADR 26).
+                                        "--enable-native-access=ALL-UNNAMED",
                                         "-cp",
                                         CrossProcessSnapshotTest.testClassPath(),
                                         SnapshotResumeMain.class.getName(),
