@@ -1,7 +1,7 @@
 package org.atrium.emulator.bus;
 
 /** Plain little-endian RAM from address 0, for tests of code that writes guest memory. */
-public final class ByteArrayMemory implements PhysicalMemory {
+public class ByteArrayMemory implements PhysicalMemory {
     public final byte[] bytes;
 
     public ByteArrayMemory(int size) {

@@ -7,8 +7,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import org.atrium.emulator.bus.ByteArrayMemory;
 import org.atrium.emulator.bus.IoPorts;
-import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.memory.MemoryMap;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +18,19 @@ import org.junit.jupiter.api.Test;
  * it reads by host address only inside the RAM segment it was given.
  */
 class DirectMemoryTest {
+    private static final InterruptSource NO_INTERRUPTS =
+            new InterruptSource() {
+                @Override
+                public boolean pending() {
+                    return false;
+                }
+
+                @Override
+                public int acknowledge() {
+                    return 0xFF;
+                }
+            };
+
     @Test
     void closingTheA20GateMovesAPageTheCpuAlreadyReads() {
         MemoryMap memory = new MemoryMap(2 << 20, new byte[0x10000]);
@@ -34,19 +47,7 @@ class DirectMemoryTest {
                         memory.setA20(false);
                     }
                 };
-        InterruptSource none =
-                new InterruptSource() {
-                    @Override
-                    public boolean pending() {
-                        return false;
-                    }
-
-                    @Override
-                    public int acknowledge() {
-                        return 0xFF;
-                    }
-                };
-        Cpu cpu = new Cpu(memory, ports, none, () -> 0L);
+        Cpu cpu = new Cpu(memory, ports, NO_INTERRUPTS, () -> 0L);
         memory.write8(0x000010, 0x11);
         memory.write8(0x100010, 0x22);
         // mov ax,0xffff; mov ds,ax; mov al,[0x20]; mov bl,al; out 0x92,al; mov al,[0x20]; hlt
@@ -75,53 +76,8 @@ class DirectMemoryTest {
             ValueLayout.OfInt le32 =
                     ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
             host.set(le32, 0x2000, 0xDEADBEEF);
-            byte[] bus = new byte[0x3000];
-            bus[0x2000] = 0x44;
-            bus[0x2001] = 0x33;
-            bus[0x2002] = 0x22;
-            bus[0x2003] = 0x11;
-            // mov eax,[0x2000]; mov ebx,[0x2000]; hlt (at 0000:0100): the first read translates
-            // the page, and would put it in the CPU's fast path if it were RAM; the second would
-            // then read it there.
-            byte[] code = TestMachine.hex("66 a1 00 20 66 8b 1e 00 20 f4");
-            for (int i = 0; i < code.length; i++) {
-                bus[0x100 + i] = code[i];
-                ram.set(ValueLayout.JAVA_BYTE, 0x100 + i, code[i]);
-            }
-            PhysicalMemory memory =
-                    new PhysicalMemory() {
-                        @Override
-                        public int read8(int address) {
-                            return bus[address] & 0xFF;
-                        }
-
-                        @Override
-                        public int read16(int address) {
-                            return read8(address) | read8(address + 1) << 8;
-                        }
-
-                        @Override
-                        public int read32(int address) {
-                            return read16(address) | read16(address + 2) << 16;
-                        }
-
-                        @Override
-                        public void write8(int address, int value) {
-                            bus[address] = (byte) value;
-                        }
-
-                        @Override
-                        public void write16(int address, int value) {
-                            write8(address, value);
-                            write8(address + 1, value >>> 8);
-                        }
-
-                        @Override
-                        public void write32(int address, int value) {
-                            write16(address, value);
-                            write16(address + 2, value >>> 16);
-                        }
-
+            ByteArrayMemory bus =
+                    new ByteArrayMemory(0x3000) {
                         @Override
                         public MemorySegment directMemory() {
                             return ram;
@@ -132,6 +88,15 @@ class DirectMemoryTest {
                             return address & 0xFFFFF000L;
                         }
                     };
+            bus.write32(0x2000, 0x11223344);
+            // mov eax,[0x2000]; mov ebx,[0x2000]; hlt (at 0000:0100): the first read translates
+            // the page, and would put it in the CPU's fast path if it were RAM; the second would
+            // then read it there.
+            byte[] code = TestMachine.hex("66 a1 00 20 66 8b 1e 00 20 f4");
+            for (int i = 0; i < code.length; i++) {
+                bus.write8(0x100 + i, code[i]);
+                ram.set(ValueLayout.JAVA_BYTE, 0x100 + i, code[i]);
+            }
             IoPorts noPorts =
                     new IoPorts() {
                         @Override
@@ -142,19 +107,7 @@ class DirectMemoryTest {
                         @Override
                         public void out(int port, int size, int value) {}
                     };
-            InterruptSource none =
-                    new InterruptSource() {
-                        @Override
-                        public boolean pending() {
-                            return false;
-                        }
-
-                        @Override
-                        public int acknowledge() {
-                            return 0xFF;
-                        }
-                    };
-            Cpu cpu = new Cpu(memory, noPorts, none, () -> 0L);
+            Cpu cpu = new Cpu(bus, noPorts, NO_INTERRUPTS, () -> 0L);
             cpu.setSegmentReal(Cpu.CS, 0);
             cpu.setEip(0x100);
             cpu.run(100);
