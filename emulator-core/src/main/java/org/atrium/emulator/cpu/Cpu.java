@@ -127,8 +127,12 @@ public final class Cpu implements Snapshottable<CpuState> {
     // (ADR 26). Each such access stays inside one 4 KiB page of RAM, since fillFast only takes
     // pages that lie whole in it; RAM is freed only by the machine's thread, after its CPU has
     // stopped for good. RAM on the heap, which test boards give, goes through its segment
-    // (ramAddress is then 0).
-    private static final MemorySegment HOST_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    // (ramAddress is then 0), as all RAM does when this module has no native access (the segment
+    // is made by a restricted method, as LazyMemory's mapping is).
+    private static final MemorySegment HOST_MEMORY =
+            Cpu.class.getModule().isNativeAccessEnabled()
+                    ? MemorySegment.NULL.reinterpret(Long.MAX_VALUE)
+                    : null;
     private final long ramAddress;
     private final long ramBytes;
     private DecodedInstructions decoded;
@@ -205,7 +209,7 @@ public final class Cpu implements Snapshottable<CpuState> {
         MemorySegment direct = memory.directMemory();
         this.ram = direct == null ? MemorySegment.ofArray(new byte[0]) : direct;
         this.codeWatch = direct == null ? null : memory.codeWatch();
-        this.ramAddress = ram.isNative() ? ram.address() : 0;
+        this.ramAddress = HOST_MEMORY != null && ram.isNative() ? ram.address() : 0;
         this.ramBytes = ram.byteSize();
         this.decoded = decodedBlocks ? new DecodedInstructions(ram, codeWatch) : null;
         reset();
