@@ -134,7 +134,6 @@ public final class Cpu implements Snapshottable<CpuState> {
                     ? MemorySegment.NULL.reinterpret(Long.MAX_VALUE)
                     : null;
     private final long ramAddress;
-    private final long ramBytes;
     private DecodedInstructions decoded;
     // While a block of decoded instructions runs: RAM offsets [codeLow, codeLow + codeSpan) cover
     // its code (from 3 bytes before it, for wider stores that reach into it), and blockRetired
@@ -210,7 +209,6 @@ public final class Cpu implements Snapshottable<CpuState> {
         this.ram = direct == null ? MemorySegment.ofArray(new byte[0]) : direct;
         this.codeWatch = direct == null ? null : memory.codeWatch();
         this.ramAddress = HOST_MEMORY != null && ram.isNative() ? ram.address() : 0;
-        this.ramBytes = ram.byteSize();
         this.decoded = decodedBlocks ? new DecodedInstructions(ram, codeWatch) : null;
         reset();
     }
@@ -1078,7 +1076,7 @@ public final class Cpu implements Snapshottable<CpuState> {
     /** Records a successful translation in the fast path when its page is plain RAM. */
     private void fillFast(int lin, int phys, boolean write) {
         long offset = memory.directPage(phys);
-        if (offset < 0 || offset > ramBytes - 0x1000) {
+        if (offset < 0 || offset > ram.byteSize() - 0x1000) {
             return;
         }
         int i = fastIndex(lin);

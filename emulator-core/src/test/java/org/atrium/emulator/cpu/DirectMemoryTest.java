@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import org.atrium.emulator.bus.ByteArrayMemory;
 import org.atrium.emulator.bus.IoPorts;
+import org.atrium.emulator.bus.NoPorts;
 import org.atrium.emulator.memory.MemoryMap;
 import org.junit.jupiter.api.Test;
 
@@ -97,17 +98,7 @@ class DirectMemoryTest {
                 bus.write8(0x100 + i, code[i]);
                 ram.set(ValueLayout.JAVA_BYTE, 0x100 + i, code[i]);
             }
-            IoPorts noPorts =
-                    new IoPorts() {
-                        @Override
-                        public int in(int port, int size) {
-                            return -1;
-                        }
-
-                        @Override
-                        public void out(int port, int size, int value) {}
-                    };
-            Cpu cpu = new Cpu(bus, noPorts, NO_INTERRUPTS, () -> 0L);
+            Cpu cpu = new Cpu(bus, new NoPorts(), NO_INTERRUPTS, () -> 0L);
             cpu.setSegmentReal(Cpu.CS, 0);
             cpu.setEip(0x100);
             cpu.run(100);

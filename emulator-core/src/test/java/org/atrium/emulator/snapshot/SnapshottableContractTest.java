@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.atrium.emulator.bus.BusDevice;
-import org.atrium.emulator.bus.IoPorts;
+import org.atrium.emulator.bus.NoPorts;
 import org.atrium.emulator.bus.PhysicalMemory;
 import org.atrium.emulator.cpu.Cpu;
 import org.atrium.emulator.cpu.InterruptSource;
@@ -739,16 +739,6 @@ class SnapshottableContractTest {
         // FFF0: jmp far F000:0000
         byte[] jump = {(byte) 0xEA, 0x00, 0x00, 0x00, (byte) 0xF0};
         System.arraycopy(jump, 0, memory.bytes, 0xFFF0, jump.length);
-        IoPorts io =
-                new IoPorts() {
-                    @Override
-                    public int in(int port, int size) {
-                        return -1;
-                    }
-
-                    @Override
-                    public void out(int port, int size, int value) {}
-                };
         InterruptSource none =
                 new InterruptSource() {
                     @Override
@@ -762,7 +752,7 @@ class SnapshottableContractTest {
                     }
                 };
         long[] tsc = {5_000_000};
-        Cpu cpu = new Cpu(memory, io, none, () -> tsc[0]);
+        Cpu cpu = new Cpu(memory, new NoPorts(), none, () -> tsc[0]);
         return new Rig(
                 cpu,
                 null,
